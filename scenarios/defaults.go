@@ -1,0 +1,76 @@
+package scenarios
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Defaults, as doc.go documents them.
+const (
+	DefaultRuns    = 10
+	DefaultTimeout = Duration(10 * time.Second)
+	DefaultAlpha   = 0.05
+	DefaultMethod  = http.MethodGet
+	DefaultWeight  = 1
+	DefaultMetric  = P99
+)
+
+// DefaultKinds are the profiles captured when profiles.pprof or
+// profiles.command is set and profiles.kinds is not.
+func DefaultKinds() []string { return []string{"cpu", "allocs"} }
+
+// DefaultMaxRegression is gate.max_regression when no layer gives one: a
+// significant slow-down of p50 or p99 by more than 10 % fails, and so does
+// any significant rise of the error rate.
+func DefaultMaxRegression() map[string]Quantity {
+	return map[string]Quantity{
+		P50:       {Value: 0.10, Relative: true, Text: "10%"},
+		P99:       {Value: 0.10, Relative: true, Text: "10%"},
+		ErrorRate: {Value: 0, Text: "0"},
+	}
+}
+
+// ApplyDefaults fills the zero fields that have defaults, as Load does for
+// the keys a file leaves out. Call it on a scenario built in code before
+// Validate.
+func (s *Scenario) ApplyDefaults() {
+	s.applyDefaults(func(_ string, nonzero bool) bool { return nonzero })
+}
+
+// applyDefaults sets each default whose field given says is not given.
+// Load asks the file (an explicit "weight: 0" is an error, not a default);
+// ApplyDefaults asks whether the field is zero.
+func (s *Scenario) applyDefaults(given func(field string, nonzero bool) bool) {
+	if !given("runs", s.Runs != 0) {
+		s.Runs = DefaultRuns
+	}
+	if !given("load.timeout", s.Load.Timeout != 0) {
+		s.Load.Timeout = DefaultTimeout
+	}
+	for i := range s.Endpoints {
+		e := &s.Endpoints[i]
+		field := fmt.Sprintf("endpoints[%d]", i)
+		if !given(field+".method", e.Method != "") {
+			e.Method = DefaultMethod
+		}
+		if !given(field+".weight", e.Weight != 0) {
+			e.Weight = DefaultWeight
+		}
+	}
+	if (s.Profiles.Pprof != "" || s.Profiles.Command != "") && !given("profiles.kinds", len(s.Profiles.Kinds) > 0) {
+		s.Profiles.Kinds = DefaultKinds()
+	}
+	for i := range s.Hotspots {
+		h := &s.Hotspots[i]
+		if !given(fmt.Sprintf("hotspots[%d].metric", i), h.Metric != "") {
+			h.Metric = DefaultMetric
+		}
+	}
+	if !given("gate.alpha", s.Gate.Alpha != 0) {
+		s.Gate.Alpha = DefaultAlpha
+	}
+	if !given("gate.max_regression", s.Gate.MaxRegression != nil) {
+		s.Gate.MaxRegression = DefaultMaxRegression()
+	}
+}

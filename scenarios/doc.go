@@ -1,0 +1,175 @@
+// Package scenarios owns hotbench's scenario file format: its types, loading
+// through viper with environment and override layers, defaults, and
+// validation that reports every problem at once with file, line, field and
+// what to do. Shipped examples live in examples/ and are embedded as
+// Examples. This comment is the format's reference.
+//
+// # Files
+//
+// A scenario is a YAML file (.yaml or .yml); TOML (.toml) and JSON (.json)
+// files with the same keys load too. Keys are lower case. A key the format
+// does not know is an error, with the closest known key suggested
+// ("endpoints[0].wieght: unknown key; did you mean weight?"), so a typo in a
+// threshold never passes silently. Errors print as
+//
+//	file:line: field: what is wrong and what to do
+//
+// one per line, sorted by line. Errors in TOML files (other than syntax
+// errors), and in values that came from the environment or an override,
+// have no line.
+//
+// # Keys
+//
+// Top level:
+//
+//	name         required. [a-z0-9-]+; names the results folder.
+//	description  optional free text.
+//	target       required. Absolute http or https URL of the service under
+//	             test; endpoint paths are appended to it.
+//	load         how hard and how long; see below.
+//	runs         repetitions of the measured window; default 10, at least 1.
+//	             Statistics need 4 or more a side to call anything
+//	             significant.
+//	endpoints    required, at least one; see below.
+//	profiles     optional; what to profile while the load runs.
+//	hotspots     optional; the known slow spots and their objectives.
+//	server       optional; a service hotbench builds and starts itself.
+//	gate         optional; the CI policy.
+//
+// load:
+//
+//	rate         arrivals per second of the open model, whatever the server
+//	             does: "200/s", "30/m", "5000/h", "1/500ms", or a bare
+//	             number per second. Required, above 0, unless stages are
+//	             given (then it is where the ramp starts, and may be 0).
+//	             "max" is the closed model: workers each send a request and
+//	             wait for its response; it needs workers and refuses stages,
+//	             and it measures capacity, never latency verdicts.
+//	duration     the measured window of one repetition, like "20s";
+//	             required above 0 without stages. With stages the window is
+//	             their sum, and duration, if given, must equal it.
+//	warmup       load before measuring, not recorded; default 0.
+//	stages       optional ramp, a list of {duration, rate}: the rate moves
+//	             linearly from the previous stage's rate (load.rate for the
+//	             first) to the stage's rate over its duration. Each
+//	             duration is above 0; each rate is 0 or more, never max.
+//	timeout      per request; default 10s, above 0.
+//	max_workers  cap on concurrent requests of the open model; default 0,
+//	             unbounded, which keeps latency honest under stalls.
+//	workers      the closed model's concurrent workers; only with rate: max.
+//
+// endpoints, each:
+//
+//	name         required, unique, [a-z0-9_-]+.
+//	method       default GET; an HTTP token, case-sensitive (POST, not post).
+//	path         required, starts with "/", may carry a query.
+//	headers      optional mapping of header name to value; names keep the
+//	             case they are written in.
+//	body         optional request body text.
+//	body_file    optional path of a file holding the body, relative to the
+//	             scenario file's folder, read when the file loads (at most
+//	             16 MiB of UTF-8 text). Give body or body_file, not both.
+//	weight       share of the rate, default 1, at least 1: with weights 3
+//	             and 1, three of every four requests go to the first.
+//	expect       {status: [200, 304]}: the status codes that count as
+//	             successes; default 2xx and 3xx. Codes are 100 to 599.
+//
+// profiles:
+//
+//	pprof        base URL of a Go net/http/pprof handler, like
+//	             http://127.0.0.1:8080/debug/pprof.
+//	command      or a command that writes a pprof file to {out}, for
+//	             services not written in Go. Not both.
+//	kinds        profiles to capture, from cpu allocs heap mutex block
+//	             goroutine; default [cpu, allocs] when pprof or command is
+//	             set.
+//	required     true makes a missing profile fail the run; default false,
+//	             a warning.
+//
+// hotspots, each:
+//
+//	name         required, unique, [a-z0-9-]+.
+//	endpoint     required; the name of one of the endpoints.
+//	metric       default p99; one of the metrics below.
+//	objective    required; the month's target, a quantity of the metric.
+//	due          optional date, "2026-12-31".
+//	functions    optional function patterns the profile should show shrink.
+//
+// server:
+//
+//	build        optional command that builds the service to {bin}.
+//	command      required; starts the service listening on {addr}.
+//	ready        optional path that answers 2xx once the service is up,
+//	             like /healthz.
+//
+// gate:
+//
+//	alpha           significance level, default 0.05, above 0 and at most
+//	                0.5. A change counts only when p <= alpha.
+//	max_regression  mapping of metric to the largest significant regression
+//	                that still passes. Default, when no layer gives one:
+//	                {p50: 10%, p99: 10%, error_rate: 0}. An empty mapping,
+//	                max_regression: {}, sets no limits.
+//	slo             mapping of metric to an absolute limit the candidate
+//	                must meet; default none.
+//
+// # Metrics and quantities
+//
+// Metrics are p50 p90 p99 p999 mean max (latencies), rps, error_rate,
+// cpu_per_req and alloc_per_req. A quantity is written in its metric's unit:
+//
+//	latencies, cpu_per_req  a duration, "150ms", "1.5s", or a bare number of
+//	                        seconds, 0.15
+//	error_rate              a percentage, "0.1%", or a fraction, 0.001;
+//	                        always absolute
+//	rps                     a rate, "500/s", or a bare number per second
+//	alloc_per_req           bytes: "64KiB", "2MB", "512B" (KB, MB, GB are
+//	                        powers of 1000; KiB, MiB, GiB of 1024) or a
+//	                        bare number
+//
+// In gate.max_regression a percentage of any metric but error_rate is
+// relative to the base ("10%" allows the candidate 10 % worse than the
+// base); an amount in the metric's unit is absolute ("20ms" allows 20ms
+// worse). error_rate: 0 fails any significant rise of the error rate.
+// Quantities are never negative; the text as written is kept for messages.
+//
+// # Durations, rates and dates
+//
+// Durations are Go durations: "300ms", "20s", "1m30s", "2h"; a bare 0 is
+// allowed, other bare numbers need a unit. Rates are as for load.rate.
+// Dates are "2006-01-02".
+//
+// # Function patterns
+//
+// A hotspot's function pattern is matched against the full function names
+// of the profile. Written plainly it is literal and may match inside the
+// name: "manuals.(*Store).StepsFor" matches
+// "example.com/app/manuals.(*Store).StepsFor". Written between slashes it is
+// a regular expression (RE2 syntax): "/StepsFor|StepFor/".
+//
+// # Environment and overrides
+//
+// Values are layered: the file, then the environment, then overrides (the
+// command's flags), later layers winning. Each single value outside lists
+// has an environment variable: HOTBENCH_ and the key upper-cased with dots
+// as underscores, such as HOTBENCH_TARGET, HOTBENCH_RUNS, HOTBENCH_LOAD_RATE,
+// HOTBENCH_PROFILES_PPROF, HOTBENCH_GATE_ALPHA or
+// HOTBENCH_GATE_MAX_REGRESSION_P99. An empty variable is ignored, and
+// HOTBENCH_ variables that name no scenario key (HOTBENCH_RESULTS, say) are
+// not the format's business. profiles.kinds from these layers is a
+// comma-separated list: HOTBENCH_PROFILES_KINDS=cpu,heap. Overrides use the
+// dotted keys, "load.rate" or "gate.slo.p99"; an override of any other key
+// is an error. Lists (endpoints, stages, hotspots) come from the file only.
+//
+// # Variables in headers and bodies
+//
+// In header values, body and the contents of body_file, ${NAME} is replaced
+// by the environment variable NAME when the file loads, and
+// ${NAME:-default} by NAME or, when NAME is unset or empty, by default. An
+// unset variable without a default is an error that names it. $${ writes a
+// literal ${; a $ not followed by { is left alone.
+//
+// Expanded values are part of the scenario: they are stored with each run
+// and count in its Hash, so keep secrets that change from run to run out of
+// scenarios compared with each other.
+package scenarios

@@ -1,0 +1,24 @@
+package scenarios
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// Hash identifies a scenario's content: the hex SHA-256 of its JSON with
+// File left out, so the same file loaded from two paths hashes the same and
+// any change to what is run (load, endpoints, headers, gate …) changes it.
+// encoding/json writes struct fields in order and map keys sorted, which
+// makes the JSON canonical. A scenario that cannot be written as JSON (a NaN
+// that Validate would reject) hashes as "".
+func Hash(s *Scenario) string {
+	c := *s
+	c.File = ""
+	b, err := json.Marshal(c)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,345 @@
+package scenarios
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix starts the environment variables that override scenario keys:
+// load.rate is HOTBENCH_LOAD_RATE.
+const EnvPrefix = "HOTBENCH"
+
+// maxFileSize bounds a scenario file; real ones are a few kilobytes.
+const maxFileSize = 16 << 20
+
+// Load reads the scenario file at path (.yaml, .yml, .toml or .json),
+// layers the environment (HOTBENCH_LOAD_RATE for load.rate) and then
+// overrides (dotted keys like "load.rate", as the command's flags give them)
+// over it, applies the defaults and validates the result.
+//
+// A scenario with problems returns an ErrorList holding every one of them,
+// positioned; a file that cannot be read returns a wrapped fs error.
+// body_file paths are relative to the scenario file's folder.
+func Load(path string, overrides map[string]string) (*Scenario, error) {
+	data, err := readLimited(func() (io.ReadCloser, fs.FileInfo, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := f.Stat()
+		return f, st, err
+	}, maxFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("load scenario: %w", err)
+	}
+	return load(path, data, osBodies(filepath.Dir(path)), overrides)
+}
+
+// LoadBytes is Load for a file already in memory; name gives the format by
+// its extension, is reported in errors and stored as Scenario.File.
+// body_file paths are relative to name's folder on disk; use LoadFS for a
+// scenario inside an fs.FS.
+func LoadBytes(name string, data []byte, overrides map[string]string) (*Scenario, error) {
+	return load(name, data, osBodies(filepath.Dir(name)), overrides)
+}
+
+// LoadFS is Load for a file inside fsys (such as Examples); body_file paths
+// are resolved inside fsys too.
+func LoadFS(fsys fs.FS, name string, overrides map[string]string) (*Scenario, error) {
+	data, err := readLimited(fsOpener(fsys, name), maxFileSize)
+	if err != nil {
+		return nil, fmt.Errorf("load scenario: %w", err)
+	}
+	dir := path.Dir(name)
+	return load(name, data, func(rel string) ([]byte, error) {
+		if path.IsAbs(rel) || filepath.IsAbs(rel) {
+			return nil, fmt.Errorf("%s is absolute: write a path relative to the scenario's folder", rel)
+		}
+		p := path.Join(dir, filepath.ToSlash(rel))
+		if !fs.ValidPath(p) {
+			return nil, fmt.Errorf("%s leaves the scenario's file system: keep payloads beside the scenario", rel)
+		}
+		return readBody(rel, fsOpener(fsys, p))
+	}, overrides)
+}
+
+func fsOpener(fsys fs.FS, name string) func() (io.ReadCloser, fs.FileInfo, error) {
+	return func() (io.ReadCloser, fs.FileInfo, error) {
+		f, err := fsys.Open(name)
+		if err != nil {
+			return nil, nil, err
+		}
+		st, err := f.Stat()
+		return f, st, err
+	}
+}
+
+func osBodies(dir string) func(string) ([]byte, error) {
+	return func(rel string) ([]byte, error) {
+		p := rel
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		return readBody(rel, func() (io.ReadCloser, fs.FileInfo, error) {
+			f, err := os.Open(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			st, err := f.Stat()
+			return f, st, err
+		})
+	}
+}
+
+// readBody reads a body_file, with messages that say where it was looked for.
+func readBody(rel string, open func() (io.ReadCloser, fs.FileInfo, error)) ([]byte, error) {
+	data, err := readLimited(open, maxBodySize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s does not exist: body_file is relative to the scenario's folder", rel)
+	case err != nil:
+		return nil, fmt.Errorf("cannot read %s: %v", rel, err)
+	}
+	return data, nil
+}
+
+// readLimited reads a regular file of at most limit bytes.
+func readLimited(open func() (io.ReadCloser, fs.FileInfo, error), limit int64) ([]byte, error) {
+	f, st, err := open()
+	if f != nil {
+		defer f.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", st.Name())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d MiB", st.Name(), limit>>20)
+	}
+	return data, nil
+}
+
+// formats maps file extensions to viper's config types.
+var formats = map[string]string{".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
+
+func load(name string, data []byte, bodies func(string) ([]byte, error), overrides map[string]string) (*Scenario, error) {
+	ext := strings.ToLower(filepath.Ext(name))
+	format, ok := formats[ext]
+	if !ok {
+		return nil, ErrorList{{File: name, Msg: fmt.Sprintf("unknown format %q: name the file .yaml, .toml or .json", ext)}}
+	}
+	v := viper.New()
+	v.SetConfigType(format)
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, syntaxErrors(name, format, data, err)
+	}
+
+	raw := indexFile(format, data)
+	sources := map[string]string{} // lower-case field → where its value came from
+	scalars := overridableKeys()
+
+	// Overrides and the environment only replace values inside mappings: a
+	// file whose "load" is not a mapping is reported as such, and layering a
+	// key into it would make viper's result depend on map order.
+	fits := func(key string) bool {
+		for p := parentPath(key); p != ""; p = parentPath(p) {
+			if val := v.Get(p); val != nil {
+				if _, ok := val.(map[string]any); !ok {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	var overrideErrs []*Error
+	layered := map[string]string{}
+	for _, k := range sortedKeys(overrides) {
+		key := strings.ToLower(strings.TrimSpace(k))
+		switch {
+		case !scalars[key]:
+			overrideErrs = append(overrideErrs, &Error{File: name, Field: k, Msg: "cannot be overridden: " + overrideHint(key, scalars)})
+		case fits(key):
+			layered[key] = overrides[k]
+			sources[key] = "override " + key
+		}
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	for _, key := range sortedKeys(scalars) {
+		if !fits(key) {
+			continue
+		}
+		if err := v.BindEnv(key); err != nil {
+			return nil, fmt.Errorf("load scenario %s: %w", name, err)
+		}
+		if _, overridden := sources[key]; !overridden {
+			if val, ok := os.LookupEnv(EnvName(key)); ok && val != "" {
+				sources[key] = "environment variable " + EnvName(key)
+			}
+		}
+	}
+	for _, key := range sortedKeys(layered) {
+		v.Set(key, layered[key])
+	}
+
+	d := &decoder{
+		raw:      raw,
+		lookup:   os.LookupEnv,
+		readBody: bodies,
+		fromFile: func(field string) bool { _, other := sources[strings.ToLower(field)]; return !other },
+		bad:      map[string]bool{},
+	}
+	s := d.scenario(v.AllSettings())
+	s.File = name
+	errs := d.errs
+	for _, e := range s.Validate() {
+		if !d.shadowed(e.Field) {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs)+len(overrideErrs) == 0 {
+		return s, nil
+	}
+	for _, e := range errs {
+		e.File = name
+		if src, ok := sources[strings.ToLower(e.Field)]; ok {
+			e.Msg += " (from " + src + ")"
+			continue
+		}
+		if e.Line == 0 && e.Field != "" {
+			e.Line = raw.line(e.Field)
+		}
+	}
+	errs = append(overrideErrs, errs...)
+	sortErrors(errs)
+	return nil, ErrorList(errs)
+}
+
+// shadowed reports whether field, or a field it is part of, already failed
+// to decode, so Validate's complaint about its zero value would be noise.
+func (d *decoder) shadowed(field string) bool {
+	for p := strings.ToLower(field); p != ""; p = parentPath(p) {
+		if d.bad[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// overridableKeys are the keys the environment and overrides may set: the
+// scalars outside lists, and each metric of the gate's limits.
+func overridableKeys() map[string]bool {
+	keys := map[string]bool{}
+	add := func(section string, names ...string) {
+		for _, n := range names {
+			keys[joinPath(section, n)] = true
+		}
+	}
+	add("", "name", "description", "target", "runs")
+	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers")
+	add("profiles", profileKeys...)
+	add("server", serverKeys...)
+	add("gate", "alpha")
+	add("gate.max_regression", Metrics...)
+	add("gate.slo", Metrics...)
+	return keys
+}
+
+// EnvName is the environment variable that overrides key: "load.rate" is
+// HOTBENCH_LOAD_RATE.
+func EnvName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+func overrideHint(key string, scalars map[string]bool) string {
+	known := sortedKeys(scalars)
+	if s := suggest(key, known); s != "" {
+		return "did you mean " + s + "?"
+	}
+	return "only single values outside lists can be, such as " + strings.Join([]string{"target", "runs", "load.rate", "load.duration", "profiles.pprof", "gate.alpha"}, ", ")
+}
+
+var lineRE = regexp.MustCompile(`(?:^|\s)line (\d+)(?::\d+)?: `)
+
+// syntaxErrors turns a parser's error into positioned Errors, one per line
+// the parser names.
+func syntaxErrors(name, format string, data []byte, err error) ErrorList {
+	inner := err
+	if u := errors.Unwrap(err); u != nil {
+		inner = u // viper's ConfigParseError adds "While parsing config"
+	}
+	var list ErrorList
+	add := func(line int, msg string) {
+		list = append(list, &Error{File: name, Line: line, Msg: strings.TrimSpace(msg) + syntaxHint(format)})
+	}
+	var tomlErr *toml.DecodeError
+	var jsonErr *json.SyntaxError
+	var jsonType *json.UnmarshalTypeError
+	switch {
+	case errors.As(inner, &tomlErr):
+		row, _ := tomlErr.Position()
+		add(row, "TOML: "+tomlErr.Error())
+	case errors.As(inner, &jsonErr):
+		add(lineAt(data, jsonErr.Offset), "JSON: "+jsonErr.Error())
+	case errors.As(inner, &jsonType):
+		add(0, "JSON: the file must be one object of scenario keys, like {\"name\": \"search\", ...}")
+	default:
+		msg := strings.TrimPrefix(inner.Error(), "yaml: ")
+		msg = strings.TrimPrefix(msg, "unmarshal errors:")
+		for _, part := range strings.Split(msg, "\n") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			line := 0
+			if m := lineRE.FindStringSubmatchIndex(" " + part); m != nil {
+				line, _ = strconv.Atoi((" " + part)[m[2]:m[3]])
+				part = strings.TrimSpace((" " + part)[m[1]:])
+			}
+			if strings.Contains(part, "cannot unmarshal") && strings.Contains(part, "into map") {
+				part = "the file must be a mapping of scenario keys (name:, target:, load: ...), not " + part
+			}
+			add(line, strings.ToUpper(format)+": "+part)
+		}
+	}
+	if len(list) == 0 {
+		add(0, inner.Error())
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Line < list[j].Line })
+	return list
+}
+
+func syntaxHint(format string) string {
+	if format == "yaml" {
+		return " (check indentation and quoting here)"
+	}
+	return " (fix the syntax here)"
+}
+
+// lineAt returns the 1-based line of byte offset off in data.
+func lineAt(data []byte, off int64) int {
+	if off < 0 || off > int64(len(data)) {
+		return 0
+	}
+	return bytes.Count(data[:off], []byte("\n")) + 1
+}

@@ -1,0 +1,119 @@
+package scenarios
+
+import "time"
+
+// Scenario is one load test as its file describes it, after defaults and
+// validation. Field names follow the file's keys (DESIGN.md is the contract).
+type Scenario struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Target      string     `json:"target"`
+	Load        LoadSpec   `json:"load"`
+	Runs        int        `json:"runs"`
+	Endpoints   []Endpoint `json:"endpoints"`
+	Profiles    Profiles   `json:"profiles"`
+	Hotspots    []Hotspot  `json:"hotspots,omitempty"`
+	Server      *Server    `json:"server,omitempty"`
+	Gate        Gate       `json:"gate"`
+
+	// File is the path the scenario was loaded from; empty when built in code.
+	File string `json:"file,omitempty"`
+}
+
+// LoadSpec is the load section: how hard and how long to drive the target.
+// (The name Load belongs to the function that reads scenario files.)
+type LoadSpec struct {
+	Rate       Rate     `json:"rate"`
+	Duration   Duration `json:"duration"`
+	Warmup     Duration `json:"warmup"`
+	Stages     []Stage  `json:"stages,omitempty"`
+	Timeout    Duration `json:"timeout"`
+	MaxWorkers int      `json:"max_workers"`
+	Workers    int      `json:"workers"`
+}
+
+// Closed reports whether the load is the closed model (rate: max with workers).
+func (l LoadSpec) Closed() bool { return l.Rate.Max }
+
+// Window is the measured window of one repetition: the sum of the stages when
+// there are stages, otherwise Duration.
+func (l LoadSpec) Window() time.Duration {
+	if len(l.Stages) == 0 {
+		return time.Duration(l.Duration)
+	}
+	var d time.Duration
+	for _, s := range l.Stages {
+		d += time.Duration(s.Duration)
+	}
+	return d
+}
+
+// Stage is one step of a ramp: the rate moves linearly from the previous
+// stage's rate (or load.rate for the first) to Rate over Duration.
+type Stage struct {
+	Duration Duration `json:"duration"`
+	Rate     Rate     `json:"rate"`
+}
+
+// Endpoint is one request shape and its share of the load.
+type Endpoint struct {
+	Name     string            `json:"name"`
+	Method   string            `json:"method"`
+	Path     string            `json:"path"`
+	Headers  map[string]string `json:"headers,omitempty"`
+	Body     string            `json:"body,omitempty"`
+	BodyFile string            `json:"body_file,omitempty"`
+	Weight   int               `json:"weight"`
+	Expect   Expect            `json:"expect"`
+}
+
+// Expect says which responses count as successes.
+type Expect struct {
+	// Status lists the accepted status codes; empty means 2xx and 3xx.
+	Status []int `json:"status,omitempty"`
+}
+
+// OK reports whether a response with the given status code is a success.
+func (e Expect) OK(code int) bool {
+	if len(e.Status) == 0 {
+		return code >= 200 && code < 400
+	}
+	for _, s := range e.Status {
+		if s == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Profiles says where and what to profile while the load runs.
+type Profiles struct {
+	Pprof    string   `json:"pprof,omitempty"`
+	Command  string   `json:"command,omitempty"`
+	Kinds    []string `json:"kinds,omitempty"`
+	Required bool     `json:"required,omitempty"`
+}
+
+// Hotspot is a known slow spot with the month's objective for it.
+type Hotspot struct {
+	Name      string   `json:"name"`
+	Endpoint  string   `json:"endpoint"`
+	Metric    string   `json:"metric"`
+	Objective Quantity `json:"objective"`
+	Due       Date     `json:"due,omitempty"`
+	Functions []string `json:"functions,omitempty"`
+}
+
+// Server is a service hotbench builds and starts itself.
+type Server struct {
+	Build   string `json:"build,omitempty"`
+	Command string `json:"command"`
+	Ready   string `json:"ready,omitempty"`
+}
+
+// Gate is the CI policy: which regressions fail and which limits must hold.
+type Gate struct {
+	Alpha         float64             `json:"alpha"`
+	MaxRegression map[string]Quantity `json:"max_regression,omitempty"`
+	SLO           map[string]Quantity `json:"slo,omitempty"`
+}

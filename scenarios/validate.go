@@ -1,0 +1,370 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+var (
+	scenarioName = regexp.MustCompile(`^[a-z0-9-]+$`)
+	endpointName = regexp.MustCompile(`^[a-z0-9_-]+$`)
+	hotspotName  = scenarioName
+)
+
+// Validate checks the rules of the scenario format and returns every
+// problem, each with its field and what to do; nil means valid. It works on
+// a scenario built in code (call ApplyDefaults first for the defaults Load
+// applies) and on one read back from JSON; Load runs it and adds positions.
+func (s *Scenario) Validate() []*Error {
+	v := &validator{}
+	v.name("name", s.Name, scenarioName, "manual-search", "lower-case letters, digits and dashes")
+	v.target(s.Target)
+	v.load(&s.Load)
+	if s.Runs < 1 {
+		v.add("runs", "%d is too few: run at least once (statistics need 4 or more a side; 10 is recommended)", s.Runs)
+	}
+	v.endpoints(s.Endpoints)
+	v.profiles(&s.Profiles)
+	v.hotspots(s.Hotspots, s.Endpoints)
+	if s.Server != nil {
+		if strings.TrimSpace(s.Server.Command) == "" {
+			v.add("server.command", "is required with server: the command that starts the service, like \"{bin} -addr {addr}\"")
+		}
+		if s.Server.Ready != "" && !strings.HasPrefix(s.Server.Ready, "/") {
+			v.add("server.ready", "%q must be a path that starts with /, like /healthz", s.Server.Ready)
+		}
+	}
+	v.gate(&s.Gate)
+	return v.errs
+}
+
+type validator struct{ errs []*Error }
+
+func (v *validator) add(field, format string, args ...any) {
+	v.errs = append(v.errs, &Error{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) name(field, name string, re *regexp.Regexp, example, alphabet string) {
+	switch {
+	case name == "":
+		v.add(field, "is required: name it like %s", example)
+	case !re.MatchString(name):
+		v.add(field, "%q is not a valid name: use %s, like %s", name, alphabet, example)
+	}
+}
+
+func (v *validator) target(target string) {
+	if target == "" {
+		v.add("target", "is required: the base URL of the service under test, like http://127.0.0.1:8080")
+		return
+	}
+	if !isHTTPURL(target) {
+		v.add("target", "%q is not an absolute http or https URL: write it like http://127.0.0.1:8080", target)
+	}
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != ""
+}
+
+func (v *validator) load(l *LoadSpec) {
+	staged := len(l.Stages) > 0
+	switch r := l.Rate; {
+	case r.Max:
+		if l.Workers <= 0 {
+			v.add("load.workers", "rate: max (the closed model) needs workers: N > 0, the number of concurrent workers")
+		}
+		if staged {
+			v.add("load.stages", "rate: max cannot ramp: remove stages, or give load.rate a number like 200/s")
+		}
+		if l.MaxWorkers != 0 {
+			v.add("load.max_workers", "max_workers caps the open model; with rate: max set workers instead")
+		}
+	case math.IsNaN(r.PerSecond) || math.IsInf(r.PerSecond, 0):
+		v.add("load.rate", "is not a finite rate: write it like 200/s")
+	case staged && r.PerSecond < 0:
+		v.add("load.rate", "%s is negative: the ramp starts from load.rate, write 0/s or more", r)
+	case !staged && r.PerSecond <= 0:
+		v.add("load.rate", "must be above 0: write a rate like 200/s, or max with workers for the closed model")
+	}
+	if !l.Rate.Max && l.Workers != 0 {
+		v.add("load.workers", "workers only applies to rate: max; use max_workers to cap the open model")
+	}
+	if staged {
+		var sum time.Duration
+		for i, st := range l.Stages {
+			field := fmt.Sprintf("load.stages[%d]", i)
+			if st.Duration <= 0 {
+				v.add(field+".duration", "must be above 0: give each stage a duration like 10s")
+			}
+			switch {
+			case st.Rate.Max:
+				v.add(field+".rate", "a stage cannot be max: write a rate like 400/s")
+			case math.IsNaN(st.Rate.PerSecond) || math.IsInf(st.Rate.PerSecond, 0):
+				v.add(field+".rate", "is not a finite rate: write it like 400/s")
+			case st.Rate.PerSecond < 0:
+				v.add(field+".rate", "%s is negative: write 0/s or more", st.Rate)
+			}
+			if st.Duration > 0 && sum+time.Duration(st.Duration) < sum {
+				v.add(field+".duration", "makes the stages add up to more than %s: shorten the ramp", time.Duration(math.MaxInt64))
+				break
+			}
+			sum += time.Duration(st.Duration)
+		}
+		if l.Duration != 0 && time.Duration(l.Duration) != sum {
+			v.add("load.duration", "is %s but the stages add up to %s: remove duration, or make it the sum", l.Duration, sum)
+		}
+	} else if l.Duration <= 0 {
+		v.add("load.duration", "must be above 0: give the measured window a duration like 20s")
+	}
+	if l.Warmup < 0 {
+		v.add("load.warmup", "%s is negative: write 0 for no warm-up, or a duration like 5s", l.Warmup)
+	}
+	if l.Timeout <= 0 {
+		v.add("load.timeout", "must be above 0: give requests a timeout like 10s")
+	}
+	if l.MaxWorkers < 0 {
+		v.add("load.max_workers", "%d is negative: write 0 for unbounded, or a cap like 1000", l.MaxWorkers)
+	}
+	if l.Workers < 0 {
+		v.add("load.workers", "%d is negative: write the number of concurrent workers, like 50", l.Workers)
+	}
+}
+
+func (v *validator) endpoints(es []Endpoint) {
+	if len(es) == 0 {
+		v.add("endpoints", "at least one endpoint is required: add one with a name and a path")
+		return
+	}
+	seen := map[string]int{}
+	for i, e := range es {
+		field := fmt.Sprintf("endpoints[%d]", i)
+		v.name(field+".name", e.Name, endpointName, "search", "lower-case letters, digits, _ and -")
+		if j, dup := seen[e.Name]; dup && e.Name != "" {
+			v.add(field+".name", "%q is already the name of endpoints[%d]: give each endpoint its own name", e.Name, j)
+		} else {
+			seen[e.Name] = i
+		}
+		v.method(field+".method", e.Method)
+		v.path(field+".path", e.Path)
+		for _, name := range sortedKeys(e.Headers) {
+			hf := field + ".headers." + name
+			if !isToken(name) {
+				v.add(hf, "%q is not a valid header name: use letters, digits and -", name)
+			}
+			if !validHeaderValue(e.Headers[name]) {
+				v.add(hf, "the value has control characters or invalid UTF-8: HTTP header values are one line of text")
+			}
+		}
+		if !utf8.ValidString(e.Body) {
+			bf := field + ".body"
+			if e.BodyFile != "" {
+				bf = field + ".body_file"
+			}
+			v.add(bf, "is not UTF-8 text: hotbench sends text bodies (JSON, form data, XML); convert the payload to text")
+		}
+		switch {
+		case e.Weight < 1:
+			v.add(field+".weight", "%d is too small: the weight is the endpoint's share of the rate, 1 or more", e.Weight)
+		case e.Weight > maxWeight:
+			// Weights are summed; keep the sum far from overflowing.
+			v.add(field+".weight", "%d is too large: weights are shares, keep them at most %d", e.Weight, maxWeight)
+		}
+		for j, code := range e.Expect.Status {
+			if code < 100 || code > 599 {
+				v.add(fmt.Sprintf("%s.expect.status[%d]", field, j), "%d is not an HTTP status: use codes from 100 to 599", code)
+			}
+		}
+	}
+}
+
+// maxWeight bounds an endpoint's weight.
+const maxWeight = 1_000_000
+
+var standardMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace,
+}
+
+func (v *validator) method(field, m string) {
+	switch {
+	case m == "":
+		v.add(field, "is empty: write an HTTP method like GET or POST")
+	case !isToken(m):
+		v.add(field, "%q is not an HTTP method: write one like GET or POST", m)
+	case m != strings.ToUpper(m) && slices.Contains(standardMethods, strings.ToUpper(m)):
+		v.add(field, "%q: methods are case-sensitive, write %s", m, strings.ToUpper(m))
+	}
+}
+
+func (v *validator) path(field, p string) {
+	switch {
+	case p == "":
+		v.add(field, "is required: the request path, like /api/search?q=kitchen")
+	case !strings.HasPrefix(p, "/"):
+		v.add(field, "%q must start with /: write /%s", p, p)
+	default:
+		if _, err := url.ParseRequestURI(p); err != nil || strings.ContainsAny(p, " \t\r\n") {
+			v.add(field, "%q is not a valid request path: escape spaces and special characters (%%20)", p)
+		}
+	}
+}
+
+func (v *validator) profiles(p *Profiles) {
+	if p.Pprof != "" && !isHTTPURL(p.Pprof) {
+		v.add("profiles.pprof", "%q is not an http or https URL: write the net/http/pprof base, like http://127.0.0.1:8080/debug/pprof", p.Pprof)
+	}
+	if p.Pprof != "" && p.Command != "" {
+		v.add("profiles.command", "give profiles.pprof or profiles.command, not both: pprof for Go services, command for others")
+	}
+	if (p.Pprof != "" || p.Command != "") && len(p.Kinds) == 0 {
+		v.add("profiles.kinds", "is empty: list the profiles to capture, like [cpu, allocs]")
+	}
+	seen := map[string]bool{}
+	for i, k := range p.Kinds {
+		field := fmt.Sprintf("profiles.kinds[%d]", i)
+		switch {
+		case !slices.Contains(ProfileKinds, k):
+			v.add(field, "%q is not a profile kind: %s", k, didYouMean(k, ProfileKinds))
+		case seen[k]:
+			v.add(field, "%q is listed twice: remove one", k)
+		}
+		seen[k] = true
+	}
+}
+
+func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
+	var endpoints []string
+	for _, e := range es {
+		endpoints = append(endpoints, e.Name)
+	}
+	seen := map[string]int{}
+	for i, h := range hs {
+		field := fmt.Sprintf("hotspots[%d]", i)
+		v.name(field+".name", h.Name, hotspotName, "search-steps-n-plus-one", "lower-case letters, digits and dashes")
+		if j, dup := seen[h.Name]; dup && h.Name != "" {
+			v.add(field+".name", "%q is already the name of hotspots[%d]: give each hotspot its own name", h.Name, j)
+		} else {
+			seen[h.Name] = i
+		}
+		switch {
+		case h.Endpoint == "":
+			v.add(field+".endpoint", "is required: name the endpoint the hotspot is on")
+		case !slices.Contains(endpoints, h.Endpoint):
+			v.add(field+".endpoint", "no endpoint is named %q: %s", h.Endpoint, didYouMean(h.Endpoint, endpoints))
+		}
+		switch {
+		case h.Metric == "":
+			v.add(field+".metric", "is required: one of %s", strings.Join(Metrics, " "))
+		case !IsMetric(h.Metric):
+			v.add(field+".metric", "%q is not a metric: %s", h.Metric, didYouMean(h.Metric, Metrics))
+		default:
+			v.quantity(field+".objective", h.Metric, h.Objective, false, true)
+		}
+		for j, f := range h.Functions {
+			if _, err := FunctionPattern(f); err != nil {
+				v.add(fmt.Sprintf("%s.functions[%d]", field, j), "%v", err)
+			}
+		}
+	}
+}
+
+// quantity checks a value of metric; required says a zero Quantity is
+// missing rather than 0.
+func (v *validator) quantity(field, metric string, q Quantity, relative, required bool) {
+	if required && q == (Quantity{}) {
+		v.add(field, "is required: the month's target for %s, like %s", metric, exampleValue(metric))
+		return
+	}
+	if q.Text != "" {
+		if _, err := ParseQuantity(metric, q.Text, relative); err != nil {
+			v.add(field, "%v", err)
+		}
+		return
+	}
+	switch {
+	case math.IsNaN(q.Value) || math.IsInf(q.Value, 0) || q.Value < 0:
+		v.add(field, "%v is not a value of %s: write one like %s", q.Value, metric, exampleValue(metric))
+	case q.Relative && (!relative || metric == ErrorRate):
+		v.add(field, "cannot be relative: write %s as an amount, like %s", metric, exampleValue(metric))
+	case metric == ErrorRate && q.Value > 1:
+		v.add(field, "%v is more than 1: write an error rate as a fraction (0.001) or a percentage (0.1%%)", q.Value)
+	}
+}
+
+func (v *validator) gate(g *Gate) {
+	if !(g.Alpha > 0 && g.Alpha <= 0.5) {
+		v.add("gate.alpha", "%v is out of range: use a significance level above 0 and at most 0.5, usually 0.05", g.Alpha)
+	}
+	v.limits("gate.max_regression", g.MaxRegression, true)
+	v.limits("gate.slo", g.SLO, false)
+}
+
+func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
+	for _, metric := range sortedKeys(m) {
+		f := field + "." + metric
+		if !IsMetric(metric) {
+			v.add(f, "unknown metric; %s", didYouMean(metric, Metrics))
+			continue
+		}
+		v.quantity(f, metric, m[metric], relative, false)
+	}
+}
+
+// didYouMean suggests the closest of known, or lists them all.
+func didYouMean(word string, known []string) string {
+	if s := suggest(word, known); s != "" {
+		return "did you mean " + s + "?"
+	}
+	return "use one of " + strings.Join(known, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// isToken reports whether s is an HTTP token (RFC 9110 5.6.2): the syntax of
+// methods and header names.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validHeaderValue reports whether s can be sent as a header value: valid
+// UTF-8 without control characters other than tab.
+func validHeaderValue(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
