@@ -1,0 +1,159 @@
+package profiles
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/pprof/profile"
+)
+
+// runCommand runs cfg.Command for one kind and reads what it wrote to {out}:
+// pprof (gzipped or not) as is, folded stacks converted.
+func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time) (*profile.Profile, error) {
+	if strings.Contains(c.cfg.Command, "{pid}") && c.cfg.PID <= 0 {
+		return nil, errors.New("the command uses {pid} but the server's process id is unknown: let hotbench start the server (server:) or drop {pid}")
+	}
+	tmp, err := os.MkdirTemp("", "hotbench-profile-")
+	if err != nil {
+		return nil, fmt.Errorf("temporary folder for {out}: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, kind+".out")
+	seconds := wholeSeconds(c.window)
+	script := expandCommand(c.cfg.Command, out, seconds, c.cfg.PID, kind)
+
+	budget := c.grace + time.Duration(seconds)*time.Second
+	cctx, cancel := context.WithTimeout(ctx, budget)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, "sh", "-c", script)
+	killProcessGroup(cmd) // profilers run children (sleep, perf): stop them all
+	cmd.WaitDelay = 2 * time.Second
+	var stdout, stderr tailWriter
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	said := stderr.lastLine()
+	if said == "" {
+		said = stdout.lastLine()
+	}
+	if err != nil {
+		switch why := c.abandoned(ctx, cctx.Err(), budget); {
+		case ctx.Err() != nil:
+			return nil, errors.New(why)
+		case why != "":
+			return nil, fmt.Errorf("%s: the command must exit by itself after {seconds} seconds", why)
+		}
+		if said != "" {
+			return nil, fmt.Errorf("command failed (%v): %s", err, said)
+		}
+		return nil, fmt.Errorf("command failed (%v)", err)
+	}
+
+	data, err := os.ReadFile(out)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read the command's output: %w", err)
+	}
+	if len(data) == 0 {
+		msg := "the command wrote nothing to {out}"
+		if said != "" {
+			msg += ": " + said
+		}
+		return nil, errors.New(msg)
+	}
+	p, err := decodeProfile(data)
+	if err != nil {
+		return nil, err
+	}
+	if p.TimeNanos == 0 {
+		p.TimeNanos = start.UnixNano()
+	}
+	if p.DurationNanos == 0 {
+		p.DurationNanos = time.Since(start).Nanoseconds()
+	}
+	return p, nil
+}
+
+// decodeProfile reads pprof protobuf (gzipped or not) or folded stacks
+// (gzipped or not).
+func decodeProfile(data []byte) (*profile.Profile, error) {
+	p, perr := profile.ParseData(data)
+	if perr == nil {
+		return p, nil
+	}
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("the output is gzipped but unreadable: %w", err)
+		}
+		if data, err = io.ReadAll(io.LimitReader(zr, maxProfileBytes)); err != nil {
+			return nil, fmt.Errorf("the output is gzipped but unreadable: %w", err)
+		}
+	}
+	p, ferr := ParseFolded(bytes.NewReader(data))
+	if ferr != nil {
+		return nil, fmt.Errorf("the output is neither pprof (%v) nor folded stacks (%v)", perr, ferr)
+	}
+	return p, nil
+}
+
+// expandCommand substitutes the placeholders. The path is shell-quoted only
+// when it needs to be, so a user who quoted '{out}' still gets a working
+// command for the usual temporary paths.
+func expandCommand(command, out string, seconds int64, pid int, kind string) string {
+	return strings.NewReplacer(
+		"{out}", shellQuote(out),
+		"{seconds}", strconv.FormatInt(seconds, 10),
+		"{pid}", strconv.Itoa(pid),
+		"{kind}", kind,
+	).Replace(command)
+}
+
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+,:=@%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// tailWriter keeps the last few KB a command printed: enough for its last
+// line, bounded however chatty the command is.
+type tailWriter struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+const tailBytes = 4096
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > tailBytes {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-tailBytes:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailWriter) lastLine() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	lines := strings.Split(strings.TrimSpace(string(t.buf)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}

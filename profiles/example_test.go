@@ -1,0 +1,60 @@
+package profiles_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hotbench/hotbench/profiles"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+func ExampleCapture() {
+	dir, err := os.MkdirTemp("", "hotbench-example-")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(dir)
+
+	cfg := profiles.Config{
+		// A stand-in for rbspy or py-spy: it writes folded stacks to {out}.
+		// A Go server would set PprofURL instead.
+		Command: `printf 'main;serve;manuals.(*Store).StepsFor 80\nmain;serve;render 20\n' > {out}`,
+		Kinds:   []string{"cpu"},
+	}
+	got, warns := profiles.Capture(context.Background(), cfg, time.Second, dir, "rep-01")
+	for _, w := range warns {
+		fmt.Println("warning:", w)
+	}
+	pattern, _ := scenarios.FunctionPattern("manuals.(*Store).StepsFor")
+	for _, c := range got {
+		share, _ := profiles.ShareOf(c.Profile, c.Kind, pattern)
+		fmt.Printf("%s profile in %s: StepsFor has %.0f%% of the samples\n", c.Kind, c.File, share*100)
+	}
+	// Output:
+	// cpu profile in rep-01-cpu.pb.gz: StepsFor has 80% of the samples
+}
+
+func ExampleDiff() {
+	before, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 60\nmain;serve;StepsFor 20\nmain;serve;render 20\n"))
+	after, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 2\nmain;serve;StepsFor 1\nmain;serve;render 21\n"))
+	profiles.WriteDiff(os.Stdout, profiles.Diff(before, after, 0, 3))
+	// Output:
+	//  base cum% cand cum%    Δcum base flat% cand flat%   Δflat  function
+	//     80.00%    12.50% -77.00%     20.00%      4.17% -19.00%  StepsFor
+	//    100.00%   100.00% -76.00%      0.00%      0.00%       0  main
+	//    100.00%   100.00% -76.00%      0.00%      0.00%       0  serve
+}
+
+func ExampleTop() {
+	p, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 60\nmain;serve;StepsFor 20\nmain;serve;render 20\n"))
+	profiles.WriteTop(os.Stdout, profiles.Top(p, 0, 3), p.SampleType[0].Unit)
+	// Output:
+	// flat  flat%    sum% cum   cum%  function
+	//    60 60.00%  60.00%  60 60.00%  query
+	//    20 20.00%  80.00%  80 80.00%  StepsFor
+	//    20 20.00% 100.00%  20 20.00%  render
+}
