@@ -1,0 +1,124 @@
+package compare
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchmath"
+
+	"github.com/hotbench/hotbench/results"
+)
+
+// TestAgreesWithBenchstat exports both sides with results.ExportBenchfmt,
+// reads them back as cmd/benchstat does (benchfmt.Files, cells keyed by
+// file, benchmark and unit, the unit's assumption, DefaultThresholds and
+// 95 % confidence), and checks every hotbench row against benchstat's
+// numbers for the same cell.
+func TestAgreesWithBenchstat(t *testing.T) {
+	sc := testScenario()
+	withCPU := func(f func(int) repSpec) func(int) repSpec {
+		return func(i int) repSpec { s := f(i); s.cpu = 0.5 + 0.01*float64(i%3); return s }
+	}
+	base := synthRun(sc, "before", 10, withCPU(noisy(newRNG(80), 0.050, 0.41)))
+	cand := synthRun(sc, "after", 10, withCPU(noisy(newRNG(81), 0.045, 0.30)))
+	c, err := Compare(runs(base), runs(cand), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	paths := map[string]string{"base": filepath.Join(dir, "base.txt"), "cand": filepath.Join(dir, "cand.txt")}
+	for side, r := range map[string]*results.Run{"base": base, "cand": cand} {
+		var buf bytes.Buffer
+		if err := results.ExportBenchfmt(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(paths[side], buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// cells[file][benchmark name][unit] = values, as benchtab.Builder.Add.
+	cells := map[string]map[string]map[string][]float64{}
+	files := benchfmt.Files{Paths: []string{paths["base"], paths["cand"]}, AllowLabels: true}
+	for files.Scan() {
+		switch rec := files.Result().(type) {
+		case *benchfmt.SyntaxError:
+			t.Errorf("benchfmt: %v", rec)
+		case *benchfmt.Result:
+			file := rec.GetConfig(".file")
+			if cells[file] == nil {
+				cells[file] = map[string]map[string][]float64{}
+			}
+			name := string(rec.Name.Full())
+			if cells[file][name] == nil {
+				cells[file][name] = map[string][]float64{}
+			}
+			for _, v := range rec.Values {
+				cells[file][name][v.Unit] = append(cells[file][name][v.Unit], v.Value)
+			}
+		}
+	}
+	if err := files.Err(); err != nil {
+		t.Fatal(err)
+	}
+	units := benchfmt.UnitMetadataMap(files.Units())
+	thresholds := benchmath.DefaultThresholds
+	const confidence = 0.95
+
+	checked := 0
+	for _, r := range c.Rows {
+		unit := results.BenchfmtUnit(r.Metric)
+		if fn, ok := strings.CutPrefix(r.Metric, CPUSharePrefix); ok {
+			unit = "cpu-share:" + fn
+		}
+		name := "ManualSearch/endpoint=" + r.Endpoint
+		bv, cv := cells[paths["base"]][name][unit], cells[paths["cand"]][name][unit]
+		if len(bv) == 0 || len(cv) == 0 {
+			t.Errorf("%s %s: benchstat has no %s values for %s (%d+%d)", r.Endpoint, r.Metric, unit, name, len(bv), len(cv))
+			continue
+		}
+		// What benchtab.ToTables and summarizeCell do.
+		assumption := units.GetAssumption(unit)
+		bs, cs := benchmath.NewSample(bv, &thresholds), benchmath.NewSample(cv, &thresholds)
+		bsum, csum := assumption.Summary(bs, confidence), assumption.Summary(cs, confidence)
+		cmp := assumption.Compare(bs, cs)
+
+		eq := func(what string, got, want float64) {
+			if !closeRel(got, want, 1e-12) {
+				t.Errorf("%s %s %s = %v, benchstat %v", r.Endpoint, r.Metric, what, got, want)
+			}
+		}
+		eq("base center", r.Base.Center, bsum.Center)
+		eq("base lo", r.Base.Lo, bsum.Lo)
+		eq("base hi", r.Base.Hi, bsum.Hi)
+		eq("candidate center", r.Candidate.Center, csum.Center)
+		eq("candidate lo", r.Candidate.Lo, csum.Lo)
+		eq("candidate hi", r.Candidate.Hi, csum.Hi)
+		eq("p", r.P, cmp.P)
+		if r.Base.N != cmp.N1 || r.Candidate.N != cmp.N2 {
+			t.Errorf("%s %s n=%d+%d, benchstat %d+%d", r.Endpoint, r.Metric, r.Base.N, r.Candidate.N, cmp.N1, cmp.N2)
+		}
+		// benchstat prints "~" exactly when hotbench reports no change.
+		if tilde := cmp.FormatDelta(bsum.Center, csum.Center) == "~"; tilde == r.Significant {
+			t.Errorf("%s %s: significant=%v but benchstat's delta is %q", r.Endpoint, r.Metric, r.Significant, cmp.FormatDelta(bsum.Center, csum.Center))
+		}
+		checked++
+	}
+	// 2 endpoints × 9 metrics (cpu_per_req included) + 1 share.
+	if checked != 19 {
+		t.Errorf("checked %d rows against benchstat, want 19", checked)
+	}
+}
+
+func closeRel(a, b, tol float64) bool {
+	if a == b || (math.IsNaN(a) && math.IsNaN(b)) {
+		return true
+	}
+	return math.Abs(a-b) <= tol*math.Max(math.Abs(a), math.Abs(b))
+}

@@ -1,0 +1,349 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"golang.org/x/perf/benchmath"
+
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// Defaults for Options, the same as benchstat's.
+const (
+	DefaultAlpha      = 0.05
+	DefaultConfidence = 0.95
+)
+
+// Change values of a Row, as DESIGN.md names them.
+const (
+	Improved  = "improved"
+	Regressed = "regressed"
+	NoChange  = "~"
+)
+
+// Metric name prefixes of the rows that hold a hotspot function's share of
+// the profile's samples, per repetition: "cpu_share:manuals.(*Store).StepsFor".
+const (
+	CPUSharePrefix   = "cpu_share:"
+	AllocSharePrefix = "alloc_share:"
+)
+
+// Options configure Compare.
+type Options struct {
+	// Alpha is the significance level: a change is reported only when
+	// p ≤ Alpha. 0 means DefaultAlpha.
+	Alpha float64
+	// Confidence is the level of the intervals around each center.
+	// 0 means DefaultConfidence.
+	Confidence float64
+	// Force compares runs of different scenarios or endpoint sets, with a
+	// warning, instead of refusing with a *MismatchError.
+	Force bool
+}
+
+// Stat summarises one side's sample of a metric: its median and the
+// order-statistic confidence interval around it. Lo and Hi are ±Inf when the
+// sample is too small for an interval at the requested confidence.
+type Stat struct {
+	Center, Lo, Hi float64
+	N              int
+}
+
+// Row is the comparison of one metric of one endpoint.
+type Row struct {
+	Endpoint, Metric string
+	Base, Candidate  Stat
+	// Delta is the relative change of the centers, cand/base − 1. It is 0
+	// when both centers are equal (also both 0) and NaN when only the base
+	// center is 0, where no relative change exists (JSON writes null).
+	Delta float64
+	// P is the Mann–Whitney U p-value; 1 when the test cannot run (all
+	// values equal).
+	P float64
+	// Significant is P ≤ alpha, as benchstat decides it.
+	Significant bool
+	// Change is Improved, Regressed or NoChange, in the metric's direction.
+	Change string
+	// TooFewRuns is true when, with these sample sizes, no difference could
+	// be significant at alpha: a "~" here means "cannot tell", not "same".
+	TooFewRuns bool
+	// Warnings are benchmath's caveats and hotbench's own.
+	Warnings []string
+}
+
+// Comparison is the result of comparing a base and a candidate set of runs.
+type Comparison struct {
+	// Base and Candidate name the two sides: "scenario@label".
+	Base, Candidate string
+	// BasePaths and CandidatePaths are the run folders, where known.
+	BasePaths, CandidatePaths []string
+	Scenario                  string
+	Alpha, Confidence         float64
+	// BaseRuns and CandidateRuns count the pooled repetitions of each side.
+	BaseRuns, CandidateRuns int
+	// NeedRuns is the fewest repetitions a side with which anything can be
+	// significant at Alpha; RecommendedRuns is what we advise.
+	NeedRuns, RecommendedRuns int
+	// TooFewRuns is true when some row cannot reach significance.
+	TooFewRuns bool
+	Rows       []Row
+	Hotspots   []HotspotVerdict
+	// Warnings are caveats about the whole comparison: too few runs,
+	// different scenario versions, hosts or hotbench versions.
+	Warnings []string
+
+	// oneSided maps "endpoint metric" to the side without values, for
+	// metrics measured on one side only.
+	oneSided map[string]string
+}
+
+// Row returns the row of an endpoint's metric, or nil.
+func (c *Comparison) Row(endpoint, metric string) *Row {
+	for i := range c.Rows {
+		if c.Rows[i].Endpoint == endpoint && c.Rows[i].Metric == metric {
+			return &c.Rows[i]
+		}
+	}
+	return nil
+}
+
+// Endpoints lists the endpoints that have rows, in row order.
+func (c *Comparison) Endpoints() []string {
+	var names []string
+	for _, r := range c.Rows {
+		if !slices.Contains(names, r.Endpoint) {
+			names = append(names, r.Endpoint)
+		}
+	}
+	return names
+}
+
+// MismatchError is returned when the two sides are not runs of the same
+// scenario with the same endpoints. The command maps it to exit status 2.
+type MismatchError struct {
+	// What differs: "scenario" or "endpoints".
+	What            string
+	Base, Candidate string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("cannot compare runs with different %s (base: %s; candidate: %s): compare runs of one scenario, or pass --force",
+		e.What, e.Base, e.Candidate)
+}
+
+// Compare pools the repetitions of each side's runs and compares every
+// endpoint metric and every hotspot function share between them, then
+// judges each hotspot of the candidate's scenario.
+func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
+	if opts.Alpha == 0 {
+		opts.Alpha = DefaultAlpha
+	}
+	if opts.Confidence == 0 {
+		opts.Confidence = DefaultConfidence
+	}
+	if !(opts.Alpha > 0 && opts.Alpha < 1) {
+		return nil, fmt.Errorf("alpha %g is out of range: use a value between 0 and 1, like 0.05", opts.Alpha)
+	}
+	if !(opts.Confidence > 0 && opts.Confidence < 1) {
+		return nil, fmt.Errorf("confidence %g is out of range: use a value between 0 and 1, like 0.95", opts.Confidence)
+	}
+	b, err := newSide("base", base)
+	if err != nil {
+		return nil, err
+	}
+	c, err := newSide("candidate", cand)
+	if err != nil {
+		return nil, err
+	}
+	cmp := &Comparison{
+		Base:            b.name(),
+		Candidate:       c.name(),
+		BasePaths:       b.paths(),
+		CandidatePaths:  c.paths(),
+		Scenario:        c.runs[0].Scenario.Name,
+		Alpha:           opts.Alpha,
+		Confidence:      opts.Confidence,
+		BaseRuns:        len(b.reps),
+		CandidateRuns:   len(c.reps),
+		NeedRuns:        NeedRuns(opts.Alpha),
+		RecommendedRuns: RecommendedRuns,
+	}
+	if err := checkSides(cmp, b, c, opts.Force); err != nil {
+		return nil, err
+	}
+	warnProvenance(cmp, b, c)
+
+	// Endpoints in the base's order; with Force, only those both sides have.
+	cEndpoints := c.endpoints()
+	for _, e := range b.endpoints() {
+		if !slices.Contains(cEndpoints, e) {
+			continue
+		}
+		for _, m := range scenarios.Metrics {
+			cmp.addRow(e, m, b.values(e, m), c.values(e, m))
+		}
+	}
+	hotspots := c.runs[0].Scenario.Hotspots
+	for _, h := range hotspots {
+		for _, f := range h.Functions {
+			for _, kind := range []string{"cpu", "allocs"} {
+				metric := shareMetric(kind, f)
+				if cmp.Row(h.Endpoint, metric) != nil {
+					continue
+				}
+				bv, cv := b.shares(h.Name, f, kind), c.shares(h.Name, f, kind)
+				if len(bv) == 0 && len(cv) == 0 {
+					continue // this kind was not profiled; verdicts note it when needed
+				}
+				cmp.addRow(h.Endpoint, metric, bv, cv)
+			}
+		}
+	}
+	warnPower(cmp)
+	for _, h := range hotspots {
+		cmp.Hotspots = append(cmp.Hotspots, judge(cmp, h))
+	}
+	return cmp, nil
+}
+
+// addRow compares two samples, or warns when one side has none.
+func (c *Comparison) addRow(endpoint, metric string, b, cand []float64) {
+	switch {
+	case len(b) == 0 && len(cand) == 0:
+		return // metric not measured at all (no server statistics, say)
+	case len(b) == 0 || len(cand) == 0:
+		missing := "base"
+		if len(cand) == 0 {
+			missing = "candidate"
+		}
+		c.Warnings = append(c.Warnings, fmt.Sprintf("%s %s: the %s has no values, so it is not compared", endpoint, metric, missing))
+		if c.oneSided == nil {
+			c.oneSided = map[string]string{}
+		}
+		c.oneSided[endpoint+" "+metric] = missing
+		return
+	}
+	c.Rows = append(c.Rows, compareSamples(endpoint, metric, b, cand, c.Alpha, c.Confidence))
+}
+
+// compareSamples is the statistics of one row, done as cmd/benchstat does
+// them: benchmath samples with CompareAlpha thresholds, the AssumeNothing
+// summary (median, order-statistic interval) and U test.
+func compareSamples(endpoint, metric string, base, cand []float64, alpha, confidence float64) Row {
+	th := &benchmath.Thresholds{CompareAlpha: alpha}
+	// NewSample sorts in place; the callers' slices stay untouched.
+	bs := benchmath.NewSample(slices.Clone(base), th)
+	cs := benchmath.NewSample(slices.Clone(cand), th)
+	bsum := benchmath.AssumeNothing.Summary(bs, confidence)
+	csum := benchmath.AssumeNothing.Summary(cs, confidence)
+	cmp := benchmath.AssumeNothing.Compare(bs, cs)
+
+	r := Row{
+		Endpoint:  endpoint,
+		Metric:    metric,
+		Base:      Stat{bsum.Center, bsum.Lo, bsum.Hi, len(bs.Values)},
+		Candidate: Stat{csum.Center, csum.Lo, csum.Hi, len(cs.Values)},
+		Delta:     relDelta(bsum.Center, csum.Center),
+		P:         cmp.P,
+		// benchstat prints "~" exactly when P > Alpha.
+		Significant: !(cmp.P > alpha),
+		Change:      NoChange,
+		TooFewRuns:  MinP(len(bs.Values), len(cs.Values)) > alpha,
+	}
+	if r.Significant && csum.Center != bsum.Center {
+		if (csum.Center > bsum.Center) == higherIsBetter(metric) {
+			r.Change = Improved
+		} else {
+			r.Change = Regressed
+		}
+	}
+	if r.TooFewRuns {
+		r.Warnings = append(r.Warnings, tooFewMessage(r.Base.N, r.Candidate.N, alpha))
+	}
+	for _, ws := range [][]error{bs.Warnings, cs.Warnings, bsum.Warnings, csum.Warnings, cmp.Warnings} {
+		for _, w := range ws {
+			r.Warnings = appendUnique(r.Warnings, w.Error())
+		}
+	}
+	if r.Significant && r.Change == NoChange {
+		r.Warnings = append(r.Warnings, "the distributions differ but their medians are equal")
+	}
+	return r
+}
+
+// relDelta is benchstat's delta of centers: 0 for equal centers, undefined
+// (NaN) against a zero base.
+func relDelta(base, cand float64) float64 {
+	switch {
+	case base == cand:
+		return 0
+	case base == 0:
+		return math.NaN()
+	}
+	return cand/base - 1
+}
+
+// higherIsBetter is the direction of a row's metric; shares of a profile
+// are better smaller.
+func higherIsBetter(metric string) bool {
+	return scenarios.HigherIsBetter(metric)
+}
+
+func shareMetric(kind, function string) string {
+	if kind == "allocs" {
+		return AllocSharePrefix + function
+	}
+	return CPUSharePrefix + function
+}
+
+// warnPower says loudly when nothing, or only large changes, can be seen.
+func warnPower(c *Comparison) {
+	var few []string
+	for _, r := range c.Rows {
+		if r.TooFewRuns {
+			c.TooFewRuns = true
+			few = appendUnique(few, fmt.Sprintf("%d+%d", r.Base.N, r.Candidate.N))
+		}
+	}
+	if c.TooFewRuns {
+		need := c.NeedRuns
+		c.Warnings = append([]string{fmt.Sprintf(
+			"too few runs: with %s repetitions nothing can be significant at alpha %g, so \"no change\" cannot be told from \"cannot tell\"; need ≥%d runs a side, %d recommended",
+			strings.Join(few, ", "), c.Alpha, need, max(need, RecommendedRuns))}, c.Warnings...)
+		return
+	}
+	if n := min(c.BaseRuns, c.CandidateRuns); n < RecommendedRuns {
+		c.Warnings = append(c.Warnings, fmt.Sprintf(
+			"only %d+%d runs: small changes may go unseen; %d runs a side are recommended", c.BaseRuns, c.CandidateRuns, RecommendedRuns))
+	}
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func quoteAll(v []string) string {
+	q := make([]string, len(v))
+	for i, s := range v {
+		if s == "" {
+			s = "unknown"
+		}
+		q[i] = s
+	}
+	return strings.Join(q, ", ")
+}
+
+// short abbreviates a hash for messages.
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}

@@ -1,0 +1,335 @@
+package compare
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// around is n values spread ±1 % around center: two such samples with
+// different centers are completely separated (p ≈ 1e-5 at 10+10).
+func around(center float64, n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = center * (0.99 + 0.02*float64(i)/float64(max(n-1, 1)))
+	}
+	return v
+}
+
+func rowOf(endpoint, metric string, base, cand []float64) Row {
+	return compareSamples(endpoint, metric, base, cand, DefaultAlpha, DefaultConfidence)
+}
+
+func comparisonOf(rows ...Row) *Comparison {
+	return &Comparison{Alpha: DefaultAlpha, Confidence: DefaultConfidence, Rows: rows}
+}
+
+func TestGate(t *testing.T) {
+	rel := func(f float64, text string) scenarios.Quantity {
+		return scenarios.Quantity{Value: f, Relative: true, Text: text}
+	}
+	abs := func(f float64, text string) scenarios.Quantity { return scenarios.Quantity{Value: f, Text: text} }
+	zeros := around(0, 10)
+	cases := []struct {
+		name     string
+		rows     []Row
+		policy   Policy
+		pass     bool
+		blind    bool
+		failures []string // "endpoint metric kind"
+		reason   string   // substring of the first failure's reason
+	}{
+		{
+			name:     "a significant +25% p99 regression beyond a 10% allowance fails",
+			rows:     []Row{rowOf("search", "p99", around(0.050, 10), around(0.0625, 10))},
+			policy:   DefaultPolicy(),
+			failures: []string{"search p99 regression"},
+			reason:   "regressed +25% (p=1.1e-05, n=10+10), allowed 10%",
+		},
+		{
+			name:   "a significant +5% p99 regression within a 10% allowance passes",
+			rows:   []Row{rowOf("search", "p99", around(0.050, 10), around(0.0525, 10))},
+			policy: DefaultPolicy(),
+			pass:   true,
+		},
+		{
+			name:   "a -50% p99 improvement passes",
+			rows:   []Row{rowOf("search", "p99", around(0.050, 10), around(0.025, 10))},
+			policy: DefaultPolicy(),
+			pass:   true,
+		},
+		{
+			name:   "a regressed metric absent from max_regression is not gated",
+			rows:   []Row{rowOf("search", "p90", around(0.010, 10), around(0.020, 10))},
+			policy: DefaultPolicy(),
+			pass:   true,
+		},
+		{
+			name:     "allowance 0 fails any significant error-rate regression",
+			rows:     []Row{rowOf("search", "error_rate", zeros, around(0.001, 10))},
+			policy:   DefaultPolicy(),
+			failures: []string{"search error_rate regression"},
+			reason:   "regressed 0% → 0.100%",
+		},
+		{
+			name:     "a relative allowance is exceeded by any regression from a zero base",
+			rows:     []Row{rowOf("search", "p99", zeros, around(0.001, 10))},
+			policy:   Policy{Alpha: 0.05, MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.10, "10%")}},
+			failures: []string{"search p99 regression"},
+			reason:   "regressed from 0",
+		},
+		{
+			name:     "an absolute allowance of 5ms fails a +12.5ms regression",
+			rows:     []Row{rowOf("search", "p99", around(0.050, 10), around(0.0625, 10))},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p99": abs(0.005, "5ms")}},
+			failures: []string{"search p99 regression"},
+			reason:   "regressed 50.0ms → 62.5ms",
+		},
+		{
+			name:   "an absolute allowance of 5ms passes a +2.5ms regression",
+			rows:   []Row{rowOf("search", "p99", around(0.050, 10), around(0.0525, 10))},
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"p99": abs(0.005, "5ms")}},
+			pass:   true,
+		},
+		{
+			name: "an endpoint.metric allowance takes precedence over the metric's",
+			rows: []Row{
+				rowOf("search", "p99", around(0.050, 10), around(0.0625, 10)),
+				rowOf("login", "p99", around(0.050, 10), around(0.0625, 10)),
+			},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.10, "10%"), "search.p99": rel(0.50, "50%")}},
+			failures: []string{"login p99 regression"},
+		},
+		{
+			name:     "an rps drop is a regression",
+			rows:     []Row{rowOf("search", "rps", around(200, 10), around(150, 10))},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"rps": rel(0.10, "10%")}},
+			failures: []string{"search rps regression"},
+		},
+		{
+			name:     "a candidate p99 above its SLO fails without any regression",
+			rows:     []Row{rowOf("search", "p99", around(0.600, 10), around(0.600, 10))},
+			policy:   Policy{SLO: map[string]scenarios.Quantity{"p99": abs(0.5, "500ms")}},
+			failures: []string{"search p99 slo"},
+			reason:   "candidate p99 600ms is above the SLO 500ms",
+		},
+		{
+			name:     "a candidate rps below its SLO fails",
+			rows:     []Row{rowOf("search", "rps", around(180, 10), around(180, 10))},
+			policy:   Policy{SLO: map[string]scenarios.Quantity{"rps": abs(200, "200/s")}},
+			failures: []string{"search rps slo"},
+			reason:   "is below the SLO 200/s",
+		},
+		{
+			name:   "an error rate at its SLO passes",
+			rows:   []Row{rowOf("search", "error_rate", around(0.001, 10), around(0.001, 10))},
+			policy: Policy{SLO: map[string]scenarios.Quantity{"error_rate": abs(0.00101, "0.101%")}},
+			pass:   true,
+		},
+		{
+			name:   "with 3+3 runs a fivefold regression passes, but the gate says it is blind",
+			rows:   []Row{rowOf("search", "p99", around(0.050, 3), around(0.250, 3))},
+			policy: DefaultPolicy(),
+			pass:   true,
+			blind:  true,
+		},
+		{
+			name:     "with 3+3 runs SLOs are still checked",
+			rows:     []Row{rowOf("search", "p99", around(0.050, 3), around(0.750, 3))},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.1, "10%")}, SLO: map[string]scenarios.Quantity{"p99": abs(0.5, "500ms")}},
+			blind:    true,
+			failures: []string{"search p99 slo"},
+		},
+		{
+			name:     "the policy's alpha decides significance: p≈0.0011 fails at 0.05",
+			rows:     []Row{rowOf("search", "p99", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, []float64{6, 7, 8, 9, 10, 11, 12, 13, 14, 15})},
+			policy:   Policy{Alpha: 0.05, MaxRegression: map[string]scenarios.Quantity{"p99": abs(0, "0")}},
+			failures: []string{"search p99 regression"},
+		},
+		{
+			name:   "the policy's alpha decides significance: p≈0.0011 passes at 0.001",
+			rows:   []Row{rowOf("search", "p99", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, []float64{6, 7, 8, 9, 10, 11, 12, 13, 14, 15})},
+			policy: Policy{Alpha: 0.001, MaxRegression: map[string]scenarios.Quantity{"p99": abs(0, "0")}},
+			pass:   true,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := Gate(comparisonOf(tc.rows...), tc.policy)
+			if g.Pass != tc.pass {
+				t.Errorf("Pass = %v, want %v; failures %+v", g.Pass, tc.pass, g.Failures)
+			}
+			if g.Blind != tc.blind {
+				t.Errorf("Blind = %v, want %v; warnings %q", g.Blind, tc.blind, g.Warnings)
+			}
+			if tc.blind && (len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "GATE IS BLIND")) {
+				t.Errorf("a blind gate must say so first; warnings %q", g.Warnings)
+			}
+			var got []string
+			for _, f := range g.Failures {
+				got = append(got, f.Endpoint+" "+f.Metric+" "+f.Kind)
+			}
+			if strings.Join(got, "; ") != strings.Join(tc.failures, "; ") {
+				t.Errorf("failures %q, want %q", got, tc.failures)
+			}
+			if tc.reason != "" && (len(g.Failures) == 0 || !strings.Contains(g.Failures[0].Reason, tc.reason)) {
+				t.Errorf("first failure %+v, want a reason containing %q", g.Failures, tc.reason)
+			}
+		})
+	}
+}
+
+func TestGateWarnsAboutPolicyKeysThatMatchNothing(t *testing.T) {
+	p := DefaultPolicy()
+	p.SLO = map[string]scenarios.Quantity{"cpu_per_req": {Value: 0.002, Text: "2ms"}}
+	g := Gate(comparisonOf(rowOf("search", "p99", around(0.05, 10), around(0.05, 10))), p)
+	joined := strings.Join(g.Warnings, "\n")
+	for _, k := range []string{"cpu_per_req", "p50", "error_rate"} {
+		if !strings.Contains(joined, "gate: "+k+" matches no compared metric") {
+			t.Errorf("no warning for unused key %s: %q", k, g.Warnings)
+		}
+	}
+}
+
+func TestGateWarnsWhenItsAlphaDiffersFromTheTable(t *testing.T) {
+	c := comparisonOf(rowOf("search", "p99", around(0.05, 10), around(0.05, 10)))
+	g := Gate(c, Policy{Alpha: 0.01, MaxRegression: DefaultPolicy().MaxRegression})
+	if !strings.Contains(strings.Join(g.Warnings, "\n"), "the gate tests at alpha 0.01 but the table marks changes at alpha 0.05") {
+		t.Errorf("warnings %q", g.Warnings)
+	}
+}
+
+func TestPolicyFromScenario(t *testing.T) {
+	t.Run("a scenario without a gate gets the default policy", func(t *testing.T) {
+		p := PolicyFromScenario(scenarios.Gate{})
+		if p.Alpha != 0.05 || len(p.MaxRegression) != 3 || p.MaxRegression["p99"].Value != 0.10 || !p.MaxRegression["p99"].Relative {
+			t.Errorf("policy %+v", p)
+		}
+	})
+	t.Run("a scenario's gate is copied, not shared", func(t *testing.T) {
+		g := scenarios.Gate{Alpha: 0.01, MaxRegression: map[string]scenarios.Quantity{"p99": {Value: 0.2, Relative: true}}}
+		p := PolicyFromScenario(g)
+		p.MaxRegression["p50"] = scenarios.Quantity{}
+		if p.Alpha != 0.01 || len(g.MaxRegression) != 1 || len(p.MaxRegression) != 2 {
+			t.Errorf("policy %+v, gate %+v", p, g)
+		}
+	})
+	t.Run("an explicit empty max_regression gates no regressions", func(t *testing.T) {
+		p := PolicyFromScenario(scenarios.Gate{MaxRegression: map[string]scenarios.Quantity{}})
+		if len(p.MaxRegression) != 0 {
+			t.Errorf("MaxRegression %+v, want empty", p.MaxRegression)
+		}
+	})
+}
+
+func TestParseOverrides(t *testing.T) {
+	endpoints := []string{"search", "login"}
+	cases := []struct {
+		name          string
+		mr, slo       string
+		alpha         float64
+		wantErr       string
+		check         func(t *testing.T, p Policy)
+		startsDefault bool
+	}{
+		{
+			name: "metric allowances are relative percentages or absolute amounts",
+			mr:   "p99=10%, error_rate=0 ,p50=5ms",
+			check: func(t *testing.T, p Policy) {
+				if q := p.MaxRegression["p99"]; q.Value != 0.10 || !q.Relative {
+					t.Errorf("p99 = %+v", q)
+				}
+				if q := p.MaxRegression["error_rate"]; q.Value != 0 || q.Relative {
+					t.Errorf("error_rate = %+v", q)
+				}
+				if q := p.MaxRegression["p50"]; q.Value != 0.005 || q.Relative {
+					t.Errorf("p50 = %+v", q)
+				}
+			},
+		},
+		{
+			name: "SLOs take metric and endpoint.metric keys",
+			slo:  "p99=500ms,search.p99=200ms,error_rate=0.1%",
+			check: func(t *testing.T, p Policy) {
+				if p.SLO["p99"].Value != 0.5 || p.SLO["search.p99"].Value != 0.2 || p.SLO["error_rate"].Value != 0.001 {
+					t.Errorf("SLO = %+v", p.SLO)
+				}
+			},
+		},
+		{
+			name:          "overrides merge over the scenario's policy key by key",
+			mr:            "p99=20%",
+			alpha:         0.01,
+			startsDefault: true,
+			check: func(t *testing.T, p Policy) {
+				if p.Alpha != 0.01 || p.MaxRegression["p99"].Value != 0.20 || p.MaxRegression["p50"].Value != 0.10 {
+					t.Errorf("policy %+v", p)
+				}
+			},
+		},
+		{name: "empty flags change nothing", check: func(t *testing.T, p Policy) {
+			if len(p.MaxRegression)+len(p.SLO) != 0 || p.Alpha != 0 {
+				t.Errorf("policy %+v", p)
+			}
+		}},
+		{name: "an unknown metric is an error with a suggestion", mr: "p95=10%", wantErr: `unknown metric "p95" (did you mean "p90"?)`},
+		{name: "an unknown metric in an SLO is an error", slo: "latency=1s", wantErr: `--slo: unknown metric "latency"`},
+		{name: "an unknown endpoint is an error with a suggestion", slo: "serch.p99=200ms", wantErr: `unknown endpoint "serch" (did you mean "search"?)`},
+		{name: "an unknown endpoint far from any name lists the endpoints", mr: "checkout.p99=10%", wantErr: `unknown endpoint "checkout": the runs have search, login`},
+		{name: "an entry without a value is an error", mr: "p99", wantErr: `"p99" is not metric=value`},
+		{name: "an unparsable value is an error", mr: "p99=fast", wantErr: "--max-regression p99:"},
+		{name: "a percentage is not a latency SLO", slo: "p99=10%", wantErr: "--slo p99:"},
+		{name: "a key given twice is an error", mr: "p99=10%,p99=20%", wantErr: "p99 is given twice"},
+		{name: "alpha must be between 0 and 1", alpha: 1.5, wantErr: "alpha 1.5 is out of range"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var p Policy
+			if tc.startsDefault {
+				p = DefaultPolicy()
+			}
+			err := ParseOverrides(tc.mr, tc.slo, tc.alpha, &p, endpoints)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, p)
+		})
+	}
+}
+
+func FuzzParseOverrides(f *testing.F) {
+	for _, s := range [][2]string{
+		{"p99=10%,error_rate=0", "p99=500ms,search.p99=200ms"},
+		{"search.rps=5%", "rps=100/s"},
+		{"alloc_per_req=64KiB", "cpu_per_req=2ms"},
+		{"p99", "=,=="},
+		{"a.b.p99=1", "error_rate=101%"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	endpoints := []string{"search", "a.b"}
+	f.Fuzz(func(t *testing.T, mr, slo string) {
+		var p Policy
+		if err := ParseOverrides(mr, slo, 0, &p, endpoints); err != nil {
+			return
+		}
+		for _, m := range []map[string]scenarios.Quantity{p.MaxRegression, p.SLO} {
+			for k, q := range m {
+				e, metric := splitKey(k)
+				if !scenarios.IsMetric(metric) || (e != "" && e != "search" && e != "a.b") {
+					t.Errorf("accepted key %q", k)
+				}
+				if q.Value < 0 {
+					t.Errorf("accepted negative %s=%v", k, q.Value)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,172 @@
+package compare
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// Hotspot verdicts, as DESIGN.md names them.
+const (
+	VerdictImproved     = "improved"
+	VerdictRegressed    = "regressed"
+	VerdictNoChange     = "no significant change"
+	VerdictInconclusive = "inconclusive"
+)
+
+// HotspotVerdict joins a hotspot's metric row with its functions' share rows.
+type HotspotVerdict struct {
+	Name, Endpoint, Metric string
+	// Verdict is one of the Verdict constants.
+	Verdict string
+	// Evidence is one sentence with the numbers behind the verdict:
+	// "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10); regexp.Compile 41% → 3% of CPU".
+	Evidence string
+	// Reason says why a verdict is inconclusive, or qualifies another one.
+	Reason    string
+	Objective scenarios.Quantity
+	// ObjectiveMet says whether the candidate's center meets an absolute
+	// objective; nil when the hotspot has none or it cannot be judged.
+	ObjectiveMet *bool
+	Functions    []FunctionChange
+}
+
+// FunctionChange is a declared hotspot function's share of the profile
+// samples (CPU, or allocations for an alloc_per_req hotspot), as the medians
+// of per-repetition shares. Shares are NaN on a side without profiles.
+type FunctionChange struct {
+	Name                      string
+	Kind                      string // "cpu" or "allocs"
+	BaseShare, CandidateShare float64
+	P                         float64
+	Change                    string
+	// Missing names the sides without this function's share ("base",
+	// "candidate", "base and candidate"); empty when both have it.
+	Missing string
+}
+
+// judge decides one hotspot's verdict from the comparison's rows. The
+// rules, in order:
+//   - no metric row, or too few runs to see a change: inconclusive;
+//   - metric regressed: regressed, unless a function's share shrank
+//     significantly (metric and profile disagree: inconclusive);
+//   - metric improved: improved, unless a declared function has no profile
+//     (cannot confirm where: inconclusive) or a share grew significantly
+//     (disagreement: inconclusive); shrinking shares are stronger evidence;
+//   - metric ~: no significant change, unless a profile is missing or a
+//     share changed significantly (inconclusive).
+func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
+	v := HotspotVerdict{Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Objective: h.Objective}
+	kind := "cpu"
+	if h.Metric == scenarios.AllocPerReq {
+		kind = "allocs"
+	}
+	var missing, grew, shrank []string
+	var fparts []string
+	for _, f := range h.Functions {
+		fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), P: math.NaN(), Change: NoChange}
+		if r := c.Row(h.Endpoint, shareMetric(kind, f)); r != nil {
+			fc.BaseShare, fc.CandidateShare, fc.P, fc.Change = r.Base.Center, r.Candidate.Center, r.P, r.Change
+			switch r.Change {
+			case Regressed:
+				grew = append(grew, f)
+			case Improved:
+				shrank = append(shrank, f)
+			}
+			fparts = append(fparts, fmt.Sprintf("%s %s → %s of %s", f,
+				formatShare(r.Base.Center), formatShare(r.Candidate.Center), kindNoun(kind)))
+		} else {
+			fc.Missing = missingSides(c, h.Endpoint, shareMetric(kind, f))
+			missing = append(missing, f)
+			fparts = append(fparts, fmt.Sprintf("%s: no %s profile in the %s", f, kindNoun(kind), fc.Missing))
+		}
+		v.Functions = append(v.Functions, fc)
+	}
+
+	m := c.Row(h.Endpoint, h.Metric)
+	var evidence string
+	if m == nil {
+		evidence = fmt.Sprintf("%s %s: not measured on both sides", h.Endpoint, h.Metric)
+	} else {
+		evidence = metricEvidence(m)
+		v.ObjectiveMet = objectiveMet(h, m)
+	}
+	if len(fparts) > 0 {
+		evidence += "; " + strings.Join(fparts, ", ")
+	}
+	v.Evidence = evidence
+
+	switch {
+	case m == nil:
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("no %s values for %s on both sides", h.Metric, h.Endpoint)
+	case m.TooFewRuns:
+		v.Verdict, v.Reason = VerdictInconclusive, "too few runs: "+tooFewMessage(m.Base.N, m.Candidate.N, c.Alpha)
+	case m.Change == Regressed && len(shrank) > 0:
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s regressed but %s shrank in the profile: metric and profile disagree", h.Metric, strings.Join(shrank, ", "))
+	case m.Change == Regressed:
+		v.Verdict = VerdictRegressed
+		if len(missing) > 0 {
+			v.Reason = "no profile for " + strings.Join(missing, ", ") + " to say where"
+		}
+	case len(missing) > 0:
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("missing %s profiles for %s: cannot confirm where the change happened", kindNoun(kind), strings.Join(missing, ", "))
+	case m.Change == Improved && len(grew) > 0:
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s improved but %s grew in the profile: metric and profile disagree", h.Metric, strings.Join(grew, ", "))
+	case m.Change == Improved:
+		v.Verdict = VerdictImproved
+		if len(shrank) > 0 {
+			v.Reason = "confirmed by the profile: " + strings.Join(shrank, ", ") + " shrank"
+		}
+	case len(grew)+len(shrank) > 0:
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s did not change significantly but %s did in the profile: metric and profile disagree",
+			h.Metric, strings.Join(append(grew, shrank...), ", "))
+	default:
+		v.Verdict = VerdictNoChange
+	}
+	if v.Reason != "" {
+		v.Evidence += " — " + v.Reason
+	}
+	return v
+}
+
+// metricEvidence is "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10)".
+func metricEvidence(r *Row) string {
+	b, c := formatPair(r.Metric, r.Base.Center, r.Candidate.Center)
+	change := formatDeltaShort(r.Delta)
+	if !r.Significant {
+		change = "~"
+	}
+	if r.TooFewRuns {
+		change = "? n too small"
+	}
+	return fmt.Sprintf("%s %s → %s (%s, p=%s, n=%d+%d)", r.Metric, b, c, change, formatP(r.P), r.Base.N, r.Candidate.N)
+}
+
+// objectiveMet compares the candidate's center with an absolute objective.
+func objectiveMet(h scenarios.Hotspot, r *Row) *bool {
+	if h.Objective.Relative || (h.Objective.Value == 0 && h.Objective.Text == "") {
+		return nil
+	}
+	met := r.Candidate.Center <= h.Objective.Value
+	if higherIsBetter(h.Metric) {
+		met = r.Candidate.Center >= h.Objective.Value
+	}
+	return &met
+}
+
+// missingSides names the sides that have no values for a share row.
+func missingSides(c *Comparison, endpoint, metric string) string {
+	if s, ok := c.oneSided[endpoint+" "+metric]; ok {
+		return s
+	}
+	return "base and candidate"
+}
+
+func kindNoun(kind string) string {
+	if kind == "allocs" {
+		return "allocations"
+	}
+	return "CPU"
+}

@@ -1,0 +1,116 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// writeMarkdown writes a pull-request comment: the gate's line, warnings,
+// hotspot verdicts, then a table per endpoint.
+func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## hotbench: %s → %s\n\n", md(c.Base), md(c.Candidate))
+	if g != nil {
+		switch {
+		case !g.Pass:
+			fmt.Fprintf(&b, "❌ **Gate failed** (%d):\n\n", len(g.Failures))
+			for _, f := range g.Failures {
+				fmt.Fprintf(&b, "- `%s` %s: %s\n", f.Endpoint, md(f.Metric), md(f.Reason))
+			}
+			b.WriteString("\n")
+		case g.Blind:
+			b.WriteString("⚠️ **Gate passed, but it was blind to regressions**: too few runs, only SLOs were checked.\n\n")
+		default:
+			b.WriteString("✅ **Gate passed**\n\n")
+		}
+	}
+	var warns []string
+	warns = append(warns, c.Warnings...)
+	if g != nil {
+		warns = append(warns, g.Warnings...)
+	}
+	for _, warn := range warns {
+		fmt.Fprintf(&b, "> ⚠️ %s\n", md(warn))
+	}
+	if len(warns) > 0 {
+		b.WriteString("\n")
+	}
+
+	if len(c.Hotspots) > 0 {
+		b.WriteString("### Hotspots\n\n| Hotspot | Endpoint | Metric | Verdict | Evidence |\n|---|---|---|---|---|\n")
+		for _, h := range c.Hotspots {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s %s | %s |\n", md(h.Name), md(h.Endpoint), md(h.Metric), verdictIcon(h.Verdict), h.Verdict, md(h.Evidence))
+		}
+		b.WriteString("\n")
+	}
+
+	fails := failuresOf(g)
+	for _, e := range c.Endpoints() {
+		rows := rowsOf(c, e)
+		fmt.Fprintf(&b, "### %s\n\n| Metric | Base | Candidate | Δ | p | n |\n|---|--:|--:|--:|--:|--:|\n", md(e))
+		// Endpoint metrics, their geomean, then the profile shares.
+		ordered := slices.DeleteFunc(slices.Clone(rows), func(r Row) bool { return isShare(r.Metric) })
+		nMetrics := len(ordered)
+		for _, r := range rows {
+			if isShare(r.Metric) {
+				ordered = append(ordered, r)
+			}
+		}
+		for i, r := range ordered {
+			if i == nMetrics {
+				writeGeomeanMD(&b, rows)
+			}
+			cl := rowCells(r)
+			delta := cl.delta
+			switch r.Change {
+			case Improved:
+				delta = "**" + delta + "** 🟢"
+			case Regressed:
+				delta = "**" + delta + "** 🔴"
+			}
+			if len(fails[[2]string{r.Endpoint, r.Metric}]) > 0 {
+				delta += " ❌"
+			}
+			fmt.Fprintf(&b, "| %s | %s ± %s | %s ± %s | %s | %s | %d+%d |\n",
+				md(r.Metric), cl.base, cl.baseCI, cl.cand, cl.candCI, delta, formatP(r.P), r.Base.N, r.Candidate.N)
+		}
+		if nMetrics == len(ordered) {
+			writeGeomeanMD(&b, rows)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "<sub>Medians of per-run values with %g%% confidence intervals; a change needs p ≤ %g (Mann–Whitney U, as benchstat); %d+%d runs.</sub>\n",
+		c.Confidence*100, c.Alpha, c.BaseRuns, c.CandidateRuns)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeGeomeanMD writes benchstat's geomean row over the latency metrics.
+func writeGeomeanMD(b *strings.Builder, rows []Row) {
+	if gm := latencyGeomean(rows); gm.ok && gm.ratioOK {
+		base, cand := formatPair("p50", gm.base, gm.cand)
+		fmt.Fprintf(b, "| geomean | %s | %s | %s | | |\n", base, cand, formatDeltaSigned(gm.ratio-1))
+	}
+}
+
+func verdictIcon(v string) string {
+	switch v {
+	case VerdictImproved:
+		return "✅"
+	case VerdictRegressed:
+		return "❌"
+	case VerdictInconclusive:
+		return "❔"
+	}
+	return "➖"
+}
+
+// mdEscaper keeps names like manuals.(*Store).StepsFor and /a|b/ patterns
+// from turning into emphasis or breaking table cells.
+var mdEscaper = strings.NewReplacer(
+	`\`, `\\`, "|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`",
+	"<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "\n", " ")
+
+func md(s string) string { return mdEscaper.Replace(s) }
