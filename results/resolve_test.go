@@ -1,0 +1,111 @@
+package results
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// resolveStore holds manual-search runs labelled before (twice), after and
+// one without a label, and a login run.
+func resolveStore(t *testing.T) (*Store, map[string]string) {
+	t.Helper()
+	s := Open(t.TempDir())
+	dirs := map[string]string{}
+	for _, c := range []struct {
+		key, scenario, label string
+		at                   time.Duration
+	}{
+		{"before-old", "manual-search", "before", 0},
+		{"before", "manual-search", "before", time.Hour},
+		{"after", "manual-search", "After Fix", 2 * time.Hour},
+		{"unlabelled", "manual-search", "", 3 * time.Hour},
+		{"login", "login", "base", 4 * time.Hour},
+	} {
+		r := &Run{Scenario: testScenario(1), Label: c.label, Start: testStart.Add(c.at), FormatVersion: FormatVersion}
+		r.Scenario.Name = c.scenario
+		mustCreate(t, s, r)
+		dirs[c.key] = r.Dir
+	}
+	if err := s.SetBaseline("main", []string{dirs["before-old"], dirs["before"]}); err != nil {
+		t.Fatal(err)
+	}
+	return s, dirs
+}
+
+func TestResolve(t *testing.T) {
+	s, dirs := resolveStore(t)
+	for _, tc := range []struct {
+		name string
+		ref  string
+		want []string // keys of dirs
+		err  string   // substring of the error, when one is expected
+	}{
+		{name: "a run folder resolves to itself", ref: dirs["after"], want: []string{"after"}},
+		{name: "a run.json resolves to its folder", ref: filepath.Join(dirs["after"], "run.json"), want: []string{"after"}},
+		{name: "scenario@latest is the newest run, labelled or not", ref: "manual-search@latest", want: []string{"unlabelled"}},
+		{name: "scenario@LABEL is the newest run with that label", ref: "manual-search@before", want: []string{"before"}},
+		{name: "a label matches as typed", ref: "manual-search@After Fix", want: []string{"after"}},
+		{name: "a label matches as its folder spells it", ref: "manual-search@after-fix", want: []string{"after"}},
+		{name: "scenario@FOLDER is exactly that run", ref: "manual-search@" + filepath.Base(dirs["before-old"]), want: []string{"before-old"}},
+		{name: "a baseline resolves to all of its runs", ref: "main", want: []string{"before-old", "before"}},
+		{name: "an unknown label lists the labels", ref: "manual-search@fixed",
+			err: "no run matches manual-search@fixed; labels of manual-search: After Fix, before"},
+		{name: "an unknown scenario lists the scenarios", ref: "checkout@latest",
+			err: `no runs of scenario "checkout" in ` + s.Dir + "; scenarios with runs: login, manual-search"},
+		{name: "a scenario part cannot climb out of the store", ref: "../manual-search@latest",
+			err: `no runs of scenario "../manual-search"`},
+		{name: "an unknown name lists scenarios and baselines", ref: "nightly",
+			err: `no run folder, scenario@label or baseline is named "nightly"; scenarios: login, manual-search (use scenario@latest or scenario@LABEL); baselines: main`},
+		{name: "a folder that holds no run says so", ref: filepath.Dir(dirs["after"]), err: "is not a run folder (it has no run.json)"},
+		{name: "an empty reference says what a reference is", ref: " ", err: "empty run reference"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Resolve(tc.ref)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, k := range tc.want {
+				want = append(want, dirs[k])
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("Resolve(%q) = %v, want %v", tc.ref, got, want)
+			}
+		})
+	}
+}
+
+func TestResolveDoesNotSkipAnUnreadableNewerRun(t *testing.T) {
+	s, dirs := resolveStore(t)
+	writeRunJSON(t, filepath.Join(s.Dir, "manual-search", "20261230T000000Z-before"), `{"format_version": 1, "lab`)
+
+	// @latest and @before could mean the broken run: say so.
+	for _, ref := range []string{"manual-search@latest", "manual-search@before"} {
+		if _, err := s.Resolve(ref); err == nil || !strings.Contains(err.Error(), "20261230T000000Z-before") {
+			t.Errorf("Resolve(%s): error %v, want one naming the unreadable run", ref, err)
+		}
+	}
+	// @after-fix cannot: it still resolves.
+	got, err := s.Resolve("manual-search@after-fix")
+	if err != nil || len(got) != 1 || got[0] != dirs["after"] {
+		t.Errorf("Resolve(manual-search@after-fix) = %v, %v", got, err)
+	}
+}
+
+func TestResolveBaselineWhoseRunWasDeleted(t *testing.T) {
+	s, dirs := resolveStore(t)
+	os.RemoveAll(dirs["before-old"])
+	_, err := s.Resolve("main")
+	if err == nil || !strings.Contains(err.Error(), "set the baseline again") {
+		t.Errorf("error %v", err)
+	}
+}

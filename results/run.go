@@ -1,0 +1,157 @@
+package results
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// FormatVersion is the version of run.json this package writes. Loading a
+// newer version fails with a message that says to upgrade hotbench.
+const FormatVersion = 1
+
+// Run is everything hotbench knows about one execution of a scenario: the
+// contents of run.json.
+type Run struct {
+	FormatVersion int                `json:"format_version"`
+	Scenario      scenarios.Scenario `json:"scenario"`
+	// ScenarioHash is the hex SHA-256 of the scenario's canonical JSON, so two
+	// runs of the same scenario version can be recognised.
+	ScenarioHash string    `json:"scenario_hash"`
+	Label        string    `json:"label"`
+	Start        time.Time `json:"start"`
+	End          time.Time `json:"end"`
+	// Complete is false when the run was interrupted or failed part way; what
+	// was measured is kept either way.
+	Complete         bool   `json:"complete"`
+	IncompleteReason string `json:"incomplete_reason,omitempty"`
+
+	Git             Git    `json:"git"`
+	Host            Host   `json:"host"`
+	GoVersion       string `json:"go_version"`
+	HotbenchVersion string `json:"hotbench_version"`
+	VegetaVersion   string `json:"vegeta_version,omitempty"`
+	// Warnings are caveats about the measurement (generator fell behind,
+	// profile endpoint down, ...), shown with every summary.
+	Warnings    []string     `json:"warnings,omitempty"`
+	Repetitions []Repetition `json:"repetitions"`
+
+	// Dir is the run's folder; set by the store, not stored.
+	Dir string `json:"-"`
+}
+
+// Git describes the working directory hotbench ran in.
+type Git struct {
+	Commit string `json:"commit,omitempty"`
+	Dirty  bool   `json:"dirty,omitempty"`
+}
+
+// Host describes the machine that generated the load.
+type Host struct {
+	Name string `json:"name"`
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	CPUs int    `json:"cpus"`
+}
+
+// Repetition is one measured window of the scenario.
+type Repetition struct {
+	Index int `json:"index"`
+	// Start and End bound the measured window (warm-up excluded).
+	Start     time.Time     `json:"start"`
+	End       time.Time     `json:"end"`
+	Complete  bool          `json:"complete"`
+	Endpoints []EndpointRun `json:"endpoints"`
+	// Profiles lists the server profiles captured during the window.
+	Profiles []Profile `json:"profiles,omitempty"`
+	// Functions holds, per hotspot function, its share of the profile.
+	Functions []FunctionShare `json:"functions,omitempty"`
+	// Server holds resource use of the server during the window, where known.
+	Server *ServerStats `json:"server,omitempty"`
+}
+
+// Seconds is the length of the measured window in seconds.
+func (r Repetition) Seconds() float64 { return r.End.Sub(r.Start).Seconds() }
+
+// EndpointRun is what one endpoint saw in one repetition.
+type EndpointRun struct {
+	Name     string `json:"name"`
+	Requests int64  `json:"requests"`
+	Errors   int64  `json:"errors"`
+	// Status counts responses by status code; "0" counts requests that got no
+	// response at all.
+	Status map[string]int64 `json:"status,omitempty"`
+	// ErrorClasses counts errors by class: "status 500", "timeout",
+	// "connection refused", "connection reset", "eof", "other".
+	ErrorClasses map[string]int64 `json:"error_classes,omitempty"`
+	// ErrorSamples keeps the first few distinct error messages.
+	ErrorSamples []string `json:"error_samples,omitempty"`
+	// Latency is measured from each request's scheduled send time, in µs.
+	Latency *Histogram `json:"latency"`
+	// SendLag is actual minus scheduled send time, in µs.
+	SendLag *Histogram `json:"send_lag"`
+	// Series has one point per second, warm-up included and marked.
+	Series []Second `json:"series,omitempty"`
+}
+
+// Second is one point of an endpoint's time series.
+type Second struct {
+	// T is seconds since the measured window began; negative during warm-up.
+	T        int     `json:"t"`
+	Requests int64   `json:"requests"`
+	Errors   int64   `json:"errors"`
+	P50      float64 `json:"p50"`
+	P99      float64 `json:"p99"`
+	Warmup   bool    `json:"warmup,omitempty"`
+}
+
+// Profile is one stored server profile.
+type Profile struct {
+	Kind string `json:"kind"`
+	// File is relative to the run folder (profiles/rep-01-cpu.pb.gz).
+	File   string    `json:"file"`
+	Start  time.Time `json:"start"`
+	Window float64   `json:"window"` // seconds
+	Bytes  int64     `json:"bytes"`
+}
+
+// FunctionShare is the share of a profile's samples whose stack contains a
+// hotspot function.
+type FunctionShare struct {
+	Hotspot  string  `json:"hotspot"`
+	Function string  `json:"function"`
+	Kind     string  `json:"kind"` // cpu or allocs
+	Share    float64 `json:"share"`
+}
+
+// ServerStats is the server's resource use during a window.
+type ServerStats struct {
+	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
+	RSSBytes   int64   `json:"rss_bytes,omitempty"`
+	AllocBytes int64   `json:"alloc_bytes,omitempty"`
+}
+
+// Name is the run's folder name (20261127T010203Z-before), or "" for a run
+// that was never stored.
+func (r *Run) Name() string {
+	if r.Dir == "" {
+		return ""
+	}
+	return filepath.Base(r.Dir)
+}
+
+// Ref names the run for display as scenario@label. A run without a label is
+// named by its folder (scenario@20261127T010203Z-run), which Resolve accepts
+// too; a label may name several runs, of which Resolve picks the newest.
+func (r *Run) Ref() string { return ref(r.Scenario.Name, r.Label, r.Dir) }
+
+func ref(scenario, label, dir string) string {
+	switch {
+	case label != "":
+		return scenario + "@" + label
+	case dir != "":
+		return scenario + "@" + filepath.Base(dir)
+	}
+	return scenario
+}

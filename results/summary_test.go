@@ -1,0 +1,94 @@
+package results
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+func TestSummarizeMergesRepetitions(t *testing.T) {
+	r := syntheticRun(synth{reps: 2, endpoints: 2, seconds: 4, rate: 50})
+	r.Dir = "hotbench-results/manual-search/x"
+	// Make the second repetition of "search" fail a little more, and shorter.
+	r.Repetitions[1].End = r.Repetitions[1].Start.Add(2 * time.Second)
+	s := Summarize(r)
+	if s.Scenario != "manual-search" || s.Runs != 2 || s.Path != r.Dir || !s.Complete {
+		t.Errorf("header %+v", s)
+	}
+	if len(s.Endpoints) != 2 || s.Endpoints[0].Name != "search" || s.Endpoints[1].Name != "step-list" {
+		t.Fatalf("endpoints %+v", s.Endpoints)
+	}
+	for _, es := range s.Endpoints {
+		a, b := r.Repetitions[0].Endpoint(es.Name), r.Repetitions[1].Endpoint(es.Name)
+		if es.Requests != a.Requests+b.Requests || es.Errors != a.Errors+b.Errors {
+			t.Errorf("%s: requests %d errors %d, want the sums", es.Name, es.Requests, es.Errors)
+		}
+		if want := float64(a.Requests+b.Requests) / 6; es.RPS != want {
+			t.Errorf("%s: rps %v, want requests / measured seconds = %v", es.Name, es.RPS, want)
+		}
+		if want := float64(es.Errors) / float64(es.Requests); es.ErrorRate != want {
+			t.Errorf("%s: error rate %v, want %v", es.Name, es.ErrorRate, want)
+		}
+		var statuses int64
+		for _, n := range es.Status {
+			statuses += n
+		}
+		if statuses != es.Requests {
+			t.Errorf("%s: statuses sum to %d, want %d", es.Name, statuses, es.Requests)
+		}
+		merged := NewHistogram()
+		merged.Merge(a.Latency)
+		merged.Merge(b.Latency)
+		if merged.Count() != es.Requests {
+			t.Errorf("%s: merged latency count %d, want %d", es.Name, merged.Count(), es.Requests)
+		}
+		want := LatencySummary{Mean: merged.Mean(), P50: merged.Quantile(0.5), P90: merged.Quantile(0.9),
+			P99: merged.Quantile(0.99), P999: merged.Quantile(0.999), Max: merged.Max()}
+		if es.Latency != want {
+			t.Errorf("%s: latency %+v, want %+v", es.Name, es.Latency, want)
+		}
+		if es.Latency.P50 <= 0 || es.Latency.P50 > es.Latency.P99 || es.Latency.P99 > es.Latency.Max {
+			t.Errorf("%s: implausible latency %+v", es.Name, es.Latency)
+		}
+	}
+}
+
+func TestSummarizeIgnoresAWindowWithoutEnd(t *testing.T) {
+	r := syntheticRun(synth{reps: 2, endpoints: 1, seconds: 2})
+	r.Repetitions[1].End = time.Time{} // interrupted before its end was recorded
+	s := Summarize(r)
+	if want := float64(s.Endpoints[0].Requests) / 2; s.Endpoints[0].RPS != want {
+		t.Errorf("rps %v, want %v (requests over the windows that have an end)", s.Endpoints[0].RPS, want)
+	}
+}
+
+func TestRepetitionValue(t *testing.T) {
+	rep := syntheticRun(synth{reps: 1, endpoints: 2, seconds: 2, rate: 30}).Repetitions[0]
+	e := rep.Endpoint("search")
+	total := float64(rep.Endpoints[0].Requests + rep.Endpoints[1].Requests)
+	for _, tc := range []struct {
+		name, endpoint, metric string
+		want                   float64
+		ok                     bool
+	}{
+		{"p99 is the histogram's", "search", scenarios.P99, e.Latency.Quantile(0.99), true},
+		{"rps is requests over the window", "search", scenarios.RPS, 30, true},
+		{"error rate is a fraction", "search", scenarios.ErrorRate, float64(e.Errors) / float64(e.Requests), true},
+		{"cpu per request spreads server CPU over all endpoints", "search", scenarios.CPUPerReq, rep.Server.CPUSeconds / total, true},
+		{"allocations per request likewise", "step-list", scenarios.AllocPerReq, float64(rep.Server.AllocBytes) / total, true},
+		{"an unknown endpoint has no value", "nope", scenarios.P50, 0, false},
+		{"an unknown metric has no value", "search", "p42", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, ok := rep.Value(tc.endpoint, tc.metric)
+			if v != tc.want || ok != tc.ok {
+				t.Errorf("Value(%s, %s) = %v, %v; want %v, %v", tc.endpoint, tc.metric, v, ok, tc.want, tc.ok)
+			}
+		})
+	}
+	rep.Server = nil
+	if _, ok := rep.Value("search", scenarios.CPUPerReq); ok {
+		t.Error("cpu_per_req without server statistics reported as a value")
+	}
+}
