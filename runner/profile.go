@@ -1,0 +1,135 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/google/pprof/profile"
+
+	"github.com/hotbench/hotbench/profiles"
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// profileCapture is one repetition's server profiling, running alongside
+// the load over exactly the measured window.
+type profileCapture struct {
+	done     chan struct{}
+	captured []profiles.Captured
+	warnings []profiles.Warning
+}
+
+// startProfiles begins capturing when the warm-up ends; it returns nil when
+// the scenario asks for no profiles.
+func startProfiles(ctx context.Context, sc *scenarios.Scenario, runDir string, index int, at time.Time, pid int) *profileCapture {
+	p := sc.Profiles
+	if p.Pprof == "" && p.Command == "" {
+		return nil
+	}
+	pc := &profileCapture{done: make(chan struct{})}
+	go func() {
+		defer close(pc.done)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(at)):
+		}
+		cfg := profiles.Config{PprofURL: p.Pprof, Command: p.Command, Kinds: p.Kinds, PID: pid}
+		pc.captured, pc.warnings = profiles.Capture(ctx, cfg, sc.Load.Window(), filepath.Join(runDir, "profiles"), fmt.Sprintf("rep-%02d", index))
+	}()
+	return pc
+}
+
+// finish waits for the capture and fills the repetition's profiles, hotspot
+// function shares and server statistics. It returns the warnings, and an
+// error when profiles are required and one is missing.
+func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition) ([]string, error) {
+	if pc == nil {
+		return nil, nil
+	}
+	<-pc.done
+	var warns []string
+	for _, w := range pc.warnings {
+		warns = append(warns, fmt.Sprintf("repetition %d: %s", rep.Index, w))
+	}
+	byKind := map[string]*profile.Profile{}
+	for _, c := range pc.captured {
+		byKind[c.Kind] = c.Profile
+		rep.Profiles = append(rep.Profiles, results.Profile{
+			Kind:   c.Kind,
+			File:   filepath.ToSlash(filepath.Join("profiles", c.File)),
+			Start:  c.Start.UTC(),
+			Window: c.Window.Seconds(),
+			Bytes:  c.Bytes,
+		})
+	}
+	for _, h := range sc.Hotspots {
+		for _, fn := range h.Functions {
+			re, err := scenarios.FunctionPattern(fn)
+			if err != nil {
+				continue // validation refused it already
+			}
+			for _, kind := range []string{"cpu", "allocs"} {
+				p := byKind[kind]
+				if p == nil {
+					continue
+				}
+				share, err := profiles.ShareOf(p, kind, re)
+				if err != nil {
+					warns = append(warns, fmt.Sprintf("repetition %d: %s share of %s: %v", rep.Index, kind, fn, err))
+					continue
+				}
+				rep.Functions = append(rep.Functions, results.FunctionShare{Hotspot: h.Name, Function: fn, Kind: kind, Share: share})
+			}
+		}
+	}
+	rep.Server = serverStats(byKind)
+	if sc.Profiles.Required {
+		for _, kind := range sc.Profiles.Kinds {
+			if byKind[kind] == nil {
+				return warns, fmt.Errorf("profiles.required is set and repetition %d has no %s profile: %s", rep.Index, kind, reasonFor(pc.warnings, kind))
+			}
+		}
+	}
+	return warns, nil
+}
+
+func reasonFor(warns []profiles.Warning, kind string) string {
+	for _, w := range warns {
+		if w.Kind == kind || w.Kind == "" {
+			return w.Reason
+		}
+	}
+	return "no profile was returned"
+}
+
+// serverStats derives the server's CPU time and allocated bytes over the
+// window from its CPU and allocation profiles, for cpu_per_req and
+// alloc_per_req.
+func serverStats(byKind map[string]*profile.Profile) *results.ServerStats {
+	var st results.ServerStats
+	if p := byKind["cpu"]; p != nil {
+		if i, err := p.SampleIndexByName("cpu"); err == nil && p.SampleType[i].Unit == "nanoseconds" {
+			st.CPUSeconds = float64(sampleTotal(p, i)) / 1e9
+		}
+	}
+	if p := byKind["allocs"]; p != nil {
+		if i, err := p.SampleIndexByName("alloc_space"); err == nil {
+			st.AllocBytes = sampleTotal(p, i)
+		}
+	}
+	if st == (results.ServerStats{}) {
+		return nil
+	}
+	return &st
+}
+
+func sampleTotal(p *profile.Profile, i int) int64 {
+	var t int64
+	for _, s := range p.Sample {
+		t += s.Value[i]
+	}
+	return t
+}

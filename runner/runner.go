@@ -1,0 +1,366 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// ErrInterrupted is returned, wrapped, when the context was cancelled during
+// the load. The run returned with it holds what was measured until then.
+var ErrInterrupted = errors.New("interrupted")
+
+// drainGrace is how long a stopped attack may take to hand back the requests
+// it has in flight before they are abandoned: Ctrl-C must stop the load at
+// once, not after the slowest timeout.
+const drainGrace = time.Second
+
+// Options controls one execution of a scenario.
+type Options struct {
+	// Label names the run ("before", "fix-regexp"); it is part of the folder name.
+	Label string
+	// Store receives the run; the run folder is created before any load.
+	Store *results.Store
+	// Raw also writes every result in vegeta's format (without bodies).
+	Raw bool
+	// Progress receives progress and warnings (usually standard error); nil
+	// for none. Interactive redraws a live line instead of printing lines.
+	Progress    io.Writer
+	Interactive bool
+	// Version is hotbench's version, recorded in run.json.
+	Version string
+	// ServerPID is the server's process id when known, for {pid} in
+	// profiles.command.
+	ServerPID int
+}
+
+// Run executes the scenario's repetitions against its target and stores the
+// run. It returns the run even when it fails part way (then incomplete and
+// saved), with an error that says why; an interrupted run wraps ErrInterrupted.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
+	if opts.Store == nil {
+		return nil, errors.New("runner: no results store")
+	}
+	if err := Reachable(ctx, sc.Target); err != nil {
+		return nil, err
+	}
+	run := &results.Run{
+		FormatVersion:   results.FormatVersion,
+		Scenario:        *sc,
+		ScenarioHash:    scenarios.Hash(sc),
+		Label:           opts.Label,
+		Start:           time.Now().UTC(),
+		Git:             gitState(ctx),
+		Host:            hostInfo(),
+		GoVersion:       runtime.Version(),
+		HotbenchVersion: opts.Version,
+		VegetaVersion:   moduleVersion("github.com/tsenart/vegeta/v12"),
+	}
+	if err := opts.Store.Create(run); err != nil {
+		return nil, fmt.Errorf("create run folder: %w", err)
+	}
+	p := newProgress(opts.Progress, opts.Interactive, sc)
+	var runErr error
+	for i := 1; i <= sc.Runs; i++ {
+		rep, warns, err := repetition(ctx, sc, i, run.Dir, opts, p)
+		run.Repetitions = append(run.Repetitions, rep)
+		run.Warnings = append(run.Warnings, warns...)
+		run.End = time.Now().UTC()
+		if err != nil {
+			runErr = err
+			break
+		}
+		if err := results.Save(run); err != nil {
+			return run, fmt.Errorf("save %s: %w", run.Dir, err)
+		}
+	}
+	lag := lagWarnings(run)
+	run.Warnings = append(run.Warnings, lag...)
+	for _, w := range lag {
+		p.warn(w)
+	}
+	run.Complete = runErr == nil
+	if runErr != nil {
+		run.IncompleteReason = runErr.Error()
+	}
+	if err := results.Save(run); err != nil {
+		return run, fmt.Errorf("save %s: %w", run.Dir, err)
+	}
+	return run, runErr
+}
+
+// Reachable fails when nothing accepts connections at the target, so a typo
+// in the URL costs a second, not a whole run of connection errors.
+func Reachable(ctx context.Context, target string) error {
+	u, err := url.Parse(target)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("target %q is not a URL: write it like http://127.0.0.1:8080", target)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	d := net.Dialer{Timeout: 3 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return fmt.Errorf("target %s is unreachable (%v): start the service or fix target (--target, HOTBENCH_TARGET)", target, unwrapOp(err))
+	}
+	return conn.Close()
+}
+
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// stream is one endpoint's attack within a repetition.
+type stream struct {
+	ep       scenarios.Endpoint
+	attacker *vegeta.Attacker
+	pacer    *pacer
+	rec      *recorder
+	raw      *os.File
+	done     chan struct{}
+}
+
+// repetition runs one warm-up plus measured window with one attacker per
+// endpoint, so every endpoint is its own open-model arrival stream.
+func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, p *progress) (results.Repetition, []string, error) {
+	l := sc.Load
+	warmup, window := l.Warmup.D(), l.Window()
+	total := 0
+	for _, e := range sc.Endpoints {
+		total += e.Weight
+	}
+	var streams []*stream
+	for _, e := range sc.Endpoints {
+		share := float64(e.Weight) / float64(total)
+		s := &stream{ep: e, done: make(chan struct{})}
+		attackerOpts := []func(*vegeta.Attacker){
+			vegeta.Timeout(l.Timeout.D()),
+			vegeta.KeepAlive(true),
+			// Bodies are read, so transfer time counts, but not kept.
+			vegeta.MaxBody(0),
+		}
+		if l.Closed() {
+			n := uint64(max(1, int(math.Round(float64(l.Workers)*share))))
+			attackerOpts = append(attackerOpts, vegeta.Workers(n), vegeta.MaxWorkers(n))
+			s.pacer = &pacer{end: warmup + window}
+		} else {
+			if l.MaxWorkers > 0 {
+				attackerOpts = append(attackerOpts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
+			}
+			s.pacer = &pacer{sched: NewSchedule(l, share)}
+		}
+		s.attacker = vegeta.NewAttacker(attackerOpts...)
+		s.rec = newRecorder(e.Name, e.Expect, warmup, l.Timeout.D())
+		if opts.Raw {
+			f, err := createRaw(dir, index, e.Name)
+			if err != nil {
+				return results.Repetition{Index: index}, nil, err
+			}
+			s.raw = f
+		}
+		streams = append(streams, s)
+	}
+
+	began := time.Now()
+	rep := results.Repetition{Index: index, Start: began.Add(warmup).UTC()}
+	for _, s := range streams {
+		tgt := vegeta.Target{
+			Method: s.ep.Method,
+			URL:    joinURL(sc.Target, s.ep.Path),
+			Body:   []byte(s.ep.Body),
+			Header: http.Header{},
+		}
+		for k, v := range s.ep.Headers {
+			tgt.Header.Set(k, v)
+		}
+		ch := s.attacker.Attack(vegeta.NewStaticTargeter(tgt), s.pacer, 0, s.ep.Name)
+		go s.consume(ch, l.Closed())
+	}
+	stopLive := p.start(index, sc.Runs, warmup+window, streams)
+	capture := startProfiles(ctx, sc, dir, index, began.Add(warmup), opts.ServerPID)
+
+	interrupted := false
+	allDone := make(chan struct{})
+	go func() {
+		for _, s := range streams {
+			<-s.done
+		}
+		close(allDone)
+	}()
+	select {
+	case <-allDone:
+	case <-ctx.Done():
+		interrupted = true
+		for _, s := range streams {
+			s.attacker.Stop()
+		}
+		select {
+		case <-allDone:
+		case <-time.After(drainGrace):
+		}
+	}
+	stopLive()
+	end := time.Now()
+
+	rep.End = minTime(end, began.Add(warmup+window)).UTC()
+	if rep.End.Before(rep.Start) {
+		rep.End = rep.Start
+	}
+	rep.Complete = !interrupted
+	var rawErr error
+	for _, s := range streams {
+		// After the grace period a consumer may still hold its recorder;
+		// stop it first so finish reads a quiet recorder.
+		s.attacker.Stop()
+		s.rec.stop()
+		rep.Endpoints = append(rep.Endpoints, s.rec.finish())
+		if s.raw != nil {
+			if err := s.raw.Close(); err != nil && rawErr == nil {
+				rawErr = fmt.Errorf("write raw results: %w", err)
+			}
+		}
+	}
+	warns, profErr := capture.finish(sc, &rep)
+	for _, w := range warns {
+		p.warn(w)
+	}
+	p.done(rep)
+	if interrupted {
+		return rep, warns, fmt.Errorf("repetition %d of %d: %w", index, sc.Runs, ErrInterrupted)
+	}
+	if profErr != nil {
+		return rep, warns, profErr
+	}
+	return rep, warns, rawErr
+}
+
+// consume turns vegeta results into observations measured from their
+// scheduled send times.
+func (s *stream) consume(ch <-chan *vegeta.Result, closed bool) {
+	defer close(s.done)
+	var enc vegeta.Encoder
+	if s.raw != nil {
+		enc = vegeta.NewEncoder(s.raw)
+	}
+	var began time.Time
+	for res := range ch {
+		if began.IsZero() {
+			began = s.pacer.Began()
+		}
+		sent := res.Timestamp.Sub(began)
+		scheduled := sent
+		if !closed {
+			// Hit n was due at At(n); vegeta numbers hits in the order
+			// workers picked up their ticks, which is the schedule's order.
+			if at, ok := s.pacer.sched.At(res.Seq); ok {
+				scheduled = at
+			}
+		}
+		o := observation{
+			scheduled: scheduled,
+			sent:      sent,
+			latency:   res.Latency + (sent - scheduled),
+			code:      int(res.Code),
+			err:       res.Error,
+		}
+		if !s.rec.addUnlessStopped(o) {
+			continue // keep draining so vegeta's workers can exit
+		}
+		if enc != nil && scheduled >= s.rec.warmup {
+			// Written as hotbench measured it: from the scheduled time.
+			res.Timestamp = began.Add(scheduled)
+			res.Latency = o.latency
+			res.Body = nil
+			_ = enc.Encode(res)
+		}
+	}
+}
+
+func createRaw(dir string, index int, endpoint string) (*os.File, error) {
+	rawDir := filepath.Join(dir, "raw")
+	if err := os.MkdirAll(rawDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create raw results folder: %w", err)
+	}
+	f, err := os.Create(filepath.Join(rawDir, fmt.Sprintf("rep-%02d-%s.bin", index, endpoint)))
+	if err != nil {
+		return nil, fmt.Errorf("create raw results file: %w", err)
+	}
+	return f, nil
+}
+
+func joinURL(target, path string) string {
+	return strings.TrimSuffix(target, "/") + path
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// lagWarnings says loudly when the load generator fell behind its schedule:
+// such a run measures hotbench as much as the server.
+func lagWarnings(run *results.Run) []string {
+	if run.Scenario.Load.Closed() {
+		return nil
+	}
+	var out []string
+	for _, name := range run.EndpointNames() {
+		lag := results.NewHistogram()
+		for _, rep := range run.Repetitions {
+			if e := rep.Endpoint(name); e != nil {
+				lag.Merge(e.SendLag)
+			}
+		}
+		p99, mx := lag.Quantile(0.99), lag.Max()
+		if p99 > 0.010 || mx > 0.250 {
+			out = append(out, fmt.Sprintf(
+				"load generator fell behind on %s (send lag p99 %s, max %s): this run measures hotbench as much as the server; lower the rate, remove max_workers or use a bigger load machine",
+				name, fmtSeconds(p99), fmtSeconds(mx)))
+		}
+	}
+	return out
+}
+
+// addUnlessStopped records o unless the repetition has been closed.
+func (r *recorder) addUnlessStopped(o observation) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return false
+	}
+	r.add(o)
+	return true
+}
+
+func (r *recorder) stop() {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+}

@@ -1,0 +1,266 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+func dur(d time.Duration) scenarios.Duration { return scenarios.Duration(d) }
+
+// scenario returns a one-endpoint open-model scenario against target.
+func scenario(target string, perSecond float64, window time.Duration) *scenarios.Scenario {
+	return &scenarios.Scenario{
+		Name:   "test",
+		Target: target,
+		Runs:   1,
+		Load: scenarios.LoadSpec{
+			Rate:     scenarios.Rate{PerSecond: perSecond},
+			Duration: dur(window),
+			Timeout:  dur(5 * time.Second),
+		},
+		Endpoints: []scenarios.Endpoint{{Name: "get", Method: "GET", Path: "/", Weight: 1}},
+		Gate:      scenarios.Gate{Alpha: 0.05},
+	}
+}
+
+func runOnce(t *testing.T, sc *scenarios.Scenario) *results.Run {
+	t.Helper()
+	run, err := Run(context.Background(), sc, Options{Store: results.Open(t.TempDir()), Label: "test"})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return run
+}
+
+// A server that answers 95 % of requests in 1 ms and 5 % in 50 ms: the
+// median is the fast mode, p99 the slow one.
+func TestBimodalServerQuantiles(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%20 == 0 {
+			time.Sleep(50 * time.Millisecond)
+		} else {
+			time.Sleep(time.Millisecond)
+		}
+	}))
+	defer srv.Close()
+
+	run := runOnce(t, scenario(srv.URL, 200, 4*time.Second))
+	s := results.Summarize(run)
+	e := s.Endpoints[0]
+	t.Logf("requests %d p50 %.4fs p99 %.4fs; send lag p50 %.4fs p99 %.4fs", e.Requests, e.Latency.P50, e.Latency.P99,
+		run.Repetitions[0].Endpoints[0].SendLag.Quantile(0.5), e.SendLag.P99)
+	if e.Requests < 700 || e.Errors != 0 {
+		t.Fatalf("requests = %d, errors = %d; want about 800 and none", e.Requests, e.Errors)
+	}
+	if e.Latency.P50 < 0.001 || e.Latency.P50 > 0.002 {
+		t.Errorf("p50 = %.4fs, want between 1 and 2 ms", e.Latency.P50)
+	}
+	if e.Latency.P99 < 0.050 || e.Latency.P99 > 0.060 {
+		t.Errorf("p99 = %.4fs, want between 50 and 60 ms", e.Latency.P99)
+	}
+}
+
+// freezingServer freezes for one second every five: requests that arrive
+// during a freeze are answered when it ends.
+func freezingServer() *httptest.Server {
+	start := time.Now()
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		phase := time.Since(start) % (5 * time.Second)
+		if phase >= 4*time.Second {
+			time.Sleep(5*time.Second - phase)
+		}
+	}))
+}
+
+// A server that freezes for 1 s every 5 s at 500 requests/s: a fifth of the
+// requests wait up to a second, so p99 is about 0.95 s. With few workers
+// vegeta's own latencies would hide the freeze (the requests queue in the
+// generator); measured from the scheduled send time it shows either way.
+func TestFreezeShowsInTheTail(t *testing.T) {
+	for _, maxWorkers := range []int{0, 8} {
+		t.Run("max_workers="+strconv.Itoa(maxWorkers), func(t *testing.T) {
+			srv := freezingServer()
+			defer srv.Close()
+			sc := scenario(srv.URL, 500, 5*time.Second)
+			sc.Load.MaxWorkers = maxWorkers
+			run := runOnce(t, sc)
+			// With few workers the backlog of the freeze is sent after it,
+			// so the tail honestly includes the time to drain it.
+			maxP99 := 1.1
+			if maxWorkers > 0 {
+				maxP99 = 1.5
+			}
+			e := results.Summarize(run).Endpoints[0]
+			t.Logf("requests %d p50 %.4fs p99 %.4fs send lag p99 %.4fs", e.Requests, e.Latency.P50, e.Latency.P99, e.SendLag.P99)
+			if e.Latency.P99 < 0.85 || e.Latency.P99 > maxP99 {
+				t.Errorf("p99 = %.3fs, want about 0.95s", e.Latency.P99)
+			}
+			if maxWorkers > 0 {
+				if e.SendLag.P99 < 0.5 {
+					t.Errorf("send lag p99 = %.3fs, want the freeze to show as lag with %d workers", e.SendLag.P99, maxWorkers)
+				}
+				if !hasWarning(run, "fell behind") {
+					t.Errorf("no generator warning in %q", run.Warnings)
+				}
+			}
+		})
+	}
+}
+
+func hasWarning(run *results.Run, s string) bool {
+	for _, w := range run.Warnings {
+		if strings.Contains(w, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestUnreachableTargetFailsBeforeAnyLoad(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir := t.TempDir()
+	_, err = Run(context.Background(), scenario("http://"+addr, 10, time.Second), Options{Store: results.Open(dir)})
+	if err == nil || !strings.Contains(err.Error(), "unreachable") {
+		t.Fatalf("err = %v, want an unreachable-target error", err)
+	}
+	if strings.Contains(err.Error(), "\n") {
+		t.Errorf("error is not one line: %q", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a run folder was created for an unreachable target: %v", entries)
+	}
+}
+
+func TestInterruptKeepsWhatWasMeasured(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 100, 30*time.Second)
+	sc.Runs = 3
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(700*time.Millisecond, cancel)
+	began := time.Now()
+	run, err := Run(ctx, sc, Options{Store: results.Open(t.TempDir())})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if time.Since(began) > 20*time.Second {
+		t.Fatalf("an interrupted 30 s repetition took %v to stop", time.Since(began))
+	}
+	stored, err := results.Load(run.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.Complete || stored.IncompleteReason == "" {
+		t.Errorf("stored run complete=%v reason=%q, want incomplete with a reason", stored.Complete, stored.IncompleteReason)
+	}
+	if len(stored.Repetitions) != 1 || stored.Repetitions[0].Endpoints[0].Requests == 0 {
+		t.Fatalf("stored %d repetitions, want the one interrupted with its requests", len(stored.Repetitions))
+	}
+}
+
+func TestRawResultsAreVegetaFormat(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "a body that must not be kept")
+	}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 100, time.Second)
+	sc.Load.Warmup = dur(200 * time.Millisecond)
+	run, err := Run(context.Background(), sc, Options{Store: results.Open(t.TempDir()), Raw: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(run.Dir, "raw", "rep-01-get.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := vegeta.NewDecoder(f)
+	var n int64
+	for {
+		var r vegeta.Result
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("decode result %d: %v", n, err)
+		}
+		if len(r.Body) != 0 {
+			t.Fatalf("result %d kept its body", n)
+		}
+		n++
+	}
+	if want := run.Repetitions[0].Endpoints[0].Requests; n != want {
+		t.Errorf("raw file has %d results, run counted %d (warm-up excluded)", n, want)
+	}
+}
+
+func TestWeightsSplitTheRateAndStatusesCount(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 200, 2*time.Second)
+	sc.Endpoints = []scenarios.Endpoint{
+		{Name: "heavy", Method: "GET", Path: "/", Weight: 3},
+		{Name: "light", Method: "GET", Path: "/missing", Weight: 1},
+		{Name: "notfound-ok", Method: "GET", Path: "/missing", Weight: 1, Expect: scenarios.Expect{Status: []int{404}}},
+	}
+	run := runOnce(t, sc)
+	rep := run.Repetitions[0]
+	heavy, light, ok404 := rep.Endpoint("heavy"), rep.Endpoint("light"), rep.Endpoint("notfound-ok")
+	if heavy.Requests != 240 || light.Requests != 80 || ok404.Requests != 80 {
+		t.Errorf("requests = %d/%d/%d, want 240/80/80 (3:1:1 of 200/s for 2 s)", heavy.Requests, light.Requests, ok404.Requests)
+	}
+	if light.Errors != light.Requests || light.ErrorClasses["status 404"] != light.Requests {
+		t.Errorf("light: errors %d classes %v, want every 404 counted as an error", light.Errors, light.ErrorClasses)
+	}
+	if ok404.Errors != 0 || ok404.Status["404"] != ok404.Requests {
+		t.Errorf("expected 404s: errors %d status %v, want none and all 404", ok404.Errors, ok404.Status)
+	}
+	if n := len(heavy.Series); n != 2 {
+		t.Errorf("series has %d seconds, want 2", n)
+	}
+}
+
+func TestErrorClass(t *testing.T) {
+	tests := []struct {
+		code int
+		msg  string
+		want string
+	}{
+		{500, "500 Internal Server Error", "status 500"},
+		{0, `Get "http://127.0.0.1:1/": dial tcp 127.0.0.1:1: connect: connection refused`, "connection refused"},
+		{0, `Get "http://x/": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`, "timeout"},
+		{0, "read tcp 127.0.0.1:5->127.0.0.1:6: read: connection reset by peer", "connection reset"},
+		{0, `Get "http://x/": EOF`, "eof"},
+		{0, "something else entirely", "other"},
+	}
+	for _, tt := range tests {
+		if got := errorClass(tt.code, tt.msg); got != tt.want {
+			t.Errorf("errorClass(%d, %q) = %q, want %q", tt.code, tt.msg, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,166 @@
+package runner
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// segment is a stretch of the schedule whose rate moves linearly from
+// from to to (hits per second) over dur.
+type segment struct {
+	dur      time.Duration
+	from, to float64
+}
+
+// Schedule says when each request of one open-model stream is due. It is a
+// pure function of the hit number, so pacing is table-tested without sleeping
+// and every result's scheduled send time is known exactly: latency is then
+// measured from that time, not from when a worker got round to sending.
+type Schedule struct {
+	segs []segment
+	// hits[i] is the number of hits due before segment i begins.
+	hits []float64
+	end  time.Duration
+}
+
+// NewSchedule builds the schedule of one repetition for a stream that gets
+// share (0..1] of the scenario's load: warm-up at load.rate, then either
+// load.rate for load.duration or the stages, each ramping linearly from the
+// previous rate to its own.
+func NewSchedule(l scenarios.LoadSpec, share float64) *Schedule {
+	r0 := l.Rate.PerSecond * share
+	var segs []segment
+	if w := l.Warmup.D(); w > 0 {
+		segs = append(segs, segment{w, r0, r0})
+	}
+	if len(l.Stages) == 0 {
+		segs = append(segs, segment{l.Duration.D(), r0, r0})
+	} else {
+		prev := r0
+		for _, st := range l.Stages {
+			r := st.Rate.PerSecond * share
+			segs = append(segs, segment{st.Duration.D(), prev, r})
+			prev = r
+		}
+	}
+	return newSchedule(segs)
+}
+
+func newSchedule(segs []segment) *Schedule {
+	s := &Schedule{segs: segs}
+	var hits float64
+	for _, g := range segs {
+		s.hits = append(s.hits, hits)
+		hits += (g.from + g.to) / 2 * g.dur.Seconds()
+		s.end += g.dur
+	}
+	return s
+}
+
+// End is when the schedule ends: warm-up plus the measured window.
+func (s *Schedule) End() time.Duration { return s.end }
+
+// At returns when hit n (counting from 0) is due, relative to the start of
+// the attack, and false when the schedule ends before it.
+func (s *Schedule) At(n uint64) (time.Duration, bool) {
+	target := float64(n)
+	var start time.Duration
+	for i, g := range s.segs {
+		before := s.hits[i]
+		after := before
+		if i+1 < len(s.hits) {
+			after = s.hits[i+1]
+		} else {
+			after = before + (g.from+g.to)/2*g.dur.Seconds()
+		}
+		if target < after {
+			tau := solveRamp(g, target-before)
+			return start + time.Duration(tau*float64(time.Second)), true
+		}
+		start += g.dur
+	}
+	return 0, false
+}
+
+// solveRamp returns the seconds into segment g at which k hits have been
+// due: the root of from·τ + (to−from)/(2·T)·τ² = k, in a form that is stable
+// when the ramp is flat.
+func solveRamp(g segment, k float64) float64 {
+	if k <= 0 {
+		return 0
+	}
+	a := (g.to - g.from) / (2 * g.dur.Seconds())
+	b := g.from
+	disc := b*b + 4*a*k
+	if disc < 0 {
+		disc = 0
+	}
+	den := b + math.Sqrt(disc)
+	if den <= 0 {
+		return g.dur.Seconds()
+	}
+	return 2 * k / den
+}
+
+// pacer paces a vegeta attack by a Schedule and remembers when the attack
+// began, so that results can be matched to their scheduled times.
+type pacer struct {
+	sched *Schedule // nil: as fast as possible (closed model)
+	end   time.Duration
+
+	once  sync.Once
+	mu    sync.Mutex
+	began time.Time
+}
+
+var _ vegeta.Pacer = (*pacer)(nil)
+
+// Pace implements vegeta.Pacer.
+func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	p.once.Do(func() {
+		p.mu.Lock()
+		p.began = time.Now().Add(-elapsed)
+		p.mu.Unlock()
+	})
+	if p.sched == nil {
+		return 0, elapsed >= p.end
+	}
+	at, ok := p.sched.At(hits)
+	if !ok {
+		return 0, true
+	}
+	return at - elapsed, false
+}
+
+// Began returns when the attack began, or the zero time before the first hit.
+func (p *pacer) Began() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.began
+}
+
+// RateAt returns the scheduled rate in hits per second at elapsed.
+func (s *Schedule) RateAt(elapsed time.Duration) float64 {
+	var start time.Duration
+	for _, g := range s.segs {
+		if elapsed < start+g.dur {
+			f := float64(elapsed-start) / float64(g.dur)
+			return g.from + (g.to-g.from)*f
+		}
+		start += g.dur
+	}
+	return 0
+}
+
+// Rate implements vegeta.Pacer.
+func (p *pacer) Rate(elapsed time.Duration) float64 {
+	if p.sched == nil {
+		return math.Inf(1)
+	}
+	return p.sched.RateAt(elapsed)
+}

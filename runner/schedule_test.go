@@ -1,0 +1,104 @@
+package runner
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+func rate(perSecond float64) scenarios.Rate { return scenarios.Rate{PerSecond: perSecond} }
+
+func TestScheduleAt(t *testing.T) {
+	constant := scenarios.LoadSpec{Rate: rate(100), Duration: scenarios.Duration(2 * time.Second)}
+	warm := scenarios.LoadSpec{Rate: rate(10), Warmup: scenarios.Duration(time.Second), Duration: scenarios.Duration(time.Second)}
+	ramp := scenarios.LoadSpec{Rate: rate(0), Stages: []scenarios.Stage{
+		{Duration: scenarios.Duration(10 * time.Second), Rate: rate(100)},
+	}}
+	tests := []struct {
+		name  string
+		load  scenarios.LoadSpec
+		share float64
+		hit   uint64
+		want  time.Duration
+		ok    bool
+	}{
+		{"100/s: the first hit is due at once", constant, 1, 0, 0, true},
+		{"100/s: hit 1 is due after 10ms", constant, 1, 1, 10 * time.Millisecond, true},
+		{"100/s: hit 150 is due at 1.5s", constant, 1, 150, 1500 * time.Millisecond, true},
+		{"100/s for 2s: hit 199 is the last", constant, 1, 199, 1990 * time.Millisecond, true},
+		{"100/s for 2s: hit 200 is past the end", constant, 1, 200, 0, false},
+		{"a quarter share of 100/s: hit 1 after 40ms", constant, 0.25, 1, 40 * time.Millisecond, true},
+		{"warm-up at 10/s: hit 10 starts the measured second", warm, 1, 10, time.Second, true},
+		{"ramp 0→100/s over 10s: 500 hits in all, hit 125 due at 5s", ramp, 1, 125, 5 * time.Second, true},
+		{"ramp 0→100/s over 10s: hit 500 is past the end", ramp, 1, 500, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := NewSchedule(tt.load, tt.share).At(tt.hit)
+			if ok != tt.ok {
+				t.Fatalf("At(%d) ok = %v, want %v", tt.hit, ok, tt.ok)
+			}
+			if d := got - tt.want; ok && (d > time.Millisecond || d < -time.Millisecond) {
+				t.Errorf("At(%d) = %v, want %v", tt.hit, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestScheduleIsMonotonicAcrossStages(t *testing.T) {
+	l := scenarios.LoadSpec{Rate: rate(50), Warmup: scenarios.Duration(time.Second), Stages: []scenarios.Stage{
+		{Duration: scenarios.Duration(2 * time.Second), Rate: rate(200)},
+		{Duration: scenarios.Duration(time.Second), Rate: rate(200)},
+		{Duration: scenarios.Duration(2 * time.Second), Rate: rate(10)},
+	}}
+	s := NewSchedule(l, 1)
+	// 50 (warm-up) + 250 (ramp up) + 200 (flat) + 210 (ramp down) hits.
+	var prev time.Duration
+	n := uint64(0)
+	for ; ; n++ {
+		at, ok := s.At(n)
+		if !ok {
+			break
+		}
+		if at < prev {
+			t.Fatalf("hit %d due at %v, before hit %d at %v", n, at, n-1, prev)
+		}
+		prev = at
+	}
+	if want := 710.0; math.Abs(float64(n)-want) > 1 {
+		t.Errorf("schedule has %d hits, want %v", n, want)
+	}
+	if s.End() != 6*time.Second {
+		t.Errorf("End = %v, want 6s", s.End())
+	}
+}
+
+func TestPacerWaitsForTheScheduledTime(t *testing.T) {
+	p := &pacer{sched: NewSchedule(scenarios.LoadSpec{Rate: rate(1), Duration: scenarios.Duration(10 * time.Second)}, 1)}
+	tests := []struct {
+		name    string
+		elapsed time.Duration
+		hits    uint64
+		wait    time.Duration
+		stop    bool
+	}{
+		{"1 hit/s, none sent, nothing elapsed ⇒ send now", 0, 0, 0, false},
+		{"1 hit/s, 1 sent, 0.5s elapsed ⇒ 0.5s until the next", 500 * time.Millisecond, 1, 500 * time.Millisecond, false},
+		{"1 hit/s, 2 sent, 1s elapsed ⇒ 1s until the next", time.Second, 2, time.Second, false},
+		{"1 hit/s, 2 sent, 3s elapsed ⇒ behind: send now (negative wait)", 3 * time.Second, 2, -time.Second, false},
+		{"1 hit/s for 10s, 10 sent ⇒ stop", 10 * time.Second, 10, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wait, stop := p.Pace(tt.elapsed, tt.hits)
+			if wait != tt.wait || stop != tt.stop {
+				t.Errorf("Pace(%v, %d) = %v, %v; want %v, %v", tt.elapsed, tt.hits, wait, stop, tt.wait, tt.stop)
+			}
+		})
+	}
+	if p.Began().IsZero() {
+		t.Error("pacer did not record when the attack began")
+	}
+}
