@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
 // gitState describes the git checkout in the current directory, if any: the
@@ -45,4 +47,29 @@ func moduleVersion(path string) string {
 		}
 	}
 	return ""
+}
+
+// sensitiveHeader matches header names whose values are credentials.
+var sensitiveHeader = regexp.MustCompile(`(?i)authorization|cookie|token|secret|password|api-?key|session`)
+
+// redacted returns the scenario as it is stored in run.json: credentials in
+// headers are replaced, so results can be shared and a rotated token does not
+// make two runs look like different scenario versions.
+func redacted(sc scenarios.Scenario) scenarios.Scenario {
+	eps := make([]scenarios.Endpoint, len(sc.Endpoints))
+	for i, e := range sc.Endpoints {
+		if len(e.Headers) > 0 {
+			h := make(map[string]string, len(e.Headers))
+			for k, v := range e.Headers {
+				if sensitiveHeader.MatchString(k) {
+					v = "[redacted]"
+				}
+				h[k] = v
+			}
+			e.Headers = h
+		}
+		eps[i] = e
+	}
+	sc.Endpoints = eps
+	return sc
 }

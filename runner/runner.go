@@ -56,13 +56,35 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Ru
 	if opts.Store == nil {
 		return nil, errors.New("runner: no results store")
 	}
+	if sc.Server != nil {
+		srv, err := StartServer(ctx, *sc.Server, sc.Target)
+		if err != nil {
+			return nil, err
+		}
+		opts.ServerPID = srv.PID()
+		run, err := measure(ctx, sc, opts)
+		if stopErr := srv.Stop(); stopErr != nil && run != nil {
+			// The server died under load: the errors are in the run; say why.
+			run.Warnings = append(run.Warnings, stopErr.Error())
+			if saveErr := results.Save(run); saveErr != nil && err == nil {
+				err = saveErr
+			}
+		}
+		return run, err
+	}
+	return measure(ctx, sc, opts)
+}
+
+// measure runs the repetitions against a target that is already up.
+func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	if err := Reachable(ctx, sc.Target); err != nil {
 		return nil, err
 	}
+	stored := redacted(*sc)
 	run := &results.Run{
 		FormatVersion:   results.FormatVersion,
-		Scenario:        *sc,
-		ScenarioHash:    scenarios.Hash(sc),
+		Scenario:        stored,
+		ScenarioHash:    scenarios.Hash(&stored),
 		Label:           opts.Label,
 		Start:           time.Now().UTC(),
 		Git:             gitState(ctx),

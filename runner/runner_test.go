@@ -264,3 +264,24 @@ func TestErrorClass(t *testing.T) {
 		}
 	}
 }
+
+func TestCredentialsAreNotStored(t *testing.T) {
+	var got atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 20, 200*time.Millisecond)
+	sc.Endpoints[0].Headers = map[string]string{"Authorization": "Bearer s3cret", "Accept": "application/json"}
+	run := runOnce(t, sc)
+	if v, _ := got.Load().(string); v != "Bearer s3cret" {
+		t.Errorf("server saw Authorization %q, want the real token", v)
+	}
+	data, err := os.ReadFile(filepath.Join(run.Dir, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "s3cret") || !strings.Contains(string(data), "application/json") {
+		t.Errorf("run.json keeps the token or lost the other header")
+	}
+}
