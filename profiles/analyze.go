@@ -124,6 +124,20 @@ func Top(p *profile.Profile, sampleIndex int, n int) []Func {
 	return rows
 }
 
+// TopCum lists the n functions with the most cumulative value (all when
+// n <= 0), as pprof's top -cum does: where a hot function spends its time in
+// callees (regexp.Compile in regexp/syntax), this is where it shows by name.
+func TopCum(p *profile.Profile, sampleIndex int, n int) []Func {
+	rows := Top(p, sampleIndex, 0)
+	slices.SortStableFunc(rows, func(a, b Func) int {
+		return cmp.Or(cmp.Compare(abs(b.CumValue), abs(a.CumValue)), strings.Compare(a.Name, b.Name))
+	})
+	if n > 0 && len(rows) > n {
+		rows = rows[:n]
+	}
+	return rows
+}
+
 // FuncDiff is one function's change between a base and a candidate profile.
 type FuncDiff struct {
 	Name string

@@ -166,6 +166,18 @@ func TestTop(t *testing.T) {
 	}
 }
 
+func TestTopCumRanksCallersOfTheHotCode(t *testing.T) {
+	p := folded(t, "main;a;hot 50\nmain;b;hot 20\nmain;b 20\nmain;f;f 5\nmain;c 5\n")
+	var names []string
+	for _, f := range TopCum(p, 0, 4) {
+		names = append(names, f.Name)
+	}
+	// main holds every sample; hot 70; a 50; b 40.
+	if got, want := strings.Join(names, " "), "main hot a b"; got != want {
+		t.Errorf("TopCum order = %s, want %s", got, want)
+	}
+}
+
 func TestTopFlatGoesToTheInnermostInlinedFunction(t *testing.T) {
 	p := cpuProfile(10e6, map[string]int64{"main;handler>hot": 3, "main;handler": 1})
 	got := Top(p, 1, 1)
