@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hotbench/hotbench/compare"
+)
+
+func (a *app) compareCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "compare BASE CAND",
+		Short: "Say with benchstat's statistics what changed between two sets of runs",
+		Long: `compare pools the repetitions of each side (a run folder, scenario@label,
+scenario@latest or a baseline name; several, comma-separated) and compares every
+endpoint's metrics and hotspot function shares with benchstat's statistics
+(median, order-statistic confidence interval, Mann-Whitney U test).`,
+		Args: exactArgs(2, "a base and a candidate"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := a.comparison(args, nil)
+			if err != nil {
+				return err
+			}
+			return a.writeVerdict("compare", c, nil)
+		},
+	}
+	a.verdictFlags(cmd)
+	return cmd
+}
+
+func (a *app) gateCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "gate BASE CAND",
+		Short: "Fail (exit 1) on a significant regression or an SLO breach; exit 0 otherwise",
+		Long: `gate compares like compare, then applies the policy of the candidate scenario's
+gate section, overridden by flags. Exit codes: 0 pass, 1 regression or SLO breach,
+2 usage or input error (including an unknown metric or endpoint in the policy).`,
+		Args: exactArgs(2, "a base and a candidate"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var policy compare.Policy
+			c, err := a.comparison(args, &policy)
+			if err != nil {
+				return err
+			}
+			g := compare.Gate(c, policy)
+			if err := a.writeVerdict("gate", c, &g); err != nil {
+				return err
+			}
+			if !g.Pass {
+				return failError{fmt.Sprintf("gate failed: %d failure(s)", len(g.Failures))}
+			}
+			return nil
+		},
+	}
+	a.verdictFlags(cmd)
+	cmd.Flags().String("max-regression", "", "allowed regressions, overriding the scenario's gate: p99=10%,error_rate=0,search.p50=5ms")
+	cmd.Flags().String("slo", "", "limits the candidate must meet: p99=500ms,error_rate=0.1%")
+	return cmd
+}
+
+func (a *app) verdictFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.String("format", "text", "output format: text, markdown, json or junit")
+	f.Float64("alpha", 0, "significance level (default: the scenario's gate.alpha, 0.05)")
+	f.Bool("force", false, "compare runs of different scenarios or endpoints anyway")
+	f.Bool("save", false, "store the verdict in the results folder, for the monthly report")
+}
+
+// comparison loads both sides and compares them. With policy non-nil it is
+// filled from the candidate's gate section and the flags first, so the table
+// and the gate test at the same alpha.
+func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Comparison, error) {
+	base, err := a.loadRuns(args[0])
+	if err != nil {
+		return nil, err
+	}
+	cand, err := a.loadRuns(args[1])
+	if err != nil {
+		return nil, err
+	}
+	alpha := a.v.GetFloat64("alpha")
+	if alpha < 0 || alpha >= 1 {
+		return nil, usagef("--alpha %v is not a significance level: use a value like 0.05", alpha)
+	}
+	if policy != nil {
+		*policy = compare.PolicyFromScenario(cand[0].Scenario.Gate)
+		if err := compare.ParseOverrides(a.v.GetString("max-regression"), a.v.GetString("slo"), alpha, policy, cand[0].EndpointNames()); err != nil {
+			return nil, usageError{err}
+		}
+		alpha = policy.Alpha
+	}
+	if alpha == 0 {
+		alpha = cand[0].Scenario.Gate.Alpha
+	}
+	c, err := compare.Compare(base, cand, compare.Options{Alpha: alpha, Force: a.v.GetBool("force")})
+	if err != nil {
+		// Mismatched scenarios and unusable samples are input errors.
+		return nil, usageError{err}
+	}
+	return c, nil
+}
+
+// writeVerdict prints the comparison in the chosen format and, with --save,
+// stores its JSON in the results folder.
+func (a *app) writeVerdict(kind string, c *compare.Comparison, g *compare.GateResult) error {
+	format := a.v.GetString("format")
+	if err := compare.Write(a.stdout, c, g, format); err != nil {
+		return usageError{err}
+	}
+	if !a.v.GetBool("save") {
+		return nil
+	}
+	var buf bytes.Buffer
+	if err := compare.Write(&buf, c, g, "json"); err != nil {
+		return err
+	}
+	path, err := a.store().SaveVerdict(kind, c.Scenario, time.Now().UTC(), buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("save verdict: %w", err)
+	}
+	fmt.Fprintf(a.stderr, "saved %s verdict to %s\n", kind, path)
+	return nil
+}

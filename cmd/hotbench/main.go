@@ -1,0 +1,77 @@
+// Command hotbench drives load at a service, records honest latency and
+// server profiles, and says with benchstat's statistics whether a change
+// made a hotspot faster. See the README and DESIGN.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/hotbench/hotbench/runner"
+)
+
+// Exit codes. Every decision about them is made in exitCode.
+const (
+	exitOK          = 0
+	exitFail        = 1 // the run failed, or the gate found a regression
+	exitUsage       = 2 // bad input: flags, scenario, references, results
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Main runs hotbench with args and returns the exit code; tests call it
+// in-process.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := newRootCommand(ctx, stdout, stderr)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	code := exitCode(err)
+	if err != nil && !errors.Is(err, errSilent) {
+		fmt.Fprintln(stderr, "hotbench:", err)
+	}
+	return code
+}
+
+// errSilent marks an error whose message was already printed.
+var errSilent = errors.New("")
+
+// usageError is bad input from the user: exit 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// failError is a verdict that failed (a gate): exit 1, message already shown.
+type failError struct{ msg string }
+
+func (e failError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var usage usageError
+	var fail failError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, runner.ErrInterrupted):
+		return exitInterrupted
+	case errors.As(err, &usage):
+		return exitUsage
+	case errors.As(err, &fail):
+		return exitFail
+	case isCobraUsage(err):
+		return exitUsage
+	}
+	return exitFail
+}

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hotbench/hotbench/results"
+)
+
+func (a *app) lsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "ls",
+		Short: "List stored runs, newest first",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			runs, listErr := a.store().List()
+			if len(runs) == 0 && listErr == nil {
+				fmt.Fprintf(a.stderr, "no runs in %s (run a scenario with 'hotbench run', or try 'hotbench demo')\n", a.store().Dir)
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "RUN\tSTARTED\tREPS\tSTATE\tCOMMIT\tFOLDER")
+			for _, r := range runs {
+				state := "complete"
+				if !r.Complete {
+					state = "incomplete"
+				}
+				commit := r.Git.Commit
+				if len(commit) > 10 {
+					commit = commit[:10]
+				}
+				if r.Git.Dirty {
+					commit += "+dirty"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Ref(), r.Start.Local().Format(time.DateTime),
+					r.Repetitions, state, commit, r.Dir)
+			}
+			tw.Flush()
+			if listErr != nil {
+				return fmt.Errorf("some run folders could not be read:\n%w", listErr)
+			}
+			return nil
+		},
+	}
+}
+
+// loadRuns resolves references (each may hold several, comma-separated) to
+// runs. Unknown references and unreadable runs are input errors (exit 2).
+func (a *app) loadRuns(refs ...string) ([]*results.Run, error) {
+	st := a.store()
+	var runs []*results.Run
+	for _, arg := range refs {
+		for _, ref := range strings.Split(arg, ",") {
+			if ref = strings.TrimSpace(ref); ref == "" {
+				continue
+			}
+			dirs, err := st.Resolve(ref)
+			if err != nil {
+				return nil, usageError{err}
+			}
+			for _, d := range dirs {
+				r, err := results.Load(d)
+				if err != nil {
+					return nil, usageError{err}
+				}
+				runs = append(runs, r)
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return nil, usagef("no runs named: give a run folder, scenario@latest, scenario@LABEL or a baseline")
+	}
+	return runs, nil
+}
+
+func (a *app) showCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Print one run's summary (RUN: folder, scenario@label, scenario@latest or baseline)",
+		Args:  exactArgs(1, "a run (folder, scenario@label, scenario@latest or baseline)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			runs, err := a.loadRuns(args[0])
+			if err != nil {
+				return err
+			}
+			for i, r := range runs {
+				if i > 0 && !a.v.GetBool("json") {
+					fmt.Fprintln(a.stdout)
+				}
+				if err := a.printSummary(results.Summarize(r), a.v.GetBool("json")); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().Bool("json", false, "print the summary as JSON")
+	return cmd
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "export RUN... --format benchfmt",
+		Short: "Write runs in the Go benchmark format, for stock benchstat",
+		Long: `export writes one line per repetition and endpoint in the Go benchmark format,
+so stock benchstat reads hotbench results:
+
+  hotbench export manual-search@before > before.txt
+  hotbench export manual-search@after > after.txt
+  benchstat before.txt after.txt`,
+		Args: minArgs(1, "one or more runs"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f := a.v.GetString("format"); f != "benchfmt" {
+				return usagef("unknown export format %q: the only one is benchfmt", f)
+			}
+			runs, err := a.loadRuns(args...)
+			if err != nil {
+				return err
+			}
+			out := a.stdout
+			if path := a.v.GetString("out"); path != "" {
+				f, err := os.Create(path)
+				if err != nil {
+					return usagef("create %s: %v", path, err)
+				}
+				defer f.Close()
+				out = f
+			}
+			return results.ExportBenchfmt(out, runs...)
+		},
+	}
+	cmd.Flags().String("format", "benchfmt", "export format (benchfmt)")
+	cmd.Flags().StringP("out", "o", "", "write to this file instead of standard output")
+	return cmd
+}
+
+func (a *app) baselineCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "baseline",
+		Short: "Name sets of runs (e.g. main) so pipelines can compare against them",
+	}
+	set := &cobra.Command{
+		Use:   "set NAME RUN...",
+		Short: "Name one or more runs as a baseline (replacing any of that name)",
+		Args:  minArgs(2, "a baseline name and one or more runs"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st := a.store()
+			var dirs []string
+			for _, ref := range args[1:] {
+				d, err := st.Resolve(ref)
+				if err != nil {
+					return usageError{err}
+				}
+				dirs = append(dirs, d...)
+			}
+			if err := st.SetBaseline(args[0], dirs); err != nil {
+				return usageError{err}
+			}
+			fmt.Fprintf(a.stderr, "baseline %s: %d run(s)\n", args[0], len(dirs))
+			return nil
+		},
+	}
+	ls := &cobra.Command{
+		Use:   "ls",
+		Short: "List baselines",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			all, err := a.store().Baselines()
+			if err != nil {
+				return err
+			}
+			for _, name := range sortedNames(all) {
+				fmt.Fprintf(a.stdout, "%s\t%s\n", name, strings.Join(all[name], " "))
+			}
+			return nil
+		},
+	}
+	rm := &cobra.Command{
+		Use:   "rm NAME",
+		Short: "Remove a baseline (its runs stay)",
+		Args:  exactArgs(1, "a baseline name"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := a.store().RemoveBaseline(args[0]); err != nil {
+				return usageError{err}
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(set, ls, rm)
+	return cmd
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	for i := 1; i < len(names); i++ {
+		for j := i; j > 0 && names[j] < names[j-1]; j-- {
+			names[j], names[j-1] = names[j-1], names[j]
+		}
+	}
+	return names
+}
+

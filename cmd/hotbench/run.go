@@ -1,0 +1,143 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/runner"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+func (a *app) runCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO",
+		Short: "Drive a scenario's load and store the run",
+		Long: `run drives the scenario's load (open model by default), records a latency
+histogram per endpoint and repetition measured from each request's scheduled send
+time, and stores the run under the results folder. Ctrl-C stops the load at once
+and keeps what was measured, marked incomplete.`,
+		Args: exactArgs(1, "a scenario file"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := loadScenario(args[0], scenarioOverrides(cmd))
+			if err != nil {
+				return err
+			}
+			run, err := runner.Run(a.ctx, sc, runner.Options{
+				Label:       a.v.GetString("label"),
+				Store:       a.store(),
+				Raw:         a.v.GetBool("raw"),
+				Progress:    a.stderr,
+				Interactive: interactive(a.stderr),
+				Version:     version(),
+			})
+			return a.finishRun(run, err, a.v.GetBool("json"))
+		},
+	}
+	f := cmd.Flags()
+	f.String("label", "", "label of this run, e.g. before or after (part of its folder name)")
+	f.Int("runs", 0, "repetitions, overriding the scenario's runs")
+	f.String("target", "", "base URL of the service, overriding the scenario's target")
+	f.String("rate", "", "arrival rate, overriding load.rate (200/s, max)")
+	f.String("duration", "", "measured window of a repetition, overriding load.duration")
+	f.Bool("raw", false, "also write every result in vegeta's format (without bodies) under raw/")
+	f.Bool("json", false, "print the summary as JSON on standard output")
+	return cmd
+}
+
+// scenarioOverrides turns the flags the user set into scenario keys.
+func scenarioOverrides(cmd *cobra.Command) map[string]string {
+	keys := map[string]string{"runs": "runs", "target": "target", "rate": "load.rate", "duration": "load.duration"}
+	out := map[string]string{}
+	for flag, key := range keys {
+		if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
+			out[key] = f.Value.String()
+		}
+	}
+	return out
+}
+
+// loadScenario loads and validates a scenario; problems are usage errors
+// listing every one of them.
+func loadScenario(path string, overrides map[string]string) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Load(path, overrides)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return sc, nil
+}
+
+// finishRun prints what a run measured, whatever happened to it, and turns
+// the runner's error into the command's.
+func (a *app) finishRun(run *results.Run, err error, asJSON bool) error {
+	if run == nil {
+		if err != nil {
+			return err
+		}
+		return errors.New("no run")
+	}
+	if len(run.Repetitions) > 0 {
+		if perr := a.printSummary(results.Summarize(run), asJSON); perr != nil {
+			return perr
+		}
+	}
+	switch {
+	case errors.Is(err, runner.ErrInterrupted):
+		fmt.Fprintf(a.stderr, "hotbench: interrupted: kept %d repetition(s) in %s, marked incomplete\n", len(run.Repetitions), run.Dir)
+		return fmt.Errorf("%w%w", errSilent, err)
+	case err != nil:
+		return fmt.Errorf("%v (what was measured is kept in %s)", err, run.Dir)
+	}
+	fmt.Fprintf(a.stderr, "stored %s\n", run.Dir)
+	return nil
+}
+
+func (a *app) printSummary(s results.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	writeSummary(a.stdout, s)
+	return nil
+}
+
+func (a *app) validateCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate SCENARIO...",
+		Short: "Check scenario files and list every problem (exit 2 on any)",
+		Args:  minArgs(1, "one or more scenario files"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			bad := 0
+			for _, path := range args {
+				sc, err := scenarios.Load(path, nil)
+				if err != nil {
+					bad++
+					fmt.Fprintln(a.stderr, err)
+					continue
+				}
+				fmt.Fprintf(a.stdout, "%s: ok (%s, %d endpoint(s), %s)\n", path, sc.Name, len(sc.Endpoints), describeLoad(sc))
+			}
+			if bad > 0 {
+				return usagef("%d of %d scenario file(s) have problems", bad, len(args))
+			}
+			return nil
+		},
+	}
+}
+
+func describeLoad(sc *scenarios.Scenario) string {
+	l := sc.Load
+	if l.Closed() {
+		return fmt.Sprintf("closed model, %d workers for %s × %d runs", l.Workers, l.Window(), sc.Runs)
+	}
+	s := fmt.Sprintf("%s for %s", l.Rate, l.Window())
+	if len(l.Stages) > 0 {
+		s = fmt.Sprintf("%d stages over %s", len(l.Stages), l.Window())
+	}
+	return s + " × " + strconv.Itoa(sc.Runs) + " runs"
+}
