@@ -173,4 +173,3 @@ func writeSideBySide(w io.Writer, before, after results.Summary) {
 	}
 	tw.Flush()
 }
-

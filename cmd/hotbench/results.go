@@ -207,4 +207,3 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	return names
 }
-
