@@ -62,12 +62,18 @@ func (a *app) demo() error {
 	if err != nil {
 		return fmt.Errorf("read embedded %s: %w", demoScenario, err)
 	}
+	// Both sides listen on the same port, so they run the same scenario
+	// (the target is part of it) and compare without a version warning.
+	addr, err := freeLoopbackAddr()
+	if err != nil {
+		return err
+	}
 	var runs []*results.Run
 	for _, side := range []struct {
 		label string
 		fixes string
 	}{{"unfixed", "none"}, {"fixed", "all"}} {
-		run, err := a.demoSide(data, side.label, side.fixes)
+		run, err := a.demoSide(data, addr, side.label, side.fixes)
 		if err != nil {
 			return err
 		}
@@ -91,14 +97,14 @@ func (a *app) demo() error {
 
 // demoSide serves the demo with the given fixes on a fresh loopback port
 // and runs the scenario against it.
-func (a *app) demoSide(data []byte, label, fixed string) (*results.Run, error) {
+func (a *app) demoSide(data []byte, addr, label, fixed string) (*results.Run, error) {
 	fixes, err := demo.ParseFixed(fixed)
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("start demo service: %w", err)
+		return nil, fmt.Errorf("start demo service on %s: %w", addr, err)
 	}
 	ctx, cancel := context.WithCancel(a.ctx)
 	defer cancel()
@@ -130,6 +136,15 @@ func (a *app) demoSide(data []byte, label, fixed string) (*results.Run, error) {
 		return nil, a.finishRun(run, err, false)
 	}
 	return run, nil
+}
+
+func freeLoopbackAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free loopback port for the demo: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // writeSideBySide prints two summaries of the same scenario next to each
