@@ -103,6 +103,9 @@ type Comparison struct {
 
 // Row returns the row of an endpoint's metric, or nil.
 func (c *Comparison) Row(endpoint, metric string) *Row {
+	if serverWide(metric) {
+		endpoint = ServerEndpoint
+	}
 	for i := range c.Rows {
 		if c.Rows[i].Endpoint == endpoint && c.Rows[i].Metric == metric {
 			return &c.Rows[i]
@@ -184,7 +187,17 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 			continue
 		}
 		for _, m := range scenarios.Metrics {
+			if serverWide(m) {
+				continue
+			}
 			cmp.addRow(e, m, b.values(e, m), c.values(e, m))
+		}
+	}
+	// CPU and allocations per request are the server's over the whole mix:
+	// one row each, not a copy under every endpoint.
+	if common := commonEndpoints(b.endpoints(), cEndpoints); len(common) > 0 {
+		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
+			cmp.addRow(ServerEndpoint, m, b.values(common[0], m), c.values(common[0], m))
 		}
 	}
 	hotspots := c.runs[0].Scenario.Hotspots
@@ -346,4 +359,22 @@ func short(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// ServerEndpoint names the rows of server-wide metrics (cpu_per_req,
+// alloc_per_req), which profiles measure over all endpoints together.
+const ServerEndpoint = "server"
+
+func serverWide(metric string) bool {
+	return metric == scenarios.CPUPerReq || metric == scenarios.AllocPerReq
+}
+
+func commonEndpoints(a, b []string) []string {
+	var out []string
+	for _, e := range a {
+		if slices.Contains(b, e) {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -154,7 +154,7 @@ func TestCompareMetricOnOneSideWarns(t *testing.T) {
 	if c.Row("search", scenarios.CPUPerReq) != nil {
 		t.Errorf("cpu_per_req compared although the base has none")
 	}
-	if !containsString(c.Warnings, "search cpu_per_req: the base has no values, so it is not compared") {
+	if !containsString(c.Warnings, "server cpu_per_req: the base has no values, so it is not compared") {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 }

@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/hotbench/hotbench/scenarios"
@@ -59,16 +60,24 @@ type FunctionChange struct {
 //     share changed significantly (inconclusive).
 func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v := HotspotVerdict{Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Objective: h.Objective}
-	kind := "cpu"
+	// A function's share is evidence in every profile kind that has it: CPU
+	// time for a compute hotspot, allocated bytes for an allocation one.
+	kinds := []string{"cpu", "allocs"}
 	if h.Metric == scenarios.AllocPerReq {
-		kind = "allocs"
+		kinds = []string{"allocs", "cpu"}
 	}
 	var missing, grew, shrank []string
 	var fparts []string
 	for _, f := range h.Functions {
-		fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), P: math.NaN(), Change: NoChange}
-		if r := c.Row(h.Endpoint, shareMetric(kind, f)); r != nil {
-			fc.BaseShare, fc.CandidateShare, fc.P, fc.Change = r.Base.Center, r.Candidate.Center, r.P, r.Change
+		found := false
+		for _, kind := range kinds {
+			r := c.Row(h.Endpoint, shareMetric(kind, f))
+			if r == nil {
+				continue
+			}
+			found = true
+			v.Functions = append(v.Functions, FunctionChange{Name: f, Kind: kind,
+				BaseShare: r.Base.Center, CandidateShare: r.Candidate.Center, P: r.P, Change: r.Change})
 			switch r.Change {
 			case Regressed:
 				grew = append(grew, f)
@@ -77,13 +86,17 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 			}
 			fparts = append(fparts, fmt.Sprintf("%s %s → %s of %s", f,
 				formatShare(r.Base.Center), formatShare(r.Candidate.Center), kindNoun(kind)))
-		} else {
+		}
+		if !found {
+			kind := kinds[0]
+			fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), P: math.NaN(), Change: NoChange}
 			fc.Missing = missingSides(c, h.Endpoint, shareMetric(kind, f))
 			missing = append(missing, f)
 			fparts = append(fparts, fmt.Sprintf("%s: no %s profile in the %s", f, kindNoun(kind), fc.Missing))
+			v.Functions = append(v.Functions, fc)
 		}
-		v.Functions = append(v.Functions, fc)
 	}
+	grew, shrank = slices.Compact(grew), slices.Compact(shrank)
 
 	m := c.Row(h.Endpoint, h.Metric)
 	var evidence string
@@ -111,7 +124,7 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 			v.Reason = "no profile for " + strings.Join(missing, ", ") + " to say where"
 		}
 	case len(missing) > 0:
-		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("missing %s profiles for %s: cannot confirm where the change happened", kindNoun(kind), strings.Join(missing, ", "))
+		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("missing %s profiles for %s: cannot confirm where the change happened", kindNoun(kinds[0]), strings.Join(missing, ", "))
 	case m.Change == Improved && len(grew) > 0:
 		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s improved but %s grew in the profile: metric and profile disagree", h.Metric, strings.Join(grew, ", "))
 	case m.Change == Improved:
