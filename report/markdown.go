@@ -1,0 +1,139 @@
+package report
+
+import (
+	"strings"
+	"text/template"
+)
+
+// md escapes text for a Markdown table cell or line: pipes would split a
+// cell, and newlines would end the row.
+func md(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
+	return r.Replace(s)
+}
+
+// code writes a function name as inline code, where nothing needs
+// escaping but a pipe.
+func code(s string) string {
+	return "`" + strings.ReplaceAll(strings.ReplaceAll(s, "`", "'"), "|", `\|`) + "`"
+}
+
+var mdFuncs = template.FuncMap{"md": md, "code": code}
+
+var runMarkdown = template.Must(template.New("run.md").Funcs(mdFuncs).Parse(`# {{md .Scenario}} @ {{md .Label}}
+
+hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generated {{.Generated}}
+
+| date | duration | repetitions | complete | host | git commit | load | versions |
+|---|---|---:|---|---|---|---|---|
+| {{.Date}} | {{if .Duration}}{{.Duration}}{{else}}unknown{{end}} | {{.Repetitions}} | {{if .Complete}}yes{{else}}**no**{{end}} | {{md .Host}} | {{code .Commit}} | {{md .Load}} | {{md .Version}} |
+{{if not .Complete}}
+> **This run is incomplete.**{{if .Incomplete}} {{md .Incomplete}}.{{end}} What was measured is shown; it may not be comparable with complete runs.
+{{end}}{{if .Warnings}}
+> **Warnings: read these before trusting the numbers**
+{{range .Warnings}}>
+> - {{md .}}
+{{end}}{{end}}
+## Summary
+
+| endpoint | requests | errors | throughput | error rate | p50 | p90 | p99 | p99.9 | max |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+{{range .Summary}}| **{{md .Name}}** | {{.Requests}} | {{.Errors}} | {{.RPS}} | {{.ErrorRate}} | {{.P50}} | {{.P90}} | {{.P99}} | {{.P999}} | {{.Max}} |
+{{end}}
+Latency is measured from each request's scheduled send time, over all repetitions merged.
+{{range .Endpoints}}
+## {{md .Name}}{{if .Path}} ({{code (print .Method " " .Path)}}){{end}}
+
+| status | responses | share |
+|---|---:|---:|
+{{range .Status}}| {{if .Bad}}**{{.Key}}**{{else}}{{.Key}}{{end}} | {{.Count}} | {{.Share}} |
+{{end}}{{if .ErrorClasses}}
+| error class | count | share |
+|---|---:|---:|
+{{range .ErrorClasses}}| {{md .Key}} | {{.Count}} | {{.Share}} |
+{{end}}{{end}}
+Send lag (how late the generator sent requests): p99 {{.SendLagP99}}, max {{.SendLagMx}}.
+{{range .Charts}}
+![{{md .Alt}}]({{.Src}})
+{{end}}{{end}}
+## Top CPU functions
+{{if .CPU}}
+Server CPU profiles of all repetitions merged. Flat: time in the function itself; cum: with its callees.
+
+| flat | flat % | cum | cum % | function |
+|---:|---:|---:|---:|---|
+{{range .CPU}}| {{.Flat}} | {{.FlatPct}} | {{.Cum}} | {{.CumPct}} | {{code .Name}} |
+{{end}}{{else}}
+{{.CPUNote}}
+{{end}}`))
+
+var monthMarkdown = template.Must(template.New("month.md").Funcs(mdFuncs).Parse(`# Performance report: {{.Title}}
+
+hotbench monthly report · runs from {{.From}} to {{.To}} (UTC) · generated {{.Generated}}
+
+## Summary
+
+{{md .Headline}}
+{{range .Lines}}
+- {{md .Text}}{{end}}
+{{if .Warnings}}
+> **Some results could not be read and are not in this report**
+{{range .Warnings}}>
+> - {{md .}}
+{{end}}{{end}}{{if not .Scenarios}}
+No runs and no saved verdicts in this month.
+{{end}}{{range .Scenarios}}
+## {{md .Name}}
+
+{{if .Description}}{{md .Description}} · {{end}}{{.Period}}
+{{if .Warnings}}
+> **Left out of this scenario**
+{{range .Warnings}}>
+> - {{md .}}
+{{end}}{{end}}
+### Hotspots
+{{if .Hotspots}}
+| hotspot | metric | objective | due | first run | last run | best | since first run | status |
+|---|---|---:|---|---:|---:|---:|---|---|
+{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.First}} | {{.Last}} | {{.Best}} | {{.Change}} | **{{.Status}}** |
+{{end}}{{range .Hotspots}}
+#### {{md .Name}}: {{.Status}}
+
+{{md .StatusText}}.{{if .Functions}} Functions: {{code .Functions}}.{{end}}
+{{if .Evidence}}
+First run against last: {{md .Evidence}}
+{{end}}{{with .Chart}}
+![{{md .Alt}}]({{.Src}})
+{{end}}{{end}}{{else}}
+This scenario declares no hotspots.
+{{end}}{{if .Endpoints}}
+### Throughput and errors
+{{range .Endpoints}}{{with .Chart}}
+![{{md .Alt}}]({{.Src}})
+{{end}}{{end}}{{end}}
+### Verdicts this month
+{{if .Verdicts}}{{range .Verdicts}}
+- **{{.Date}}, {{.Kind}}**: {{md .Base}} → {{md .Candidate}}{{if .Result}}, **{{.Result}}**{{end}}{{range .Hotspots}}
+  - {{md .Name}}: **{{.Verdict}}**. {{md .Evidence}}{{end}}{{range .Failures}}
+  - gate failure: {{md .}}{{end}}{{end}}
+{{else}}
+No compare or gate verdicts were saved this month.
+{{end}}
+### Top CPU functions: last run against first
+{{if .CPU}}
+Merged server CPU profiles of {{md .CPUFirst}} (first) and {{md .CPULast}} (last), as shares of each profile; Δ in points of the first run's total.
+
+| function | first cum | last cum | Δ cum | first flat | last flat | Δ flat |
+|---|---:|---:|---:|---:|---:|---:|
+{{range .CPU}}| {{code .Name}} | {{.BaseCum}} | {{.CandCum}} | {{.DeltaCum}} | {{.BaseFlat}} | {{.CandFlat}} | {{.DeltaFlat}} |
+{{end}}{{else}}
+{{md .CPUNote}}
+{{end}}{{if .Runs}}
+<details><summary>All {{len .Runs}} runs of the month</summary>
+
+| date | run | commit | repetitions | complete |{{range .HotspotNames}} {{md .}} |{{end}}
+|---|---|---|---:|---|{{range .HotspotNames}}---:|{{end}}
+{{range .Runs}}| {{.Date}} | {{md .Ref}} | {{code .Commit}} | {{.Repetitions}} | {{.Complete}} |{{range .Values}} {{.}} |{{end}}
+{{end}}
+</details>
+{{end}}{{end}}`))

@@ -1,0 +1,617 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/profiles"
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// Hotspot statuses: where a hotspot stands against its objective.
+const (
+	// StatusMet: the month's last run meets the objective.
+	StatusMet = "met"
+	// StatusOnTrack: not met yet, but the month's trend reaches the
+	// objective by the due date (by the month's end without one).
+	StatusOnTrack = "on track"
+	// StatusOffTrack: not met, and the trend does not reach it in time.
+	StatusOffTrack = "off track"
+	// StatusNoTrend: not met, and one run is not a trend.
+	StatusNoTrend = "not met, no trend"
+	// StatusNoData: no run of the month measured the hotspot's metric.
+	StatusNoData = "no data"
+)
+
+// Changes of a hotspot between the month's first and last runs, decided
+// by the compare package's statistics.
+const (
+	ChangeImproved  = "improved"
+	ChangeRegressed = "regressed"
+	ChangeNone      = "unchanged"
+	// ChangeUnknown: one run, or too few repetitions to tell.
+	ChangeUnknown = "cannot tell"
+)
+
+// Month is a calendar month (UTC) of a results store, ready to render.
+type Month struct {
+	// From and To bound the month: [From, To).
+	From, To  time.Time
+	Generated time.Time
+	Scenarios []ScenarioMonth
+	// Warnings are runs or verdicts that could not be read, and so are not
+	// in the report.
+	Warnings []string
+
+	opts Options
+}
+
+// ScenarioMonth is one scenario's month.
+type ScenarioMonth struct {
+	Name, Description string
+	// Runs are the month's runs, oldest first.
+	Runs      []RunPoint
+	Hotspots  []HotspotMonth
+	Endpoints []EndpointMonth
+	Verdicts  []Verdict
+	// CPU compares the last run's merged CPU profile with the first's;
+	// CPUNote says why it is missing when it is.
+	CPU      []profiles.FuncDiff
+	CPUNote  string
+	Warnings []string
+}
+
+// RunPoint is one run of the month.
+type RunPoint struct {
+	Ref, Name   string
+	Label       string
+	Start       time.Time
+	Commit      string
+	Repetitions int
+	Complete    bool
+}
+
+// HotspotMonth is a hotspot's progress over the month.
+type HotspotMonth struct {
+	scenarios.Hotspot
+	// Points has one entry per run that measured the metric.
+	Points            []Point
+	First, Last, Best Point
+	// Projected is the trend's value at JudgedAt: the due date, or the
+	// month's end without one (NaN without a trend).
+	Projected float64
+	JudgedAt  time.Time
+	Status    string
+	// Change is the first run against the last, by compare's statistics;
+	// Evidence is compare's sentence behind it.
+	Change, Evidence string
+
+	trendA, trendB float64
+	trendOK        bool
+}
+
+// Point is one run's value of a metric: the median of its repetitions
+// with the confidence interval around it (±Inf when too few repetitions).
+type Point struct {
+	At             time.Time
+	Run            string
+	Center, Lo, Hi float64
+	N              int
+}
+
+// EndpointMonth is an endpoint's throughput and error rate per run.
+type EndpointMonth struct {
+	Name   string
+	Points []EndpointPoint
+}
+
+// EndpointPoint is one run of an endpoint, all repetitions pooled.
+type EndpointPoint struct {
+	At        time.Time
+	Run       string
+	Requests  int64
+	RPS       float64
+	ErrorRate float64
+}
+
+// monthRange is the calendar month (UTC) that contains t.
+func monthRange(t time.Time) (from, to time.Time) {
+	t = t.UTC()
+	from = time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return from, from.AddDate(0, 1, 0)
+}
+
+// BuildMonth reads the runs and saved verdicts of the calendar month (UTC)
+// that contains month, and works out each hotspot's progress. Runs or
+// verdicts that cannot be read are named in Month.Warnings, not dropped
+// silently; a store that cannot be listed at all is an error.
+func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts Options) (*Month, error) {
+	opts = opts.withDefaults()
+	from, to := monthRange(month)
+	m := &Month{From: from, To: to, Generated: opts.Now().UTC(), opts: opts}
+
+	infos, err := store.List()
+	if err != nil {
+		if infos == nil {
+			return nil, fmt.Errorf("month report: %w", err)
+		}
+		m.Warnings = append(m.Warnings, splitErrors(err)...)
+	}
+	byScenario := map[string][]results.RunInfo{}
+	for _, info := range infos {
+		if !info.Start.Before(from) && info.Start.Before(to) {
+			byScenario[info.Scenario] = append(byScenario[info.Scenario], info)
+		}
+	}
+	verdicts, err := store.Verdicts("", from, to)
+	if err != nil {
+		m.Warnings = append(m.Warnings, splitErrors(err)...)
+	}
+	verdictsOf := map[string][]results.SavedVerdict{}
+	for _, v := range verdicts {
+		verdictsOf[v.Scenario] = append(verdictsOf[v.Scenario], v)
+	}
+
+	names := make([]string, 0, len(byScenario))
+	for name := range byScenario {
+		names = append(names, name)
+	}
+	for name := range verdictsOf {
+		if _, ok := byScenario[name]; !ok {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("month report: %w", err)
+		}
+		runs := byScenario[name]
+		slices.SortStableFunc(runs, func(a, b results.RunInfo) int {
+			return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Dir, b.Dir))
+		})
+		sm, err := buildScenario(ctx, name, runs, from, to, opts)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range verdictsOf[name] {
+			pv, err := parseVerdict(v.Data)
+			if err != nil {
+				sm.Warnings = append(sm.Warnings, fmt.Sprintf("%s: %v", v.Path, err))
+				continue
+			}
+			pv.Kind, pv.At = v.Kind, v.At
+			sm.Verdicts = append(sm.Verdicts, pv)
+		}
+		m.Scenarios = append(m.Scenarios, *sm)
+	}
+	return m, nil
+}
+
+func splitErrors(err error) []string {
+	var out []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// runSample is what the month keeps of a run: its values, not its
+// histograms, so a month of hundreds of runs stays small in memory.
+type runSample struct {
+	point     RunPoint
+	hotspot   [][]float64 // per hotspot, one value per repetition
+	endpoints map[string]EndpointPoint
+	order     []string // endpoint names in the run's order
+}
+
+func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
+	s := runSample{
+		point: RunPoint{
+			Ref: r.Ref(), Name: r.Name(), Label: r.Label, Start: r.Start.UTC(),
+			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Complete: r.Complete,
+		},
+		endpoints: map[string]EndpointPoint{},
+		order:     r.EndpointNames(),
+	}
+	for _, h := range hotspots {
+		var vals []float64
+		for i := range r.Repetitions {
+			if v, ok := r.Repetitions[i].Value(h.Endpoint, h.Metric); ok {
+				vals = append(vals, v)
+			}
+		}
+		s.hotspot = append(s.hotspot, vals)
+	}
+	for _, name := range s.order {
+		p := EndpointPoint{At: s.point.Start, Run: s.point.Ref}
+		var errs int64
+		var secs float64
+		for i := range r.Repetitions {
+			rep := &r.Repetitions[i]
+			if e := rep.Endpoint(name); e != nil {
+				p.Requests += e.Requests
+				errs += e.Errors
+				if d := rep.Seconds(); d > 0 {
+					secs += d
+				}
+			}
+		}
+		if p.Requests > 0 {
+			p.ErrorRate = float64(errs) / float64(p.Requests)
+		}
+		if secs > 0 {
+			p.RPS = float64(p.Requests) / secs
+		}
+		s.endpoints[name] = p
+	}
+	return s
+}
+
+// buildScenario loads a scenario's runs of the month. The last run is
+// loaded first: its scenario names the hotspots and objectives that the
+// month is judged by. The first and last runs are kept whole, for the
+// comparison and the profiles; the others are reduced to their values.
+func buildScenario(ctx context.Context, name string, infos []results.RunInfo, from, to time.Time, opts Options) (*ScenarioMonth, error) {
+	sm := &ScenarioMonth{Name: name}
+	if len(infos) == 0 {
+		sm.CPUNote = "no runs this month"
+		return sm, nil
+	}
+	var first, last *results.Run
+	// The newest run that loads defines the scenario.
+	for len(infos) > 0 && last == nil {
+		r, err := results.Load(infos[len(infos)-1].Dir)
+		if err != nil {
+			sm.Warnings = append(sm.Warnings, err.Error())
+			infos = infos[:len(infos)-1]
+			continue
+		}
+		last = r
+	}
+	if last == nil {
+		sm.CPUNote = "no readable runs this month"
+		return sm, nil
+	}
+	sc := last.Scenario
+	sm.Description = sc.Description
+	hotspots := sc.Hotspots
+
+	samples := make([]runSample, len(infos))
+	loaded := make([]bool, len(infos))
+	errs := make([]error, len(infos))
+	samples[len(infos)-1], loaded[len(infos)-1] = sampleRun(last, hotspots), true
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var firstMu sync.Mutex
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(infos)-1); w++ {
+		wg.Go(func() {
+			for i := range next {
+				r, err := results.Load(infos[i].Dir)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				samples[i], loaded[i] = sampleRun(r, hotspots), true
+				if i == 0 {
+					firstMu.Lock()
+					first = r
+					firstMu.Unlock()
+				}
+			}
+		})
+	}
+feed:
+	for i := 0; i < len(infos)-1; i++ {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("month report: %w", err)
+	}
+	var kept []runSample
+	for i := range samples {
+		if errs[i] != nil {
+			sm.Warnings = append(sm.Warnings, errs[i].Error())
+		}
+		if loaded[i] {
+			kept = append(kept, samples[i])
+		}
+	}
+	if first == nil && len(infos) == 1 {
+		first = last
+	}
+	for _, s := range kept {
+		sm.Runs = append(sm.Runs, s.point)
+	}
+
+	// The first and last runs, compared as compare does: the month's change.
+	var cmpn *compare.Comparison
+	if first != nil && first != last {
+		c, err := compare.Compare([]*results.Run{first}, []*results.Run{last},
+			compare.Options{Alpha: opts.Alpha, Confidence: opts.Confidence, Force: true})
+		if err != nil {
+			sm.Warnings = append(sm.Warnings, fmt.Sprintf("compare the month's first and last runs: %v", err))
+		} else {
+			cmpn = c
+		}
+	}
+	for i, h := range hotspots {
+		sm.Hotspots = append(sm.Hotspots, buildHotspot(h, i, kept, cmpn, to, opts))
+	}
+	sm.Endpoints = buildEndpoints(kept)
+	sm.CPU, sm.CPUNote = cpuDiff(first, last, opts.TopFunctions)
+	return sm, nil
+}
+
+func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Comparison, monthEnd time.Time, opts Options) HotspotMonth {
+	hm := HotspotMonth{Hotspot: h, Projected: math.NaN()}
+	for _, r := range runs {
+		if i >= len(r.hotspot) || len(r.hotspot[i]) == 0 {
+			continue
+		}
+		e := summarize(r.hotspot[i], opts.Confidence)
+		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N})
+	}
+	hm.JudgedAt = monthEnd
+	if !h.Due.IsZero() {
+		// Due on a day means by the end of that day.
+		hm.JudgedAt = h.Due.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	}
+	if len(hm.Points) == 0 {
+		hm.Status, hm.Change = StatusNoData, ChangeUnknown
+		return hm
+	}
+	hm.First, hm.Last, hm.Best = hm.Points[0], hm.Points[len(hm.Points)-1], hm.Points[0]
+	for _, p := range hm.Points {
+		if better(h.Metric, p.Center, hm.Best.Center) {
+			hm.Best = p
+		}
+	}
+	var xs, ys []float64
+	for _, p := range hm.Points {
+		xs, ys = append(xs, float64(p.At.Unix())), append(ys, p.Center)
+	}
+	hm.trendA, hm.trendB, hm.trendOK = linearFit(xs, ys)
+	if hm.trendOK {
+		at := hm.JudgedAt
+		if at.Before(hm.Last.At) {
+			at = hm.Last.At // a due date already past: judge where it stands
+		}
+		// Every metric is ≥ 0: a falling line that crosses zero means "reaches 0".
+		hm.Projected = math.Max(0, hm.trendA+hm.trendB*float64(at.Unix()))
+	}
+	hm.Status = hotspotStatus(h, hm.Last.Center, hm.Projected, hm.trendOK)
+
+	hm.Change = ChangeUnknown
+	if c != nil {
+		if row := c.Row(h.Endpoint, h.Metric); row != nil {
+			switch {
+			case row.TooFewRuns:
+			case row.Change == compare.Improved:
+				hm.Change = ChangeImproved
+			case row.Change == compare.Regressed:
+				hm.Change = ChangeRegressed
+			default:
+				hm.Change = ChangeNone
+			}
+		}
+		for _, v := range c.Hotspots {
+			if v.Name == h.Name {
+				hm.Evidence = v.Evidence
+			}
+		}
+	}
+	return hm
+}
+
+// hotspotStatus decides met / on track / off track. Relative objectives
+// have nothing absolute to meet and are judged by nothing.
+func hotspotStatus(h scenarios.Hotspot, last, projected float64, trend bool) string {
+	switch {
+	case h.Objective.Relative:
+		return StatusNoData
+	case meets(h, last):
+		return StatusMet
+	case !trend:
+		return StatusNoTrend
+	case meets(h, projected):
+		return StatusOnTrack
+	}
+	return StatusOffTrack
+}
+
+func meets(h scenarios.Hotspot, v float64) bool {
+	if math.IsNaN(v) {
+		return false
+	}
+	if scenarios.HigherIsBetter(h.Metric) {
+		return v >= h.Objective.Value
+	}
+	return v <= h.Objective.Value
+}
+
+func better(metric string, a, b float64) bool {
+	if scenarios.HigherIsBetter(metric) {
+		return a > b
+	}
+	return a < b
+}
+
+func buildEndpoints(runs []runSample) []EndpointMonth {
+	var names []string
+	// The newest run's order first, then endpoints only older runs had.
+	for i := len(runs) - 1; i >= 0; i-- {
+		for _, n := range runs[i].order {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	var out []EndpointMonth
+	for _, n := range names {
+		e := EndpointMonth{Name: n}
+		for _, r := range runs {
+			if p, ok := r.endpoints[n]; ok && p.Requests > 0 {
+				e.Points = append(e.Points, p)
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// cpuDiff compares the merged CPU profiles of the last run against the
+// first; the note says why there is no table.
+func cpuDiff(first, last *results.Run, n int) ([]profiles.FuncDiff, string) {
+	switch {
+	case first == nil || last == nil:
+		return nil, "The month's first or last run could not be read (see above): nothing to compare."
+	case first == last:
+		return nil, "One run this month: nothing to compare."
+	}
+	base, err := mergedProfile(first, "cpu")
+	if err != nil {
+		return nil, profileNote("first", first, err)
+	}
+	cand, err := mergedProfile(last, "cpu")
+	if err != nil {
+		return nil, profileNote("last", last, err)
+	}
+	idx, err := profiles.SampleIndex(cand, "cpu")
+	if err != nil {
+		return nil, fmt.Sprintf("The last run's CPU profile cannot be read: %v.", err)
+	}
+	rows := profiles.Diff(base, cand, idx, n)
+	if rows == nil {
+		return nil, "The two runs' CPU profiles measure different things and cannot be compared."
+	}
+	return rows, ""
+}
+
+func profileNote(which string, r *results.Run, err error) string {
+	if errors.Is(err, errNoProfiles) {
+		return fmt.Sprintf("No CPU profiles were captured in the month's %s run (%s), so there is nothing to compare.", which, r.Ref())
+	}
+	return fmt.Sprintf("The CPU profiles of the month's %s run (%s) could not be read: %v.", which, r.Ref(), err)
+}
+
+// Summary counts the hotspots of the month.
+type Summary struct {
+	Hotspots, Met, OnTrack, OffTrack                 int
+	Improved, Regressed, Unchanged, CannotTell, Runs int
+}
+
+// Summary counts hotspots by status and change, and runs.
+func (m *Month) Summary() Summary {
+	var s Summary
+	for _, sc := range m.Scenarios {
+		s.Runs += len(sc.Runs)
+		for _, h := range sc.Hotspots {
+			s.Hotspots++
+			switch h.Status {
+			case StatusMet:
+				s.Met++
+			case StatusOnTrack:
+				s.OnTrack++
+			case StatusOffTrack, StatusNoTrend:
+				s.OffTrack++
+			}
+			switch h.Change {
+			case ChangeImproved:
+				s.Improved++
+			case ChangeRegressed:
+				s.Regressed++
+			case ChangeNone:
+				s.Unchanged++
+			default:
+				s.CannotTell++
+			}
+		}
+	}
+	return s
+}
+
+// Headline is the summary's first line: "4 hotspots in 2 scenarios: 1 met,
+// 1 on track, 2 off track; 2 improved, 1 regressed, 1 unchanged."
+func (m *Month) Headline() string {
+	s := m.Summary()
+	if s.Hotspots == 0 {
+		return fmt.Sprintf("%s: %d runs in %d scenarios, no hotspots declared.", m.From.Format("January 2006"), s.Runs, len(m.Scenarios))
+	}
+	line := fmt.Sprintf("%s: %s in %s, %s. Status: %d met, %d on track, %d off track. Since the month's first run: %d improved, %d regressed, %d unchanged",
+		m.From.Format("January 2006"), plural(s.Hotspots, "hotspot"), plural(len(m.Scenarios), "scenario"), plural(s.Runs, "run"),
+		s.Met, s.OnTrack, s.OffTrack, s.Improved, s.Regressed, s.Unchanged)
+	if s.CannotTell > 0 {
+		line += fmt.Sprintf(", %d cannot tell", s.CannotTell)
+	}
+	return line + "."
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// Line is the hotspot's one line for the summary:
+// "search-regexp: p99 48.1 ms → 3.2 ms, improved (objective 10 ms, met)".
+func (h *HotspotMonth) Line() string {
+	if len(h.Points) == 0 {
+		return fmt.Sprintf("%s: no %s values for %s this month (objective %s)", h.Name, metricLabel(h.Metric), h.Endpoint, h.objectiveText())
+	}
+	u := unitFor(h.Metric, h.First.Center, h.Last.Center)
+	values := u.format(h.Last.Center)
+	if len(h.Points) > 1 {
+		values = u.format(h.First.Center) + " → " + values
+	}
+	change := ""
+	if len(h.Points) > 1 {
+		change = ", " + h.Change
+	}
+	return fmt.Sprintf("%s: %s %s%s (objective %s, %s)", h.Name, metricLabel(h.Metric), values, change, h.objectiveText(), h.StatusText())
+}
+
+// StatusText is the status with what it rests on: "on track for
+// 2026-12-31", "off track: trend reaches 20 ms by 2026-12-31".
+func (h *HotspotMonth) StatusText() string {
+	due := h.judgedDate()
+	switch h.Status {
+	case StatusOnTrack:
+		return fmt.Sprintf("on track: trend reaches %s by %s", formatMetric(h.Metric, h.Projected), due)
+	case StatusOffTrack:
+		return fmt.Sprintf("off track: trend reaches %s by %s", formatMetric(h.Metric, h.Projected), due)
+	case StatusMet:
+		return "met"
+	}
+	return h.Status
+}
+
+func (h *HotspotMonth) objectiveText() string {
+	if h.Objective.Relative {
+		return h.Objective.String() + " (relative)"
+	}
+	return formatMetric(h.Metric, h.Objective.Value)
+}
+
+// judgedDate is the last day the objective may be met on: the due date, or
+// the month's last day.
+func (h *HotspotMonth) judgedDate() string { return formatDate(h.JudgedAt.Add(-time.Second)) }
