@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -91,7 +92,27 @@ func (a *app) demo() error {
 	if err := compare.Write(a.stdout, c, nil, "text"); err != nil {
 		return err
 	}
+	var verdict bytes.Buffer
+	if err := compare.Write(&verdict, c, nil, "json"); err != nil {
+		return err
+	}
+	if _, err := a.store().SaveVerdict(results.VerdictCompare, c.Scenario, time.Now().UTC(), verdict.Bytes()); err != nil {
+		return fmt.Errorf("save the demo's verdict: %w", err)
+	}
+
 	fmt.Fprintf(a.stdout, "\nstored %s\n       %s\n", runs[0].Dir, runs[1].Dir)
+	for _, r := range runs {
+		path, err := a.writeRunReport(r, "", "")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "run report (%s): %s\n", r.Label, path)
+	}
+	month, headline, err := a.writeMonthReport(runs[1].Start, "", "")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "month report: %s\n  %s\n", month, headline)
 	return nil
 }
 

@@ -63,6 +63,7 @@ environment variables (HOTBENCH_RESULTS, HOTBENCH_TARGET, ...) < flags.`,
 		a.gateCommand(),
 		a.baselineCommand(),
 		a.profileCommand(),
+		a.reportCommand(),
 		a.demoCommand(),
 		a.versionCommand(),
 	)

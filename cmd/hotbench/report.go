@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hotbench/hotbench/report"
+	"github.com/hotbench/hotbench/results"
+)
+
+func (a *app) reportCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report [RUN] [--month YYYY-MM]",
+		Short: "Write a run's report, or a month's, as self-contained HTML (and Markdown)",
+		Long: `report RUN draws one run: latency over time, the percentile distribution,
+throughput and errors, status codes, send lag and the top CPU functions.
+
+report --month 2026-11 draws a month of the results store for the working group:
+each hotspot against its objective and due date, trends with confidence intervals,
+error rate and throughput per endpoint, the month's saved verdicts (compare and
+gate --save) and the top CPU functions of the last run against the first.
+
+HTML is one file that works offline; --markdown also writes Markdown with PNG
+charts in a folder beside it.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			month := cmd.Flags().Lookup("month").Changed
+			switch {
+			case month && len(args) > 0:
+				return usagef("give either a run or --month, not both")
+			case !month && len(args) != 1:
+				return usagef("report needs a run, or --month YYYY-MM (see 'hotbench report --help')")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if m := a.v.GetString("month"); cmd.Flags().Lookup("month").Changed {
+				return a.monthReport(m)
+			}
+			return a.runReport(args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.String("month", "", "the month to report, like 2026-11")
+	f.String("out", "", "HTML file to write (default: report.html in the run folder, or <results>/reports/month-YYYY-MM.html)")
+	f.String("markdown", "", "also write Markdown here, with PNG charts in a folder beside it")
+	return cmd
+}
+
+func (a *app) runReport(ref string) error {
+	runs, err := a.loadRuns(ref)
+	if err != nil {
+		return err
+	}
+	if len(runs) != 1 {
+		return usagef("%s names %d runs: report one run (a folder or scenario@label)", ref, len(runs))
+	}
+	path, err := a.writeRunReport(runs[0], a.v.GetString("out"), a.v.GetString("markdown"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, path)
+	return nil
+}
+
+// writeRunReport writes the run's HTML (and Markdown) report and returns the
+// HTML's path.
+func (a *app) writeRunReport(run *results.Run, out, md string) (string, error) {
+	if out == "" {
+		out = filepath.Join(run.Dir, "report.html")
+	}
+	if err := writeFileWith(out, func(w io.Writer) error { return report.RunReport(w, run, report.Options{}) }); err != nil {
+		return "", err
+	}
+	if md != "" {
+		dir, rel := chartDir(md)
+		if err := writeFileWith(md, func(w io.Writer) error { return report.RunMarkdown(w, run, dir, rel, report.Options{}) }); err != nil {
+			return "", err
+		}
+		fmt.Fprintln(a.stderr, "markdown:", md)
+	}
+	return out, nil
+}
+
+func (a *app) monthReport(month string) error {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return usagef("--month %q is not a month: write it like 2026-11", month)
+	}
+	path, headline, err := a.writeMonthReport(t, a.v.GetString("out"), a.v.GetString("markdown"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stderr, headline)
+	fmt.Fprintln(a.stdout, path)
+	return nil
+}
+
+// writeMonthReport builds the month from the store and writes its HTML (and
+// Markdown); it returns the HTML's path and the summary's headline.
+func (a *app) writeMonthReport(month time.Time, out, md string) (string, string, error) {
+	m, err := report.BuildMonth(a.ctx, a.store(), month, report.Options{})
+	if err != nil {
+		return "", "", err
+	}
+	if out == "" {
+		out = filepath.Join(a.store().Dir, "reports", "month-"+month.Format("2006-01")+".html")
+	}
+	if err := writeFileWith(out, m.WriteHTML); err != nil {
+		return "", "", err
+	}
+	if md != "" {
+		dir, rel := chartDir(md)
+		if err := writeFileWith(md, func(w io.Writer) error { return m.WriteMarkdown(w, dir, rel) }); err != nil {
+			return "", "", err
+		}
+		fmt.Fprintln(a.stderr, "markdown:", md)
+	}
+	return out, m.Headline(), nil
+}
+
+// chartDir is where a Markdown file's PNG charts go: a folder named after
+// it, beside it (month.md → month-charts/).
+func chartDir(md string) (dir, rel string) {
+	base := strings.TrimSuffix(filepath.Base(md), filepath.Ext(md)) + "-charts"
+	return filepath.Join(filepath.Dir(md), base), base
+}
+
+// writeFileWith renders into memory first, so a failed render leaves no
+// half-written file, then writes path (creating its folder).
+func writeFileWith(path string, render func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return fmt.Errorf("render %s: %w", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return usagef("create the folder of %s: %v", path, err)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return usagef("write %s: %v", path, err)
+	}
+	return os.Rename(tmp, path)
+}
