@@ -194,7 +194,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 			if l.MaxWorkers > 0 {
 				attackerOpts = append(attackerOpts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
 			}
-			s.pacer = &pacer{sched: NewSchedule(l, share)}
+			s.pacer = &pacer{sched: NewSchedule(l, share), precise: true}
 		}
 		s.attacker = vegeta.NewAttacker(attackerOpts...)
 		s.rec = newRecorder(e.Name, e.Expect, warmup, l.Timeout.D())

@@ -112,6 +112,8 @@ func solveRamp(g segment, k float64) float64 {
 type pacer struct {
 	sched *Schedule // nil: as fast as possible (closed model)
 	end   time.Duration
+	// precise makes Pace do the waiting itself with preciseSleep.
+	precise bool
 
 	once  sync.Once
 	mu    sync.Mutex
@@ -134,7 +136,13 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if !ok {
 		return 0, true
 	}
-	return at - elapsed, false
+	wait := at - elapsed
+	if p.precise && wait > 0 {
+		// Sleep here, precisely, rather than in vegeta's time.Sleep.
+		preciseSleep(wait)
+		return 0, false
+	}
+	return wait, false
 }
 
 // Began returns when the attack began, or the zero time before the first hit.

@@ -102,3 +102,15 @@ func TestPacerWaitsForTheScheduledTime(t *testing.T) {
 		t.Error("pacer did not record when the attack began")
 	}
 }
+
+func TestPrecisePacerSleepsUntilTheHitIsDue(t *testing.T) {
+	p := &pacer{sched: NewSchedule(scenarios.LoadSpec{Rate: rate(100), Duration: scenarios.Duration(time.Second)}, 1), precise: true}
+	began := time.Now()
+	wait, stop := p.Pace(0, 1) // hit 1 is due at 10ms
+	if wait != 0 || stop {
+		t.Fatalf("Pace = %v, %v; want it to have waited itself and say go", wait, stop)
+	}
+	if waited := time.Since(began); waited < 10*time.Millisecond {
+		t.Errorf("returned after %v, before hit 1 was due", waited)
+	}
+}
