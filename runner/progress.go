@@ -86,7 +86,7 @@ func (p *progress) done(rep results.Repetition) {
 			rps = float64(e.Requests) / s
 		}
 		parts = append(parts, fmt.Sprintf("%s %.1f/s p50 %s p99 %s errors %d",
-			e.Name, rps, fmtSeconds(e.Latency.Quantile(0.5)), fmtSeconds(e.Latency.Quantile(0.99)), e.Errors))
+			e.Name, rps, scenarios.FormatSeconds(e.Latency.Quantile(0.5)), scenarios.FormatSeconds(e.Latency.Quantile(0.99)), e.Errors))
 	}
 	state := ""
 	if !rep.Complete {
@@ -100,17 +100,4 @@ func (p *progress) warn(msg string) {
 		return
 	}
 	fmt.Fprintf(p.w, "WARNING: %s\n", msg)
-}
-
-// fmtSeconds prints a duration in seconds with a unit that suits it.
-func fmtSeconds(s float64) string {
-	switch {
-	case s == 0:
-		return "0"
-	case s < 1e-3:
-		return fmt.Sprintf("%.0fµs", s*1e6)
-	case s < 1:
-		return fmt.Sprintf("%.3gms", s*1e3)
-	}
-	return fmt.Sprintf("%.3gs", s)
 }

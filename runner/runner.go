@@ -364,7 +364,7 @@ func lagWarnings(run *results.Run) []string {
 		if p99 > 0.010 || mx > 0.250 {
 			out = append(out, fmt.Sprintf(
 				"load generator fell behind on %s (send lag p99 %s, max %s): this run measures hotbench as much as the server; lower the rate, remove max_workers or use a bigger load machine",
-				name, fmtSeconds(p99), fmtSeconds(mx)))
+				name, scenarios.FormatSeconds(p99), scenarios.FormatSeconds(mx)))
 		}
 	}
 	return out

@@ -85,8 +85,8 @@ func (d *decoder) mapping(path string, v any, known []string, what string) map[s
 		case slices.Contains(known, strings.ToLower(written)):
 			d.fail(field, "keys are lower case: write %s", strings.ToLower(written))
 			continue // decoded under its lower-case name, which viper gave it
-		case suggest(written, known) != "":
-			d.fail(field, "unknown %s; did you mean %s?", what, suggest(written, known))
+		case Suggest(written, known) != "":
+			d.fail(field, "unknown %s; did you mean %s?", what, Suggest(written, known))
 		default:
 			d.fail(field, "unknown %s: remove it (known here: %s)", what, strings.Join(known, ", "))
 		}

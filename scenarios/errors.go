@@ -62,9 +62,10 @@ func sortErrors(errs []*Error) {
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 }
 
-// suggest returns the candidate closest to word, or "" when none is close
-// enough to be the word the user meant.
-func suggest(word string, candidates []string) string {
+// Suggest returns the candidate closest to word, or "" when none is close
+// enough to be the word the user meant: for "did you mean …?" in errors
+// about names (keys, metrics, endpoints) anywhere in hotbench.
+func Suggest(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	best, bestD := "", -1
 	for _, c := range candidates {

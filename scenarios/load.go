@@ -273,7 +273,7 @@ func EnvName(key string) string {
 
 func overrideHint(key string, scalars map[string]bool) string {
 	known := sortedKeys(scalars)
-	if s := suggest(key, known); s != "" {
+	if s := Suggest(key, known); s != "" {
 		return "did you mean " + s + "?"
 	}
 	return "only single values outside lists can be, such as " + strings.Join([]string{"target", "runs", "load.rate", "load.duration", "profiles.pprof", "gate.alpha"}, ", ")

@@ -322,7 +322,7 @@ func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
 
 // didYouMean suggests the closest of known, or lists them all.
 func didYouMean(word string, known []string) string {
-	if s := suggest(word, known); s != "" {
+	if s := Suggest(word, known); s != "" {
 		return "did you mean " + s + "?"
 	}
 	return "use one of " + strings.Join(known, ", ")

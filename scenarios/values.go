@@ -269,3 +269,18 @@ func FunctionPattern(p string) (*regexp.Regexp, error) {
 	}
 	return regexp.MustCompile(regexp.QuoteMeta(p)), nil
 }
+
+// FormatSeconds prints a duration given in seconds with three significant
+// digits and the unit that suits it (850µs, 12.3ms, 1.05s), as hotbench's
+// text output writes latencies.
+func FormatSeconds(s float64) string {
+	switch {
+	case s == 0:
+		return "0"
+	case s < 1e-3:
+		return strconv.FormatFloat(s*1e6, 'g', 3, 64) + "µs"
+	case s < 1:
+		return strconv.FormatFloat(s*1e3, 'g', 3, 64) + "ms"
+	}
+	return strconv.FormatFloat(s, 'g', 3, 64) + "s"
+}

@@ -137,8 +137,8 @@ func TestSuggest(t *testing.T) {
 	}
 	known := append(append([]string{}, topKeys...), append(endpointKeys, gateKeys...)...)
 	for _, tt := range tests {
-		if got := suggest(tt.word, known); got != tt.want {
-			t.Errorf("suggest(%q) = %q, want %q", tt.word, got, tt.want)
+		if got := Suggest(tt.word, known); got != tt.want {
+			t.Errorf("Suggest(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
 }
@@ -161,4 +161,17 @@ func FuzzParseQuantity(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestFormatSeconds(t *testing.T) {
+	for _, tt := range []struct {
+		s    float64
+		want string
+	}{
+		{0, "0"}, {0.000850, "850µs"}, {0.0123, "12.3ms"}, {0.5, "500ms"}, {1.05, "1.05s"}, {125, "125s"},
+	} {
+		if got := FormatSeconds(tt.s); got != tt.want {
+			t.Errorf("FormatSeconds(%v) = %q, want %q", tt.s, got, tt.want)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
 // writeSummary prints a run summary as an aligned table.
@@ -57,18 +58,8 @@ func counts(m map[string]int64) string {
 	return strings.Join(parts, " ")
 }
 
-// seconds prints a duration given in seconds with three significant digits.
-func seconds(s float64) string {
-	switch {
-	case s == 0:
-		return "0"
-	case s < 1e-3:
-		return fmt.Sprintf("%.3gµs", s*1e6)
-	case s < 1:
-		return fmt.Sprintf("%.3gms", s*1e3)
-	}
-	return fmt.Sprintf("%.3gs", s)
-}
+// seconds prints a latency in seconds for tables.
+var seconds = scenarios.FormatSeconds
 
 func percent(f float64) string {
 	switch {
