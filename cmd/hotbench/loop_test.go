@@ -187,7 +187,9 @@ func TestProfileViewServesPprofsUI(t *testing.T) {
 	defer cancel()
 	out := &syncBuffer{}
 	done := make(chan int)
-	go func() { done <- Main(ctx, []string{"profile", "view", "hot@latest", "--no-browser", "--results", res}, out, out) }()
+	go func() {
+		done <- Main(ctx, []string{"profile", "view", "hot@latest", "--no-browser", "--results", res}, out, out)
+	}()
 	var url string
 	for deadline := time.Now().Add(20 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if _, rest, ok := strings.Cut(out.String(), "http://127.0.0.1:"); ok {
