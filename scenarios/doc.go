@@ -22,7 +22,8 @@
 //
 // Top level:
 //
-//	name         required. [a-z0-9-]+; names the results folder.
+//	name         required. [a-z0-9-]+, not starting with a dash; names the
+//	             results folder.
 //	description  optional free text.
 //	target       required. Absolute http or https URL of the service under
 //	             test; endpoint paths are appended to it.

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	scenarioName = regexp.MustCompile(`^[a-z0-9-]+$`)
+	scenarioName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	endpointName = regexp.MustCompile(`^[a-z0-9_-]+$`)
 	hotspotName  = scenarioName
 )

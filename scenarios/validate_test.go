@@ -61,6 +61,7 @@ func TestValidateRules(t *testing.T) {
 		{"a missing name is required", func(s *Scenario) { s.Name = "" }, "name", "is required"},
 		{"a name with capitals or spaces is refused", func(s *Scenario) { s.Name = "Manual Search" }, "name", "lower-case letters, digits and dashes"},
 		{"a name with an underscore is refused", func(s *Scenario) { s.Name = "manual_search" }, "name", "not a valid name"},
+		{"a name starting with a dash is refused (it could not be a folder)", func(s *Scenario) { s.Name = "-search" }, "name", "not a valid name"},
 		{"a missing target is required", func(s *Scenario) { s.Target = "" }, "target", "is required"},
 		{"a target without a scheme is refused", func(s *Scenario) { s.Target = "127.0.0.1:8080" }, "target", "absolute http or https URL"},
 		{"a target with another scheme is refused", func(s *Scenario) { s.Target = "ftp://example.com" }, "target", "absolute http or https URL"},
