@@ -4,16 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/hotbench/hotbench/internal/golden"
+
 	"github.com/hotbench/hotbench/scenarios"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fixture is a comparison as the month's work produces it: search's p99
 // fixed (and its function gone from the profile), login slower beyond the
@@ -58,24 +56,10 @@ func TestWriteGolden(t *testing.T) {
 	}
 }
 
-// golden compares got with the file, or rewrites it with -update. On a
-// mismatch it writes got beside the golden file for diffing.
+// golden compares got with the file at path, or rewrites it with -update.
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		_ = os.WriteFile(path+".actual", got, 0o644)
-		t.Errorf("output differs from %s (see %s.actual; go test -update accepts it)\n%s", path, path, got)
-	}
+	goldenfile.Check(t, path, got)
 }
 
 func TestWriteTextMarksTheGate(t *testing.T) {

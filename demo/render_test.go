@@ -1,43 +1,21 @@
 package demo
 
 import (
-	"flag"
 	"html"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
+	goldenfile "github.com/hotbench/hotbench/internal/golden"
+
 	nethtml "golang.org/x/net/html"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
-
-// checkGolden compares got with testdata/name, or rewrites it under -update.
+// checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./demo/ -update to create it)", err)
-	}
-	if string(got) == string(want) {
-		return
-	}
-	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range min(len(gl), len(wl)) {
-		if gl[i] != wl[i] {
-			t.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(if the change is intended, run go test ./demo/ -update and review the diff)", path, i+1, gl[i], wl[i])
-		}
-	}
-	t.Fatalf("%s: got %d lines, want %d (if intended, run go test ./demo/ -update)", path, len(gl), len(wl))
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestRenderersWriteTheSamePage(t *testing.T) {

@@ -3,37 +3,20 @@ package report
 import (
 	"bytes"
 	"context"
-	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/hotbench/hotbench/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata golden files")
-
-// golden compares got with testdata/name; -update rewrites it. On a
-// mismatch the actual output is written beside the golden file.
+// golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		actual := path + ".actual"
-		os.WriteFile(actual, got, 0o644)
-		t.Errorf("%s differs from the golden file; actual output in %s (go test -update accepts it)", path, actual)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got)
 }
 
 func TestMonthMarkdownGolden(t *testing.T) {

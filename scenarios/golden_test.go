@@ -1,15 +1,12 @@
 package scenarios
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+	goldenfile "github.com/hotbench/hotbench/internal/golden"
+)
 
 // TestErrorOutputGolden loads each testdata/errors/*.yaml, which must fail,
 // and compares the whole error text with the .golden file beside it: these
@@ -26,20 +23,7 @@ func TestErrorOutputGolden(t *testing.T) {
 				t.Fatal("loads without error")
 			}
 			got := []byte(err.Error() + "\n")
-			golden := strings.TrimSuffix(name, ".yaml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("errors differ from %s (go test -update rewrites it)\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			goldenfile.Check(t, strings.TrimSuffix(name, ".yaml")+".golden", got)
 		})
 	}
 }
