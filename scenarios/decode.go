@@ -153,6 +153,16 @@ func (d *decoder) scenario(root map[string]any) *Scenario {
 	}
 
 	s.applyDefaults(func(field string, _ bool) bool { return d.present(root, field) })
+	// A limit set from the environment or a flag adjusts the default policy
+	// rather than replacing it: HOTBENCH_GATE_MAX_REGRESSION_P99=20% on a
+	// file without max_regression keeps the p50 and error_rate gates.
+	if !d.raw.has("gate.max_regression") && s.Gate.MaxRegression != nil {
+		merged := DefaultMaxRegression()
+		for k, v := range s.Gate.MaxRegression {
+			merged[k] = v
+		}
+		s.Gate.MaxRegression = merged
+	}
 	return s
 }
 
@@ -387,10 +397,15 @@ func (d *decoder) gate(g *Gate, v any) {
 }
 
 func (d *decoder) limits(field string, v any, relative bool) map[string]Quantity {
-	m := d.mapping(field, v, Metrics, "metric")
-	if len(m) == 0 {
+	if v == nil {
+		if d.raw.has(field) {
+			return map[string]Quantity{} // viper drops empty maps; the file had one
+		}
 		return nil
 	}
+	// An explicit empty map is kept (max_regression: {} gates nothing),
+	// distinct from a missing key (the default policy).
+	m := d.mapping(field, v, Metrics, "metric")
 	out := map[string]Quantity{}
 	for metric, val := range m {
 		out[metric] = d.quantity(joinPath(field, metric), metric, val, relative)

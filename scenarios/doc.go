@@ -119,8 +119,9 @@
 // Metrics are p50 p90 p99 p999 mean max (latencies), rps, error_rate,
 // cpu_per_req and alloc_per_req. A quantity is written in its metric's unit:
 //
-//	latencies, cpu_per_req  a duration, "150ms", "1.5s", or a bare number of
-//	                        seconds, 0.15
+//	latencies, cpu_per_req  a duration, "150ms", "1.5s"; a bare number other
+//	                        than 0 is an error (p99: 10 meant as 10% or 10ms
+//	                        would otherwise gate nothing)
 //	error_rate              a percentage, "0.1%", or a fraction, 0.001;
 //	                        always absolute
 //	rps                     a rate, "500/s", or a bare number per second

@@ -189,6 +189,23 @@ func TestLoadDoesNotRepeatAValueErrorAsAValidationError(t *testing.T) {
 	}
 }
 
+func TestAnEmptyMaxRegressionGatesNothing(t *testing.T) {
+	base := "name: s\ntarget: http://127.0.0.1:1\nload: {rate: 1/s, duration: 1s}\nendpoints: [{name: a, path: /}]\n"
+	if s := mustLoad(t, "s.yaml", base, nil); len(s.Gate.MaxRegression) != 3 {
+		t.Errorf("no max_regression: %v, want the default policy", s.Gate.MaxRegression)
+	}
+	s := mustLoad(t, "s.yaml", base+"gate: {max_regression: {}}\n", nil)
+	if s.Gate.MaxRegression == nil || len(s.Gate.MaxRegression) != 0 {
+		t.Errorf("max_regression: {} gave %v, want an empty, non-nil policy", s.Gate.MaxRegression)
+	}
+	// And it survives run.json.
+	data, _ := json.Marshal(s)
+	var back Scenario
+	if err := json.Unmarshal(data, &back); err != nil || back.Gate.MaxRegression == nil {
+		t.Errorf("max_regression: {} lost in JSON: %s", data)
+	}
+}
+
 func TestLoadLayersFileEnvironmentAndOverrides(t *testing.T) {
 	text := minimal + "runs: 5\nprofiles: {pprof: http://127.0.0.1:8080/debug/pprof}\n"
 
@@ -209,8 +226,10 @@ func TestLoadLayersFileEnvironmentAndOverrides(t *testing.T) {
 		s.Profiles.Pprof != "http://127.0.0.2:6060/debug/pprof" || strings.Join(s.Profiles.Kinds, ",") != "cpu,heap" {
 		t.Errorf("the environment does not override the file: %+v", s)
 	}
-	if q := s.Gate.MaxRegression[P99]; !q.Relative || q.Value != 0.05 || len(s.Gate.MaxRegression) != 1 {
-		t.Errorf("HOTBENCH_GATE_MAX_REGRESSION_P99: %v", s.Gate.MaxRegression)
+	// The file has no max_regression: the variable adjusts the default
+	// policy, it does not drop its p50 and error_rate gates.
+	if q := s.Gate.MaxRegression[P99]; !q.Relative || q.Value != 0.05 || len(s.Gate.MaxRegression) != 3 {
+		t.Errorf("HOTBENCH_GATE_MAX_REGRESSION_P99: %v, want p99 5%% over the default policy", s.Gate.MaxRegression)
 	}
 
 	s = mustLoad(t, "s.yaml", text, map[string]string{"load.rate": "300/s", "runs": "7", "target": "https://example.test"})
@@ -568,7 +587,7 @@ runs: 4
 profiles: {command: "rbspy record -o {out}", kinds: [cpu], required: true}
 hotspots:
   - {name: h, endpoint: search, metric: alloc_per_req, objective: 64KiB, due: 2026-12-31, functions: ["/a|b/"]}
-  - {name: h2, endpoint: b, objective: 0.15}
+  - {name: h2, endpoint: b, objective: 150ms}
 server: {build: "go build -o {bin} .", command: "{bin}", ready: /healthz}
 gate: {alpha: 0.01, max_regression: {p99: 10%, mean: 3ms}, slo: {rps: 30/m, error_rate: 0.1%}}
 `

@@ -69,7 +69,12 @@ func parseAmount(metric, s string) (float64, error) {
 	switch {
 	case IsLatency(metric), metric == CPUPerReq:
 		if f, err := parseNumber(s); err == nil {
-			return f, nil // a bare number is seconds
+			// A bare number would be seconds: "p99: 10" meant as 10% or
+			// 10ms would gate nothing. Only 0 needs no unit.
+			if f != 0 {
+				return 0, fmt.Errorf("%q has no unit: write %s like %s (a bare number would be seconds)", s, metric, exampleValue(metric))
+			}
+			return 0, nil
 		}
 		d, err := time.ParseDuration(s)
 		if err != nil {

@@ -18,7 +18,8 @@ func TestParseQuantity(t *testing.T) {
 		err      string // a part of the error; "" for none
 	}{
 		{"a latency in milliseconds is seconds", P99, "150ms", false, 0.15, false, ""},
-		{"a latency as a bare number is seconds", P50, "0.2", false, 0.2, false, ""},
+		{"a latency as a bare number other than 0 needs a unit", P50, "0.2", false, 0, false, "has no unit"},
+		{"a latency of a bare 0 needs no unit", P50, "0", false, 0, false, ""},
 		{"a latency of 1m30s is 90 seconds", Max, "1m30s", false, 90, false, ""},
 		{"a latency percentage outside max_regression is refused", P99, "10%", false, 0, false, "only gate.max_regression accepts"},
 		{"a latency percentage in max_regression is relative", P99, "10%", true, 0.10, true, ""},
