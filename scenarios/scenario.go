@@ -113,7 +113,7 @@ type Server struct {
 
 // Gate is the CI policy: which regressions fail and which limits must hold.
 type Gate struct {
-	Alpha         float64             `json:"alpha"`
+	Alpha float64 `json:"alpha"`
 	// MaxRegression is nil for the default policy; an empty map (written
 	// max_regression: {}) gates no regressions, so it is never omitted.
 	MaxRegression map[string]Quantity `json:"max_regression"`
