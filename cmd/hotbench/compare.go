@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,7 +36,7 @@ func (a *app) gateCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gate BASE CAND",
 		Short: "Fail (exit 1) on a significant regression or an SLO breach; exit 0 otherwise",
-		Long: `gate compares like compare, then applies the policy of the candidate scenario's
+		Long: `gate compares like compare, then applies the policy of the base scenario's
 gate section, overridden by flags. Exit codes: 0 pass, 1 regression or SLO breach,
 2 usage or input error (including an unknown metric or endpoint in the policy).`,
 		Args: exactArgs(2, "a base and a candidate"),
@@ -86,7 +87,12 @@ func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Compar
 		return nil, usagef("--alpha %v is not a significance level: use a value like 0.05", alpha)
 	}
 	if policy != nil {
-		*policy = compare.PolicyFromScenario(cand[0].Scenario.Gate)
+		// The policy is the base's: a pull request that loosens its own
+		// scenario's gate must not pass by it.
+		*policy = compare.PolicyFromScenario(base[0].Scenario.Gate)
+		if !reflect.DeepEqual(base[0].Scenario.Gate, cand[0].Scenario.Gate) {
+			fmt.Fprintln(a.stderr, "WARNING: the candidate's scenario has another gate section; the base's policy applies")
+		}
 		if err := compare.ParseOverrides(a.v.GetString("max-regression"), a.v.GetString("slo"), alpha, policy, cand[0].EndpointNames()); err != nil {
 			return nil, usageError{err}
 		}

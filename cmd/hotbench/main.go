@@ -26,6 +26,9 @@ const (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C cancels ctx (the load stops, results are kept); a
+	// second one gets the default behaviour and ends the process.
+	context.AfterFunc(ctx, stop)
 	os.Exit(Main(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -169,3 +169,28 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestConfigFileLayersUnderFlags(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	dir := t.TempDir()
+	sc := writeScenario(t, dir, srv.URL, "")
+	cfg := filepath.Join(dir, "hotbench.yaml")
+	os.WriteFile(cfg, []byte("runs: 1\nduration: 300ms\nresults: "+filepath.Join(dir, "from-config")+"\n"), 0o644)
+
+	code, out, errOut := hotbench(t, "run", sc, "--config", cfg, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s results.Summary
+	json.Unmarshal([]byte(out), &s)
+	if s.Runs != 1 || !strings.Contains(s.Path, "from-config") {
+		t.Errorf("config file not applied: runs %d path %s", s.Runs, s.Path)
+	}
+	// A flag beats the config file.
+	code, out, _ = hotbench(t, "run", sc, "--config", cfg, "--runs", "2", "--json")
+	json.Unmarshal([]byte(out), &s)
+	if code != 0 || s.Runs != 2 {
+		t.Errorf("--runs 2 over the config's 1: exit %d runs %d", code, s.Runs)
+	}
+}

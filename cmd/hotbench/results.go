@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -88,8 +89,18 @@ func (a *app) showCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if a.v.GetBool("json") && len(runs) > 1 {
+				// Several runs (a baseline, a list): one JSON array.
+				all := make([]results.Summary, len(runs))
+				for i, r := range runs {
+					all[i] = results.Summarize(r)
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(all)
+			}
 			for i, r := range runs {
-				if i > 0 && !a.v.GetBool("json") {
+				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
 				if err := a.printSummary(results.Summarize(r), a.v.GetBool("json")); err != nil {

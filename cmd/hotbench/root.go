@@ -26,9 +26,13 @@ type app struct {
 
 func newRootCommand(ctx context.Context, stdout, stderr io.Writer) *cobra.Command {
 	a := &app{ctx: ctx, stdout: stdout, stderr: stderr, v: viper.New()}
-	a.v.SetEnvPrefix("HOTBENCH")
-	a.v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
-	a.v.AutomaticEnv()
+	// Only these options come from the environment: one variable must not
+	// reach every command (HOTBENCH_FORMAT breaking export, HOTBENCH_FORCE
+	// forcing every compare). Scenario keys (HOTBENCH_TARGET, ...) are read
+	// by the scenarios package.
+	for key, env := range map[string]string{"results": "HOTBENCH_RESULTS", "config": "HOTBENCH_CONFIG"} {
+		_ = a.v.BindEnv(key, env) // cannot fail: key and name are given
+	}
 
 	root := &cobra.Command{
 		Use:   "hotbench",

@@ -23,7 +23,7 @@ time, and stores the run under the results folder. Ctrl-C stops the load at once
 and keeps what was measured, marked incomplete.`,
 		Args: exactArgs(1, "a scenario file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(args[0], scenarioOverrides(cmd))
+			sc, err := loadScenario(args[0], a.scenarioOverrides(cmd))
 			if err != nil {
 				return err
 			}
@@ -49,13 +49,14 @@ and keeps what was measured, marked incomplete.`,
 	return cmd
 }
 
-// scenarioOverrides turns the flags the user set into scenario keys.
-func scenarioOverrides(cmd *cobra.Command) map[string]string {
+// scenarioOverrides turns the flags the user set, or the config file sets,
+// into scenario keys (the scenario's own environment layer sits below them).
+func (a *app) scenarioOverrides(cmd *cobra.Command) map[string]string {
 	keys := map[string]string{"runs": "runs", "target": "target", "rate": "load.rate", "duration": "load.duration"}
 	out := map[string]string{}
 	for flag, key := range keys {
-		if f := cmd.Flags().Lookup(flag); f != nil && f.Changed {
-			out[key] = f.Value.String()
+		if cmd.Flags().Changed(flag) || a.v.InConfig(flag) {
+			out[key] = a.v.GetString(flag)
 		}
 	}
 	return out
