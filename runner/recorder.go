@@ -48,6 +48,8 @@ type recorder struct {
 	// mu lets a repetition stop an abandoned consumer between two results.
 	mu      sync.Mutex
 	stopped bool
+	seen    uint64 // results received, warm-up included
+	rawErr  error  // the first failure to write a raw result
 }
 
 type secondBucket struct {

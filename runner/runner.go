@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Ru
 	if sc.Server != nil {
 		srv, err := StartServer(ctx, *sc.Server, sc.Target)
 		if err != nil {
-			return nil, err
+			return nil, interrupted(ctx, err)
 		}
 		opts.ServerPID = srv.PID()
 		run, err := measure(ctx, sc, opts)
@@ -78,8 +79,12 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Ru
 // measure runs the repetitions against a target that is already up.
 func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	if err := Reachable(ctx, sc.Target); err != nil {
-		return nil, err
+		return nil, interrupted(ctx, err)
 	}
+	// One transport for the whole run: connections stay warm from one
+	// repetition to the next, and are closed when the run ends.
+	transport := newTransport()
+	defer transport.CloseIdleConnections()
 	stored := redacted(*sc)
 	run := &results.Run{
 		FormatVersion:   results.FormatVersion,
@@ -99,7 +104,7 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	p := newProgress(opts.Progress, opts.Interactive, sc)
 	var runErr error
 	for i := 1; i <= sc.Runs; i++ {
-		rep, warns, err := repetition(ctx, sc, i, run.Dir, opts, p)
+		rep, warns, err := repetition(ctx, sc, i, run.Dir, opts, p, transport)
 		run.Repetitions = append(run.Repetitions, rep)
 		run.Warnings = append(run.Warnings, warns...)
 		run.End = time.Now().UTC()
@@ -169,7 +174,7 @@ type stream struct {
 
 // repetition runs one warm-up plus measured window with one attacker per
 // endpoint, so every endpoint is its own open-model arrival stream.
-func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, p *progress) (results.Repetition, []string, error) {
+func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, p *progress, transport *http.Transport) (results.Repetition, []string, error) {
 	l := sc.Load
 	warmup, window := l.Warmup.D(), l.Window()
 	total := 0
@@ -181,20 +186,20 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 		share := float64(e.Weight) / float64(total)
 		s := &stream{ep: e, done: make(chan struct{})}
 		attackerOpts := []func(*vegeta.Attacker){
+			vegeta.Client(&http.Client{Transport: transport}),
 			vegeta.Timeout(l.Timeout.D()),
-			vegeta.KeepAlive(true),
 			// Bodies are read, so transfer time counts, but not kept.
 			vegeta.MaxBody(0),
 		}
 		if l.Closed() {
 			n := uint64(max(1, int(math.Round(float64(l.Workers)*share))))
 			attackerOpts = append(attackerOpts, vegeta.Workers(n), vegeta.MaxWorkers(n))
-			s.pacer = &pacer{end: warmup + window}
+			s.pacer = &pacer{end: warmup + window, done: ctx.Done()}
 		} else {
 			if l.MaxWorkers > 0 {
 				attackerOpts = append(attackerOpts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
 			}
-			s.pacer = &pacer{sched: NewSchedule(l, share), precise: true}
+			s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, done: ctx.Done()}
 		}
 		s.attacker = vegeta.NewAttacker(attackerOpts...)
 		s.rec = newRecorder(e.Name, e.Expect, warmup, l.Timeout.D())
@@ -227,6 +232,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	capture := startProfiles(ctx, sc, dir, index, began.Add(warmup), opts.ServerPID)
 
 	interrupted := false
+	var stoppedAt time.Time
 	allDone := make(chan struct{})
 	go func() {
 		for _, s := range streams {
@@ -238,6 +244,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	case <-allDone:
 	case <-ctx.Done():
 		interrupted = true
+		stoppedAt = time.Now()
 		for _, s := range streams {
 			s.attacker.Stop()
 		}
@@ -248,6 +255,9 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 	stopLive()
 	end := time.Now()
+	if interrupted {
+		end = stoppedAt // the load stopped then; draining is not load
+	}
 
 	rep.End = minTime(end, began.Add(warmup+window)).UTC()
 	if rep.End.Before(rep.Start) {
@@ -255,19 +265,32 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 	rep.Complete = !interrupted
 	var rawErr error
+	var lost []string
 	for _, s := range streams {
 		// After the grace period a consumer may still hold its recorder;
 		// stop it first so finish reads a quiet recorder.
 		s.attacker.Stop()
-		s.rec.stop()
+		seen := s.rec.stop()
+		if sent := s.pacer.Sent(); interrupted && sent > seen {
+			lost = append(lost, fmt.Sprintf("%d on %s", sent-seen, s.ep.Name))
+		}
 		rep.Endpoints = append(rep.Endpoints, s.rec.finish())
 		if s.raw != nil {
-			if err := s.raw.Close(); err != nil && rawErr == nil {
+			err := s.rec.rawErr
+			if cerr := s.raw.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil && rawErr == nil {
 				rawErr = fmt.Errorf("write raw results: %w", err)
 			}
 		}
 	}
-	warns, profErr := capture.finish(sc, &rep)
+	var warns []string
+	if len(lost) > 0 {
+		warns = append(warns, fmt.Sprintf("repetition %d was interrupted with requests in flight (%s): they are not counted", index, strings.Join(lost, ", ")))
+	}
+	profWarns, profErr := capture.finish(sc, &rep)
+	warns = append(warns, profWarns...)
 	for _, w := range warns {
 		p.warn(w)
 	}
@@ -310,16 +333,18 @@ func (s *stream) consume(ch <-chan *vegeta.Result, closed bool) {
 			code:      int(res.Code),
 			err:       res.Error,
 		}
-		if !s.rec.addUnlessStopped(o) {
-			continue // keep draining so vegeta's workers can exit
-		}
+		var write func() error
 		if enc != nil && scheduled >= s.rec.warmup {
-			// Written as hotbench measured it: from the scheduled time.
-			res.Timestamp = began.Add(scheduled)
-			res.Latency = o.latency
-			res.Body = nil
-			_ = enc.Encode(res)
+			write = func() error {
+				// Written as hotbench measured it: from the scheduled time.
+				res.Timestamp = began.Add(scheduled)
+				res.Latency = o.latency
+				res.Body = nil
+				return enc.Encode(res)
+			}
 		}
+		// After a stop the loop keeps draining so vegeta's workers can exit.
+		s.rec.addUnlessStopped(o, write)
 	}
 }
 
@@ -370,19 +395,46 @@ func lagWarnings(run *results.Run) []string {
 	return out
 }
 
-// addUnlessStopped records o unless the repetition has been closed.
-func (r *recorder) addUnlessStopped(o observation) bool {
+// addUnlessStopped records o, and writes its raw result, unless the
+// repetition has been closed; the raw file is closed only after stop.
+func (r *recorder) addUnlessStopped(o observation, writeRaw func() error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
-		return false
+		return
 	}
+	r.seen++
 	r.add(o)
-	return true
+	if writeRaw != nil && r.rawErr == nil {
+		r.rawErr = writeRaw()
+	}
 }
 
-func (r *recorder) stop() {
+// stop closes the recorder to further results and returns how many it saw.
+func (r *recorder) stop() uint64 {
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.stopped = true
-	r.mu.Unlock()
+	return r.seen
+}
+
+// interrupted marks an error that happened because ctx was cancelled.
+func interrupted(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("%w before the load began", ErrInterrupted)
+	}
+	return err
+}
+
+// newTransport is vegeta's default transport, owned by hotbench so its
+// connections can be closed when a run ends.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     &tls.Config{},
+		MaxIdleConnsPerHost: vegeta.DefaultConnections,
+		MaxConnsPerHost:     vegeta.DefaultMaxConnections,
+		IdleConnTimeout:     90 * time.Second,
+	}
 }

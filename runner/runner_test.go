@@ -289,3 +289,30 @@ func TestCredentialsAreNotStored(t *testing.T) {
 		t.Errorf("run.json keeps the token or lost the other header")
 	}
 }
+
+// Requests still in flight when Ctrl-C ends the drain are not silently
+// dropped: the run says how many there were.
+func TestInterruptNamesRequestsInFlight(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	sc := scenario(srv.URL, 50, 10*time.Second)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(500*time.Millisecond, cancel)
+	run, err := Run(ctx, sc, Options{Store: results.Open(t.TempDir())})
+	if !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("err = %v, want ErrInterrupted", err)
+	}
+	if !hasWarning(run, "in flight") {
+		t.Errorf("warnings %q do not mention the requests in flight", run.Warnings)
+	}
+	if rep := run.Repetitions[0]; rep.Seconds() > 1 {
+		t.Errorf("the interrupted window lasted %.1fs, want it to end at the interruption (0.5s)", rep.Seconds())
+	}
+}

@@ -3,6 +3,7 @@ package runner
 import (
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -114,6 +115,10 @@ type pacer struct {
 	end   time.Duration
 	// precise makes Pace do the waiting itself with preciseSleep.
 	precise bool
+	// done, when closed, makes a waiting Pace stop the attack.
+	done <-chan struct{}
+	// sent counts the hits Pace has let through (vegeta's count).
+	sent atomic.Uint64
 
 	once  sync.Once
 	mu    sync.Mutex
@@ -129,6 +134,7 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 		p.began = time.Now().Add(-elapsed)
 		p.mu.Unlock()
 	})
+	p.sent.Store(hits)
 	if p.sched == nil {
 		return 0, elapsed >= p.end
 	}
@@ -138,12 +144,24 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	}
 	wait := at - elapsed
 	if p.precise && wait > 0 {
-		// Sleep here, precisely, rather than in vegeta's time.Sleep.
-		preciseSleep(wait)
+		// Sleep here, precisely, rather than in vegeta's time.Sleep; in
+		// slices, so that a stop is noticed during a long gap.
+		deadline := time.Now().Add(wait)
+		for left := wait; left > 0; left = time.Until(deadline) {
+			preciseSleep(min(left, 50*time.Millisecond))
+			select {
+			case <-p.done:
+				return 0, true
+			default:
+			}
+		}
 		return 0, false
 	}
 	return wait, false
 }
+
+// Sent is the number of hits the attack has sent so far.
+func (p *pacer) Sent() uint64 { return p.sent.Load() }
 
 // Began returns when the attack began, or the zero time before the first hit.
 func (p *pacer) Began() time.Time {

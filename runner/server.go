@@ -45,6 +45,10 @@ func StartServer(ctx context.Context, spec scenarios.Server, target string) (*Se
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("target %q is not a URL: write it like http://127.0.0.1:8080", target)
 	}
+	if Reachable(ctx, target) == nil {
+		// The new server could not bind, and the old one would be measured.
+		return nil, fmt.Errorf("something already answers at %s: stop it, or give the scenario another target port", target)
+	}
 	dir, err := os.MkdirTemp("", "hotbench-server-")
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
