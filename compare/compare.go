@@ -99,7 +99,24 @@ type Comparison struct {
 	// oneSided maps "endpoint metric" to the side without values, for
 	// metrics measured on one side only.
 	oneSided map[string]string
+	// candidateOnly holds the candidate's summaries of the metrics that
+	// only the candidate measured (a base without server statistics, a
+	// forced comparison with an endpoint only the candidate has): nothing
+	// can be compared there, but the candidate's SLOs must still hold.
+	candidateOnly []candidateValue
+	// closed is true when either side ran the closed model (rate: max):
+	// such runs measure capacity, so latencies are shown but not judged.
+	closed bool
 }
+
+// candidateValue is the candidate's summary of a metric the base lacks.
+type candidateValue struct {
+	Endpoint, Metric string
+	Candidate        Stat
+}
+
+// closedModelWarning is the Comparison warning for closed-model runs.
+const closedModelWarning = "closed-model runs (rate: max) measure capacity, not latency: latency changes are shown but not judged"
 
 // Row returns the row of an endpoint's metric, or nil.
 func (c *Comparison) Row(endpoint, metric string) *Row {
@@ -178,11 +195,19 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 	if err := checkSides(cmp, b, c, opts.Force); err != nil {
 		return nil, err
 	}
+	cmp.Warnings = append(cmp.Warnings, b.warnings...)
+	cmp.Warnings = append(cmp.Warnings, c.warnings...)
 	warnProvenance(cmp, b, c)
+	if b.closed() || c.closed() {
+		cmp.closed = true
+		cmp.Warnings = append(cmp.Warnings, closedModelWarning)
+	}
 
-	// Endpoints in the base's order; with Force, only those both sides have.
-	cEndpoints := c.endpoints()
-	for _, e := range b.endpoints() {
+	// Endpoints in the base's order; with Force, only those both sides have
+	// are compared, and those only the candidate has keep its values for
+	// the SLOs.
+	bEndpoints, cEndpoints := b.endpoints(), c.endpoints()
+	for _, e := range bEndpoints {
 		if !slices.Contains(cEndpoints, e) {
 			continue
 		}
@@ -193,11 +218,25 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 			cmp.addRow(e, m, b.values(e, m), c.values(e, m))
 		}
 	}
+	for _, e := range cEndpoints {
+		if slices.Contains(bEndpoints, e) {
+			continue
+		}
+		for _, m := range scenarios.Metrics {
+			if !serverWide(m) {
+				cmp.addCandidateOnly(e, m, c.values(e, m))
+			}
+		}
+	}
 	// CPU and allocations per request are the server's over the whole mix:
 	// one row each, not a copy under every endpoint.
-	if common := commonEndpoints(b.endpoints(), cEndpoints); len(common) > 0 {
+	if common := commonEndpoints(bEndpoints, cEndpoints); len(common) > 0 {
 		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
 			cmp.addRow(ServerEndpoint, m, b.values(common[0], m), c.values(common[0], m))
+		}
+	} else if len(cEndpoints) > 0 {
+		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
+			cmp.addCandidateOnly(ServerEndpoint, m, c.values(cEndpoints[0], m))
 		}
 	}
 	hotspots := c.runs[0].Scenario.Hotspots
@@ -238,9 +277,29 @@ func (c *Comparison) addRow(endpoint, metric string, b, cand []float64) {
 			c.oneSided = map[string]string{}
 		}
 		c.oneSided[endpoint+" "+metric] = missing
+		if missing == "base" {
+			c.addCandidateOnly(endpoint, metric, cand)
+		}
 		return
 	}
 	c.Rows = append(c.Rows, compareSamples(endpoint, metric, b, cand, c.Alpha, c.Confidence))
+}
+
+// addCandidateOnly keeps the candidate's summary of a metric the base
+// lacks, so that Gate checks its SLOs; no values, no entry.
+func (c *Comparison) addCandidateOnly(endpoint, metric string, cand []float64) {
+	if len(cand) == 0 {
+		return
+	}
+	c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, metric, summarize(cand, c.Alpha, c.Confidence)})
+}
+
+// summarize is one sample's Stat, the AssumeNothing summary as in
+// compareSamples.
+func summarize(values []float64, alpha, confidence float64) Stat {
+	s := benchmath.NewSample(slices.Clone(values), &benchmath.Thresholds{CompareAlpha: alpha})
+	sum := benchmath.AssumeNothing.Summary(s, confidence)
+	return Stat{sum.Center, sum.Lo, sum.Hi, len(s.Values)}
 }
 
 // compareSamples is the statistics of one row, done as cmd/benchstat does

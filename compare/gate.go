@@ -60,6 +60,8 @@ func PolicyFromScenario(g scenarios.Gate) Policy {
 // when it is not 0. Entries are merged over p's, key by key. A key names a
 // metric or endpoint.metric; an unknown metric or endpoint (one not in
 // endpoints) is an error with a suggestion, so a typo never passes silently.
+// Server-wide metrics (cpu_per_req, alloc_per_req) are measured over all
+// endpoints together, so an endpoint-qualified key for one is an error too.
 func ParseOverrides(maxRegression, slo string, alpha float64, p *Policy, endpoints []string) error {
 	if alpha != 0 {
 		if !(alpha > 0 && alpha < 1) {
@@ -110,6 +112,10 @@ func parseQuantities(flag, s string, relative bool, endpoints []string) (map[str
 		if !scenarios.IsMetric(metric) {
 			return nil, fmt.Errorf("%s: unknown metric %q%s: use one of %s",
 				flag, metric, suggest(metric, scenarios.Metrics), strings.Join(scenarios.Metrics, ", "))
+		}
+		if endpoint != "" && serverWide(metric) {
+			return nil, fmt.Errorf("%s %s: %s is measured over all endpoints, not per endpoint: write it without an endpoint, like %s=%s",
+				flag, key, metric, metric, val)
 		}
 		if endpoint != "" && !slices.Contains(endpoints, endpoint) {
 			return nil, fmt.Errorf("%s: unknown endpoint %q%s: the runs have %s",
@@ -171,7 +177,9 @@ type Failure struct {
 // it), an absolute one compares |candidate − base| of the centers, and an
 // allowance of 0 fails any significant regression. A row also fails when
 // the candidate's center breaks an SLO: latencies, error rate and per-request
-// costs above, rps below. SLOs are checked whatever the number of runs.
+// costs above, rps below. SLOs are checked whatever the number of runs, and
+// also on metrics only the candidate measured. Latency regressions of
+// closed-model runs (rate: max) are not gated: they measure capacity.
 func Gate(c *Comparison, p Policy) GateResult {
 	alpha := p.Alpha
 	if alpha == 0 {
@@ -181,28 +189,48 @@ func Gate(c *Comparison, p Policy) GateResult {
 	if c.Alpha != 0 && c.Alpha != alpha {
 		g.Warnings = append(g.Warnings, fmt.Sprintf("the gate tests at alpha %g but the table marks changes at alpha %g: compare with the gate's alpha so they agree", alpha, c.Alpha))
 	}
-	var blind []string
+	var blind, unjudged []string
 	gated := map[string]bool{}
+	checkSLO := func(endpoint, metric string, cand Stat) {
+		q, key, ok := lookup(p.SLO, endpoint, metric)
+		if !ok {
+			return
+		}
+		gated[key] = true
+		if q.Relative {
+			g.Warnings = appendUnique(g.Warnings, fmt.Sprintf("SLO %s=%s is relative and was not checked: write an SLO as an amount, like 500ms", key, q))
+		} else if reason, fail := sloFails(metric, cand, q); fail {
+			g.Failures = append(g.Failures, Failure{endpoint, metric, "slo", reason})
+		}
+	}
 	for _, r := range c.Rows {
 		if !scenarios.IsMetric(r.Metric) {
 			continue // profile shares are evidence for verdicts, not gated
 		}
 		if q, key, ok := lookup(p.MaxRegression, r.Endpoint, r.Metric); ok {
 			gated[key] = true
-			if MinP(r.Base.N, r.Candidate.N) > alpha {
+			switch {
+			case latencyUnjudged(c, r.Metric):
+				unjudged = appendUnique(unjudged, r.Endpoint+" "+r.Metric)
+			case MinP(r.Base.N, r.Candidate.N) > alpha:
 				blind = appendUnique(blind, fmt.Sprintf("%s %s (%d+%d)", r.Endpoint, r.Metric, r.Base.N, r.Candidate.N))
-			} else if reason, fail := regressionFails(r, q, alpha); fail {
-				g.Failures = append(g.Failures, Failure{r.Endpoint, r.Metric, "regression", reason})
+			default:
+				if reason, fail := regressionFails(r, q, alpha); fail {
+					g.Failures = append(g.Failures, Failure{r.Endpoint, r.Metric, "regression", reason})
+				}
 			}
 		}
-		if q, key, ok := lookup(p.SLO, r.Endpoint, r.Metric); ok {
-			gated[key] = true
-			if q.Relative {
-				g.Warnings = appendUnique(g.Warnings, fmt.Sprintf("SLO %s=%s is relative and was not checked: write an SLO as an amount, like 500ms", key, q))
-			} else if reason, fail := sloFails(r, q); fail {
-				g.Failures = append(g.Failures, Failure{r.Endpoint, r.Metric, "slo", reason})
-			}
-		}
+		checkSLO(r.Endpoint, r.Metric, r.Candidate)
+	}
+	// Metrics only the candidate measured have no regression to judge, but
+	// their SLOs hold all the same.
+	for _, v := range c.candidateOnly {
+		checkSLO(v.Endpoint, v.Metric, v.Candidate)
+	}
+	if len(unjudged) > 0 {
+		g.Warnings = append(g.Warnings, fmt.Sprintf(
+			"closed-model runs (rate: max) measure capacity, not latency: latency regressions in %s were not gated; SLOs were checked",
+			strings.Join(unjudged, ", ")))
 	}
 	if len(blind) > 0 {
 		g.Blind = true
@@ -263,16 +291,16 @@ func regressionFails(r Row, allow scenarios.Quantity, alpha float64) (string, bo
 	return fmt.Sprintf("regressed %s → %s (%s), allowed %s", b, c, stats, allow), true
 }
 
-func sloFails(r Row, slo scenarios.Quantity) (string, bool) {
-	v := r.Candidate.Center
-	if higherIsBetter(r.Metric) {
+func sloFails(metric string, cand Stat, slo scenarios.Quantity) (string, bool) {
+	v := cand.Center
+	if higherIsBetter(metric) {
 		if v >= slo.Value {
 			return "", false
 		}
-		return fmt.Sprintf("candidate %s %s is below the SLO %s", r.Metric, newScaler(r.Metric, v).format(v), slo), true
+		return fmt.Sprintf("candidate %s %s is below the SLO %s", metric, newScaler(metric, v).format(v), slo), true
 	}
 	if v <= slo.Value {
 		return "", false
 	}
-	return fmt.Sprintf("candidate %s %s is above the SLO %s", r.Metric, newScaler(r.Metric, v).format(v), slo), true
+	return fmt.Sprintf("candidate %s %s is above the SLO %s", metric, newScaler(metric, v).format(v), slo), true
 }

@@ -326,6 +326,9 @@ func FuzzParseOverrides(f *testing.F) {
 				if !scenarios.IsMetric(metric) || (e != "" && e != "search" && e != "a.b") {
 					t.Errorf("accepted key %q", k)
 				}
+				if e != "" && serverWide(metric) {
+					t.Errorf("accepted endpoint-qualified server-wide key %q", k)
+				}
 				if q.Value < 0 {
 					t.Errorf("accepted negative %s=%v", k, q.Value)
 				}

@@ -50,6 +50,8 @@ type FunctionChange struct {
 
 // judge decides one hotspot's verdict from the comparison's rows. The
 // rules, in order:
+//   - a latency metric of closed-model runs: inconclusive (capacity runs
+//     give no latency verdicts);
 //   - no metric row, or too few runs to see a change: inconclusive;
 //   - metric regressed: regressed, unless a function's share shrank
 //     significantly (metric and profile disagree: inconclusive);
@@ -104,7 +106,9 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 		evidence = fmt.Sprintf("%s %s: not measured on both sides", h.Endpoint, h.Metric)
 	} else {
 		evidence = metricEvidence(m)
-		v.ObjectiveMet = objectiveMet(h, m)
+		if !latencyUnjudged(c, h.Metric) {
+			v.ObjectiveMet = objectiveMet(h, m)
+		}
 	}
 	if len(fparts) > 0 {
 		evidence += "; " + strings.Join(fparts, ", ")
@@ -112,6 +116,8 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v.Evidence = evidence
 
 	switch {
+	case latencyUnjudged(c, h.Metric):
+		v.Verdict, v.Reason = VerdictInconclusive, closedModelWarning
 	case m == nil:
 		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("no %s values for %s on both sides", h.Metric, h.Endpoint)
 	case m.TooFewRuns:
@@ -142,6 +148,12 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 		v.Evidence += " — " + v.Reason
 	}
 	return v
+}
+
+// latencyUnjudged reports whether metric is a latency of closed-model runs,
+// which measure capacity: DESIGN.md gives them no latency verdicts.
+func latencyUnjudged(c *Comparison, metric string) bool {
+	return c.closed && scenarios.IsLatency(metric)
 }
 
 // metricEvidence is "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10)".

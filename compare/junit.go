@@ -72,6 +72,19 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 			endpoints = append(endpoints, h.Endpoint)
 		}
 	}
+	// Failures without a row (an SLO on a metric only the candidate
+	// measured) still need a failing test case.
+	var rowless []Failure
+	if g != nil {
+		for _, f := range g.Failures {
+			if c.Row(f.Endpoint, f.Metric) == nil {
+				rowless = append(rowless, f)
+				if !slices.Contains(endpoints, f.Endpoint) {
+					endpoints = append(endpoints, f.Endpoint)
+				}
+			}
+		}
+	}
 	out := junitSuites{Name: fmt.Sprintf("hotbench compare %s → %s", c.Base, c.Candidate)}
 	for _, e := range endpoints {
 		s := junitSuite{Name: e, Properties: props, SystemErr: strings.Join(caveats, "\n")}
@@ -95,6 +108,13 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 				tc.Skipped = &junitSkipped{Message: "too few runs to judge: " + tooFewMessage(r.Base.N, r.Candidate.N, c.Alpha)}
 			}
 			s.add(tc)
+		}
+		for _, f := range rowless {
+			if f.Endpoint != e {
+				continue
+			}
+			s.add(junitCase{ClassName: "hotbench." + e, Name: f.Metric, SystemOut: f.Reason,
+				Failure: &junitFailure{Message: f.Reason, Type: f.Kind, Text: f.Reason}})
 		}
 		for _, h := range c.Hotspots {
 			if h.Endpoint != e {

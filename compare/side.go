@@ -15,26 +15,58 @@ type side struct {
 	role string
 	runs []*results.Run
 	reps []*results.Repetition
+	// warnings are caveats found while pooling, like skipped repetitions.
+	warnings []string
 }
 
+// newSide pools the complete repetitions of runs. An interrupted
+// repetition holds only part of a window, so it is skipped, with a warning.
 func newSide(role string, runs []*results.Run) (*side, error) {
 	s := &side{role: role}
+	skippedAll := 0
 	for _, r := range runs {
 		if r == nil {
 			continue
 		}
 		s.runs = append(s.runs, r)
+		skipped := 0
 		for i := range r.Repetitions {
+			if !r.Repetitions[i].Complete {
+				skipped++
+				continue
+			}
 			s.reps = append(s.reps, &r.Repetitions[i])
+		}
+		if skipped > 0 {
+			noun := "repetitions"
+			if skipped == 1 {
+				noun = "repetition"
+			}
+			s.warnings = append(s.warnings, fmt.Sprintf("%s run %s: skipped %d incomplete %s of %d",
+				role, r.Scenario.Name+"@"+r.Label, skipped, noun, len(r.Repetitions)))
+			skippedAll += skipped
 		}
 	}
 	if len(s.runs) == 0 {
 		return nil, fmt.Errorf("the %s has no runs: name at least one stored run", role)
 	}
+	if len(s.reps) == 0 && skippedAll > 0 {
+		return nil, fmt.Errorf("the %s runs have no complete repetitions (%d incomplete skipped): run the scenario again", role, skippedAll)
+	}
 	if len(s.reps) == 0 {
 		return nil, fmt.Errorf("the %s runs have no repetitions: run the scenario again, it measured nothing", role)
 	}
 	return s, nil
+}
+
+// closed reports whether any of the runs used the closed model (rate: max).
+func (s *side) closed() bool {
+	for _, r := range s.runs {
+		if r.Scenario.Load.Closed() {
+			return true
+		}
+	}
+	return false
 }
 
 // name is "scenario@label", with the distinct labels joined by commas.

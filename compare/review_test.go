@@ -1,0 +1,297 @@
+package compare
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// withCPU sets the server's CPU seconds per window: with about 2000
+// requests a window, cpu_per_req is cpu/2000.
+func withCPU(cpu float64, f func(int) repSpec) func(int) repSpec {
+	return func(i int) repSpec { s := f(i); s.cpu = cpu; return s }
+}
+
+func slo(metric string, v float64, text string) map[string]scenarios.Quantity {
+	return map[string]scenarios.Quantity{metric: {Value: v, Text: text}}
+}
+
+func TestGateChecksSLOsOfMetricsOnlyTheCandidateMeasured(t *testing.T) {
+	sc := testScenario()
+	searchOnly := testScenario()
+	searchOnly.Endpoints = searchOnly.Endpoints[:1]
+	onlySearch := func(f func(int) repSpec) func(int) repSpec {
+		return func(i int) repSpec { s := f(i); s.eps = s.eps[:1]; return s }
+	}
+	cases := []struct {
+		name     string
+		base     *results.Run
+		cand     *results.Run
+		force    bool
+		policy   Policy
+		failures []string // "endpoint metric kind"
+	}{
+		{
+			name:     "a candidate cpu_per_req of 25ms breaks a 1ms SLO although the base has no server statistics",
+			base:     synthRun(sc, "before", 10, noisy(newRNG(80), 0.05, 0.4)),
+			cand:     synthRun(sc, "after", 10, withCPU(50, noisy(newRNG(81), 0.05, 0.4))),
+			policy:   Policy{SLO: slo(scenarios.CPUPerReq, 0.001, "1ms")},
+			failures: []string{"server cpu_per_req slo"},
+		},
+		{
+			name:   "a candidate cpu_per_req within its SLO passes although the base has no server statistics",
+			base:   synthRun(sc, "before", 10, noisy(newRNG(82), 0.05, 0.4)),
+			cand:   synthRun(sc, "after", 10, withCPU(1, noisy(newRNG(83), 0.05, 0.4))),
+			policy: Policy{SLO: slo(scenarios.CPUPerReq, 0.001, "1ms")},
+		},
+		{
+			name:     "a forced comparison checks the SLOs of an endpoint only the candidate has",
+			base:     synthRun(searchOnly, "before", 10, onlySearch(noisy(newRNG(84), 0.05, 0.4))),
+			cand:     synthRun(sc, "after", 10, noisy(newRNG(85), 0.05, 0.4)),
+			force:    true,
+			policy:   Policy{SLO: slo("login.p99", 0.010, "10ms")},
+			failures: []string{"login p99 slo"},
+		},
+		{
+			name:   "an endpoint only the candidate has is never a regression, there is nothing to regress from",
+			base:   synthRun(searchOnly, "before", 10, onlySearch(noisy(newRNG(86), 0.05, 0.4))),
+			cand:   synthRun(sc, "after", 10, noisy(newRNG(87), 0.05, 0.4)),
+			force:  true,
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"login.p99": {Value: 0, Text: "0"}}},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Compare(runs(tc.base), runs(tc.cand), Options{Force: tc.force})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := Gate(c, tc.policy)
+			var got []string
+			for _, f := range g.Failures {
+				got = append(got, f.Endpoint+" "+f.Metric+" "+f.Kind)
+			}
+			if strings.Join(got, "; ") != strings.Join(tc.failures, "; ") || g.Pass != (len(tc.failures) == 0) {
+				t.Fatalf("pass %v, failures %q, want %q", g.Pass, got, tc.failures)
+			}
+			if len(tc.failures) == 0 {
+				return
+			}
+			// A failure without a row must still fail the JUnit report.
+			var buf bytes.Buffer
+			if err := Write(&buf, c, &g, "junit"); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(buf.String(), `<failure message="`+g.Failures[0].Reason) {
+				t.Errorf("JUnit report lacks the failure %q:\n%s", g.Failures[0].Reason, buf.String())
+			}
+		})
+	}
+}
+
+func TestClosedModelRunsGetNoLatencyVerdicts(t *testing.T) {
+	closed := testScenario()
+	closed.Load.Rate = scenarios.Rate{Max: true}
+	closed.Load.Workers = 8
+	open := testScenario()
+	slowerSearch := func(f func(int) repSpec) func(int) repSpec {
+		return func(i int) repSpec { s := f(i); s.eps[0].requests /= 2; return s }
+	}
+	cases := []struct {
+		name     string
+		base     *results.Run
+		cand     *results.Run
+		policy   Policy
+		failures []string // "endpoint metric kind"
+		gateWarn string   // substring of a gate warning
+	}{
+		{
+			name:     "a closed-model p99 regression does not fail the gate, which says why",
+			base:     synthRun(closed, "before", 10, noisy(newRNG(90), 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, noisy(newRNG(91), 0.080, 0.41)),
+			policy:   DefaultPolicy(),
+			gateWarn: "latency regressions in search p50, search p99, login p50, login p99 were not gated; SLOs were checked",
+		},
+		{
+			name:     "a closed-model base alone is enough to withhold latency verdicts",
+			base:     synthRun(closed, "before", 10, noisy(newRNG(92), 0.050, 0.41)),
+			cand:     synthRun(open, "after", 10, noisy(newRNG(93), 0.080, 0.41)),
+			policy:   DefaultPolicy(),
+			gateWarn: "closed-model runs (rate: max) measure capacity, not latency",
+		},
+		{
+			name:     "a closed-model rps drop still fails the gate",
+			base:     synthRun(closed, "before", 10, noisy(newRNG(94), 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, slowerSearch(noisy(newRNG(95), 0.050, 0.41))),
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"rps": {Value: 0.10, Relative: true, Text: "10%"}}},
+			failures: []string{"search rps regression"},
+		},
+		{
+			name:     "a closed-model latency SLO still applies",
+			base:     synthRun(closed, "before", 10, noisy(newRNG(96), 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, noisy(newRNG(97), 0.080, 0.41)),
+			policy:   Policy{SLO: slo("search.p99", 0.060, "60ms")},
+			failures: []string{"search p99 slo"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Compare(runs(tc.base), runs(tc.cand), Options{Force: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !containsString(c.Warnings, closedModelWarning) {
+				t.Errorf("warnings %q lack %q", c.Warnings, closedModelWarning)
+			}
+			if h := c.Hotspots[0]; h.Verdict != VerdictInconclusive || h.Reason != closedModelWarning || h.ObjectiveMet != nil {
+				t.Errorf("hotspot on p99: %q (%s), objective met %v; want inconclusive for a closed model", h.Verdict, h.Reason, h.ObjectiveMet)
+			}
+			g := Gate(c, tc.policy)
+			var got []string
+			for _, f := range g.Failures {
+				got = append(got, f.Endpoint+" "+f.Metric+" "+f.Kind)
+			}
+			if strings.Join(got, "; ") != strings.Join(tc.failures, "; ") || g.Pass != (len(tc.failures) == 0) {
+				t.Errorf("pass %v, failures %q, want %q", g.Pass, got, tc.failures)
+			}
+			if tc.gateWarn != "" && !strings.Contains(strings.Join(g.Warnings, "\n"), tc.gateWarn) {
+				t.Errorf("gate warnings %q lack %q", g.Warnings, tc.gateWarn)
+			}
+		})
+	}
+	t.Run("open-model runs keep their latency verdicts", func(t *testing.T) {
+		c, err := Compare(runs(synthRun(open, "before", 10, noisy(newRNG(98), 0.050, 0.41))),
+			runs(synthRun(open, "after", 10, noisy(newRNG(98), 0.080, 0.41))), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if containsString(c.Warnings, closedModelWarning) || c.Hotspots[0].Verdict != VerdictRegressed {
+			t.Errorf("warnings %q, verdict %q", c.Warnings, c.Hotspots[0].Verdict)
+		}
+		if g := Gate(c, DefaultPolicy()); g.Pass {
+			t.Errorf("an open-model +60%% p99 regression passed the gate")
+		}
+	})
+}
+
+func TestParseOverridesRejectsEndpointsOnServerWideMetrics(t *testing.T) {
+	endpoints := []string{"search", "login"}
+	cases := []struct {
+		name, mr, slo string
+		wantErr       string
+	}{
+		{name: "an SLO on search.cpu_per_req says to drop the endpoint", slo: "search.cpu_per_req=2ms",
+			wantErr: "--slo search.cpu_per_req: cpu_per_req is measured over all endpoints, not per endpoint: write it without an endpoint, like cpu_per_req=2ms"},
+		{name: "an allowance on login.alloc_per_req says to drop the endpoint", mr: "login.alloc_per_req=10%",
+			wantErr: "write it without an endpoint, like alloc_per_req=10%"},
+		{name: "a server-wide SLO without an endpoint is accepted", slo: "cpu_per_req=2ms"},
+		{name: "a server-wide allowance without an endpoint is accepted", mr: "alloc_per_req=10%"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var p Policy
+			err := ParseOverrides(tc.mr, tc.slo, 0, &p, endpoints)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %v, want one line containing %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestCompareSkipsIncompleteRepetitions(t *testing.T) {
+	sc := testScenario()
+	// interrupt marks the last k repetitions incomplete and makes them
+	// wildly slow, so that counting them would show.
+	interrupt := func(r *results.Run, k int) *results.Run {
+		for i := len(r.Repetitions) - k; i < len(r.Repetitions); i++ {
+			r.Repetitions[i].Complete = false
+			r.Repetitions[i].End = r.Repetitions[i].Start.Add(300 * 1e6)
+		}
+		return r
+	}
+	cases := []struct {
+		name             string
+		base, cand       *results.Run
+		baseN, candN     int
+		warning, wantErr string
+	}{
+		{
+			name:    "an interrupted run's partial last repetition is skipped with a warning",
+			base:    synthRun(sc, "before", 10, noisy(newRNG(100), 0.05, 0.4)),
+			cand:    interrupt(synthRun(sc, "after", 10, noisy(newRNG(101), 0.05, 0.4)), 1),
+			baseN:   10,
+			candN:   9,
+			warning: "candidate run manual-search@after: skipped 1 incomplete repetition of 10",
+		},
+		{
+			name:    "several incomplete repetitions of the base are counted in the warning",
+			base:    interrupt(synthRun(sc, "before", 10, noisy(newRNG(102), 0.05, 0.4)), 3),
+			cand:    synthRun(sc, "after", 10, noisy(newRNG(103), 0.05, 0.4)),
+			baseN:   7,
+			candN:   10,
+			warning: "base run manual-search@before: skipped 3 incomplete repetitions of 10",
+		},
+		{
+			name:    "a side left without complete repetitions is an error",
+			base:    interrupt(synthRun(sc, "before", 2, noisy(newRNG(104), 0.05, 0.4)), 2),
+			cand:    synthRun(sc, "after", 10, noisy(newRNG(105), 0.05, 0.4)),
+			wantErr: "the base runs have no complete repetitions (2 incomplete skipped)",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Compare(runs(tc.base), runs(tc.cand), Options{})
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.BaseRuns != tc.baseN || c.CandidateRuns != tc.candN {
+				t.Errorf("runs %d+%d, want %d+%d", c.BaseRuns, c.CandidateRuns, tc.baseN, tc.candN)
+			}
+			if r := c.Row("search", "rps"); r == nil || r.Base.N != tc.baseN || r.Candidate.N != tc.candN || r.Change != NoChange {
+				t.Errorf("search rps row %+v: partial windows were counted", r)
+			}
+			if !containsString(c.Warnings, tc.warning) {
+				t.Errorf("warnings %q lack %q", c.Warnings, tc.warning)
+			}
+		})
+	}
+}
+
+func TestPolicyFromScenarioTellsNilFromEmpty(t *testing.T) {
+	cases := []struct {
+		name    string
+		mr      map[string]scenarios.Quantity
+		want    int  // len(MaxRegression)
+		failsUp bool // whether a +60% p99 regression fails
+	}{
+		{name: "a nil max_regression means the default allowances", mr: nil, want: 3, failsUp: true},
+		{name: "an explicit empty max_regression gates no regressions", mr: map[string]scenarios.Quantity{}, want: 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := PolicyFromScenario(scenarios.Gate{MaxRegression: tc.mr})
+			if len(p.MaxRegression) != tc.want || p.MaxRegression == nil {
+				t.Fatalf("MaxRegression %+v, want %d entries, non-nil", p.MaxRegression, tc.want)
+			}
+			g := Gate(comparisonOf(rowOf("search", "p99", around(0.050, 10), around(0.080, 10))), p)
+			if g.Pass == tc.failsUp {
+				t.Errorf("pass %v; failures %+v", g.Pass, g.Failures)
+			}
+		})
+	}
+}
