@@ -2,10 +2,12 @@ package results
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -222,4 +224,29 @@ func TestVerdicts(t *testing.T) {
 			t.Errorf("Scenarios() = %v, %v", got, err)
 		}
 	})
+}
+
+// Jobs saving verdicts in the same second never overwrite each other.
+func TestVerdictsSavedAtOnceAreAllKept(t *testing.T) {
+	s := Open(t.TempDir())
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	paths := make([]string, 16)
+	for i := range paths {
+		wg.Go(func() {
+			p, err := s.SaveVerdict(VerdictGate, "svc", at, []byte(fmt.Sprintf(`{"job": %d}`, i)))
+			if err != nil {
+				t.Error(err)
+			}
+			paths[i] = p
+		})
+	}
+	wg.Wait()
+	got, err := s.Verdicts("svc", time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(paths) {
+		t.Errorf("kept %d verdicts of %d saved at once", len(got), len(paths))
+	}
 }

@@ -187,7 +187,20 @@ func encodeRun(r *Run) ([]byte, error) {
 
 // writeFileAtomic writes a temporary file beside path, syncs it and renames
 // it over path.
-func writeFileAtomic(path string, data []byte) (err error) {
+func writeFileAtomic(path string, data []byte) error {
+	return writeFile(path, data, os.Rename)
+}
+
+// writeFileExclusive is writeFileAtomic that never replaces an existing
+// file: it fails with an error satisfying errors.Is(err, fs.ErrExist) when
+// path exists, even if another process creates it at the same moment.
+func writeFileExclusive(path string, data []byte) error {
+	return writeFile(path, data, os.Link)
+}
+
+// writeFile writes data to a synced temporary file beside path, then
+// publishes it with publish (rename to replace, link to never replace).
+func writeFile(path string, data []byte, publish func(tmp, path string) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -198,10 +211,8 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	}
 	tmp := f.Name()
 	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
+		f.Close()
+		os.Remove(tmp) // after a rename it is gone already; after a link, a second name
 	}()
 	if _, err = f.Write(data); err != nil {
 		return err
@@ -215,10 +226,10 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err = publish(tmp, path); err != nil {
 		return err
 	}
-	// Make the rename itself durable; not every system can sync a folder.
+	// Make the new name itself durable; not every system can sync a folder.
 	if d, derr := os.Open(dir); derr == nil {
 		d.Sync()
 		d.Close()

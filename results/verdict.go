@@ -57,10 +57,13 @@ func (s *Store) SaveVerdict(kind, scenario string, at time.Time, data []byte) (s
 			name = fmt.Sprintf("%s-%d.json", base, i)
 		}
 		path := filepath.Join(folder, name)
-		if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-			continue // taken (or unreadable): never overwrite a verdict
+		// Never overwrite a verdict, even one saved at the same moment by
+		// another job: the name is claimed atomically.
+		err := writeFileExclusive(path, data)
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
-		if err := writeFileAtomic(path, data); err != nil {
+		if err != nil {
 			return "", fmt.Errorf("save verdict: %w", err)
 		}
 		return path, nil

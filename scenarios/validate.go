@@ -120,6 +120,9 @@ func (v *validator) load(l *LoadSpec) {
 			}
 			sum += time.Duration(st.Duration)
 		}
+		if l.Rate.PerSecond == 0 && !slices.ContainsFunc(l.Stages, func(st Stage) bool { return st.Rate.PerSecond > 0 }) {
+			v.add("load.stages", "no rate is above 0, so nothing would be sent: ramp to a rate like 400/s")
+		}
 		if l.Duration != 0 && time.Duration(l.Duration) != sum {
 			v.add("load.duration", "is %s but the stages add up to %s: remove duration, or make it the sum", l.Duration, sum)
 		}
@@ -131,6 +134,9 @@ func (v *validator) load(l *LoadSpec) {
 	}
 	if l.Timeout <= 0 {
 		v.add("load.timeout", "must be above 0: give requests a timeout like 10s")
+	} else if l.Timeout.D() > time.Hour {
+		// Latency histograms end at one hour; longer would be clamped.
+		v.add("load.timeout", "%s is longer than an hour, the longest latency hotbench records: use 1h or less", l.Timeout)
 	}
 	if l.MaxWorkers < 0 {
 		v.add("load.max_workers", "%d is negative: write 0 for unbounded, or a cap like 1000", l.MaxWorkers)
@@ -269,6 +275,9 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 			v.add(field+".metric", "%q is not a metric: %s", h.Metric, didYouMean(h.Metric, Metrics))
 		default:
 			v.quantity(field+".objective", h.Metric, h.Objective, false, true)
+			if q, err := ParseQuantity(h.Metric, h.Objective.Text, false); err == nil && h.Objective.Text != "" && q.Value == 0 && (IsLatency(h.Metric) || h.Metric == RPS) {
+				v.add(field+".objective", "0 can never be met for %s: write the month's target, like %s", h.Metric, exampleValue(h.Metric))
+			}
 		}
 		for j, f := range h.Functions {
 			if _, err := FunctionPattern(f); err != nil {

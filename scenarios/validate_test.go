@@ -100,6 +100,11 @@ func TestValidateRules(t *testing.T) {
 		}, "load.rate", "negative"},
 		{"a negative warmup is refused", func(s *Scenario) { s.Load.Warmup = -1 }, "load.warmup", "negative"},
 		{"a zero timeout is refused", func(s *Scenario) { s.Load.Timeout = 0 }, "load.timeout", "above 0"},
+		{"a timeout past the histograms' one hour is refused", func(s *Scenario) { s.Load.Timeout = Duration(2 * time.Hour) }, "load.timeout", "longer than an hour"},
+		{"a ramp whose every rate is 0 is refused", func(s *Scenario) {
+			s.Load.Duration, s.Load.Rate = 0, Rate{}
+			s.Load.Stages = []Stage{{Duration: Duration(time.Second)}, {Duration: Duration(time.Second)}}
+		}, "load.stages", "nothing would be sent"},
 		{"negative max_workers is refused", func(s *Scenario) { s.Load.MaxWorkers = -1 }, "load.max_workers", "negative"},
 		{"zero runs are refused", func(s *Scenario) { s.Runs = 0 }, "runs", "at least once"},
 		{"a scenario without endpoints is refused", func(s *Scenario) { s.Endpoints, s.Hotspots = nil, nil }, "endpoints", "at least one endpoint"},
@@ -136,6 +141,7 @@ func TestValidateRules(t *testing.T) {
 		{"a hotspot on an unknown metric is refused with a suggestion", func(s *Scenario) { s.Hotspots[0].Metric = "p999x" }, "hotspots[0].metric", "did you mean p999?"},
 		{"a hotspot without an objective is refused", func(s *Scenario) { s.Hotspots[0].Objective = Quantity{} }, "hotspots[0].objective", "is required"},
 		{"an objective that does not parse for its metric is refused", func(s *Scenario) { s.Hotspots[0].Objective = Quantity{Text: "64KiB"} }, "hotspots[0].objective", "not a duration"},
+		{"a latency objective of 0 is refused", func(s *Scenario) { s.Hotspots[0].Objective = Quantity{Value: 0, Text: "0"} }, "hotspots[0].objective", "can never be met"},
 		{"a relative objective is refused", func(s *Scenario) { s.Hotspots[0].Objective = Quantity{Value: 0.1, Relative: true} }, "hotspots[0].objective", "cannot be relative"},
 		{"a function pattern that does not compile is refused", func(s *Scenario) { s.Hotspots[0].Functions = []string{"/(/"} }, "hotspots[0].functions[0]", "not a valid regular expression"},
 		{"an empty function pattern is refused", func(s *Scenario) { s.Hotspots[0].Functions = []string{" "} }, "hotspots[0].functions[0]", "empty"},
