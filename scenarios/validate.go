@@ -155,10 +155,17 @@ func (v *validator) endpoints(es []Endpoint) {
 	for i, e := range es {
 		field := fmt.Sprintf("endpoints[%d]", i)
 		v.name(field+".name", e.Name, endpointName, "search", "lower-case letters, digits, _ and -")
-		if j, dup := seen[e.Name]; dup && e.Name != "" {
-			v.add(field+".name", "%q is already the name of endpoints[%d]: give each endpoint its own name", e.Name, j)
+		// search-2 and search_2 would be one benchmark name in benchstat's
+		// format, so names must differ in more than - and _.
+		key := strings.ReplaceAll(e.Name, "-", "_")
+		if j, dup := seen[key]; dup && e.Name != "" {
+			alike := ""
+			if es[j].Name != e.Name {
+				alike = fmt.Sprintf(" (%q, up to - and _)", es[j].Name)
+			}
+			v.add(field+".name", "%q is already the name of endpoints[%d]%s: give each endpoint its own name", e.Name, j, alike)
 		} else {
-			seen[e.Name] = i
+			seen[key] = i
 		}
 		v.method(field+".method", e.Method)
 		v.path(field+".path", e.Path)

@@ -100,6 +100,10 @@ func TestValidateRules(t *testing.T) {
 		}, "load.rate", "negative"},
 		{"a negative warmup is refused", func(s *Scenario) { s.Load.Warmup = -1 }, "load.warmup", "negative"},
 		{"a zero timeout is refused", func(s *Scenario) { s.Load.Timeout = 0 }, "load.timeout", "above 0"},
+		{"endpoint names that differ only in - and _ are refused", func(s *Scenario) {
+			s.Endpoints[1].Name = "manual_2"
+			s.Endpoints = append(s.Endpoints, Endpoint{Name: "manual-2", Method: "GET", Path: "/m", Weight: 1})
+		}, "endpoints[2].name", "up to - and _"},
 		{"a timeout past the histograms' one hour is refused", func(s *Scenario) { s.Load.Timeout = Duration(2 * time.Hour) }, "load.timeout", "longer than an hour"},
 		{"a ramp whose every rate is 0 is refused", func(s *Scenario) {
 			s.Load.Duration, s.Load.Rate = 0, Rate{}
