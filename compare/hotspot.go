@@ -158,7 +158,10 @@ func latencyUnjudged(c *Comparison, metric string) bool {
 
 // metricEvidence is "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10)".
 func metricEvidence(r *Row) string {
-	b, c := formatPair(r.Metric, r.Base.Center, r.Candidate.Center)
+	// Each value in its own unit: a sentence reads "4.70ms → 856µs", where a
+	// table column wants one scale.
+	b := newScaler(r.Metric, r.Base.Center).format(r.Base.Center)
+	c := newScaler(r.Metric, r.Candidate.Center).format(r.Candidate.Center)
 	change := formatDeltaShort(r.Delta)
 	if !r.Significant {
 		change = "~"
