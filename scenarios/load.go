@@ -209,6 +209,12 @@ func load(name string, data []byte, bodies func(string) ([]byte, error), overrid
 		fromFile: func(field string) bool { _, other := sources[strings.ToLower(field)]; return !other },
 		bad:      map[string]bool{},
 	}
+	for _, dup := range raw.dups {
+		if strings.Contains(dup.path, ".headers.") {
+			continue // headers report their own repeats, case-insensitively
+		}
+		d.fail(dup.path, "%q on line %d repeats %q: one value would silently win; keep one", dup.key, dup.line, dup.first)
+	}
 	s := d.scenario(v.AllSettings())
 	s.File = name
 	errs := d.errs

@@ -189,6 +189,20 @@ func TestLoadDoesNotRepeatAValueErrorAsAValidationError(t *testing.T) {
 	}
 }
 
+func TestKeysWrittenTwiceAreRefused(t *testing.T) {
+	for name, text := range map[string]string{
+		"the same key in two cases": "name: s\ntarget: http://127.0.0.1:1\nload: {rate: 10/s, Rate: 99/s, duration: 1s}\nendpoints: [{name: a, path: /}]\n",
+		"a metric in two cases":     "name: s\ntarget: http://127.0.0.1:1\nload: {rate: 10/s, duration: 1s}\nendpoints: [{name: a, path: /}]\ngate: {slo: {p99: 1s, P99: 2s}}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := LoadBytes("s.yaml", []byte(text), nil)
+			if err == nil || !strings.Contains(err.Error(), "one value would silently win") {
+				t.Errorf("err = %v, want the repeated key named", err)
+			}
+		})
+	}
+}
+
 func TestAnEmptyMaxRegressionGatesNothing(t *testing.T) {
 	base := "name: s\ntarget: http://127.0.0.1:1\nload: {rate: 1/s, duration: 1s}\nendpoints: [{name: a, path: /}]\n"
 	if s := mustLoad(t, "s.yaml", base, nil); len(s.Gate.MaxRegression) != 3 {

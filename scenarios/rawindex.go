@@ -22,6 +22,16 @@ type rawIndex struct {
 	// children lists the keys of each mapping, lower-cased, including those
 	// viper drops: null values and empty mappings ("lod: {}").
 	children map[string][]string
+	// dups lists keys written twice in one mapping (as "rate" and "Rate",
+	// which viper would silently merge into one).
+	dups []rawDup
+}
+
+// rawDup is a key that repeats an earlier one of its mapping.
+type rawDup struct {
+	path       string // lower-cased field path
+	key, first string // as written: the repeat and the first
+	line       int    // the repeat's line
 }
 
 type rawKind int
@@ -110,9 +120,11 @@ func (ix *rawIndex) walkYAML(path string, n *yaml.Node, budget *int) {
 	case yaml.MappingNode:
 		for _, p := range yamlPairs(n, budget) {
 			child := joinPath(path, strings.ToLower(p.key.Value))
-			if _, dup := ix.entries[child]; !dup {
+			if first, dup := ix.entries[child]; !dup {
 				ix.entries[child] = rawEntry{line: p.key.Line, key: p.key.Value, kind: yamlKind(p.value), text: yamlText(p.value)}
 				ix.children[path] = append(ix.children[path], strings.ToLower(p.key.Value))
+			} else {
+				ix.dups = append(ix.dups, rawDup{path: child, key: p.key.Value, first: first.key, line: p.key.Line})
 			}
 			if i, ok := headersOf(child); ok {
 				ix.yamlHeaders(i, p.value, budget)
