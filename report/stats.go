@@ -24,11 +24,6 @@ func summarize(values []float64, confidence float64) estimate {
 	return estimate{Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi, N: len(values)}
 }
 
-// hasInterval reports whether the interval is bounded on both sides.
-func (e estimate) hasInterval() bool {
-	return !math.IsInf(e.Lo, 0) && !math.IsInf(e.Hi, 0) && !math.IsNaN(e.Lo) && !math.IsNaN(e.Hi)
-}
-
 // linearFit is the least-squares line y = a + b·x. ok is false with fewer
 // than two distinct x values, where no line is defined.
 func linearFit(xs, ys []float64) (a, b float64, ok bool) {

@@ -40,16 +40,6 @@ func TestExportBenchfmtGolden(t *testing.T) {
 	golden(t, "export.golden", buf.Bytes())
 }
 
-// metricOfUnit inverts BenchfmtUnit.
-func metricOfUnit(unit string) (string, bool) {
-	for _, m := range scenarios.Metrics {
-		if BenchfmtUnit(m) == unit {
-			return m, true
-		}
-	}
-	return "", false
-}
-
 func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 	base := exportRun()
 	other := syntheticRun(synth{label: "after", reps: 1, endpoints: 1, seed: 8})
