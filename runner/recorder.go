@@ -38,7 +38,10 @@ type recorder struct {
 
 	// seconds holds open per-second buckets keyed by second index (negative
 	// during warm-up); closed ones are appended to out.Series.
-	seconds  map[int]*secondBucket
+	seconds map[int]*secondBucket
+	// statuses counts by code; run.json's string keys are made once, in
+	// finish, not per request.
+	statuses map[int]int64
 	newest   int
 	spare    []*hdrhistogram.Histogram
 	samples  map[string]bool
@@ -68,9 +71,10 @@ func newRecorder(name string, expect scenarios.Expect, warmup, timeout time.Dura
 			Latency: results.NewHistogram(),
 			SendLag: results.NewHistogram(),
 		},
-		seconds: map[int]*secondBucket{},
-		newest:  -1 << 31,
-		samples: map[string]bool{},
+		seconds:  map[int]*secondBucket{},
+		statuses: map[int]int64{},
+		newest:   -1 << 31,
+		samples:  map[string]bool{},
 	}
 }
 
@@ -84,7 +88,7 @@ func (r *recorder) add(o observation) {
 	}
 	r.liveReqs.Add(1)
 	r.out.Requests++
-	r.out.Status[strconv.Itoa(o.code)]++
+	r.statuses[o.code]++
 	r.out.Latency.Record(o.latency)
 	if lag := o.sent - o.scheduled; lag > 0 {
 		r.out.SendLag.Record(lag)
@@ -200,6 +204,10 @@ func (r *recorder) close(sec int, b *secondBucket) {
 // finish closes every open second and returns the endpoint's results with
 // the series in time order.
 func (r *recorder) finish() results.EndpointRun {
+	for code, n := range r.statuses {
+		r.out.Status[strconv.Itoa(code)] += n
+	}
+	clear(r.statuses)
 	for s, b := range r.seconds {
 		r.close(s, b)
 	}
