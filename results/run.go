@@ -2,6 +2,7 @@ package results
 
 import (
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/hotbench/hotbench/scenarios"
@@ -9,7 +10,13 @@ import (
 
 // FormatVersion is the version of run.json this package writes. Loading a
 // newer version fails with a message that says to upgrade hotbench.
-const FormatVersion = 1
+//
+// Version 2 (issue 8): latency histograms hold successful responses only
+// (failures have error_latency), repetitions carry their validity, rps is
+// over the scheduled window, and profiles carry their sample counts.
+// Version 1 runs load unchanged: their latency includes failures, and every
+// complete repetition counts as valid.
+const FormatVersion = 2
 
 // Run is everything hotbench knows about one execution of a scenario: the
 // contents of run.json.
@@ -59,9 +66,18 @@ type Host struct {
 type Repetition struct {
 	Index int `json:"index"`
 	// Start and End bound the measured window (warm-up excluded).
-	Start     time.Time     `json:"start"`
-	End       time.Time     `json:"end"`
-	Complete  bool          `json:"complete"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Complete bool      `json:"complete"`
+	// Window is the scheduled length of the measured window in seconds: the
+	// denominator of rps. Zero in version 1 runs (End − Start is used).
+	Window float64 `json:"window,omitempty"`
+	// Invalid lists why the repetition is not a sample (the generator fell
+	// behind, the window was interrupted or lost requests); empty when valid.
+	// Invalid repetitions are kept on disk and never used by statistics.
+	Invalid []string `json:"invalid,omitempty"`
+	// Retry is true for a repetition run in place of an invalid one.
+	Retry     bool          `json:"retry,omitempty"`
 	Endpoints []EndpointRun `json:"endpoints"`
 	// Profiles lists the server profiles captured during the window.
 	Profiles []Profile `json:"profiles,omitempty"`
@@ -71,14 +87,54 @@ type Repetition struct {
 	Server *ServerStats `json:"server,omitempty"`
 }
 
-// Seconds is the length of the measured window in seconds.
-func (r Repetition) Seconds() float64 { return r.End.Sub(r.Start).Seconds() }
+// Seconds is the length of the measured window in seconds: the scheduled
+// length when known, else the time from Start to End.
+func (r Repetition) Seconds() float64 {
+	if r.Window > 0 {
+		return r.Window
+	}
+	return r.End.Sub(r.Start).Seconds()
+}
+
+// Valid reports whether the repetition is a sample for statistics: it ran
+// its whole window and nothing made it invalid.
+func (r Repetition) Valid() bool { return r.Complete && len(r.Invalid) == 0 }
+
+// Reasons says why the repetition is not valid; nil when it is.
+func (r Repetition) Reasons() []string {
+	if r.Valid() {
+		return nil
+	}
+	if !r.Complete && !slices.Contains(r.Invalid, ReasonInterrupted) {
+		return append([]string{ReasonInterrupted}, r.Invalid...)
+	}
+	return r.Invalid
+}
+
+// ReasonInterrupted is the reason of a repetition whose window was cut short.
+const ReasonInterrupted = "interrupted: the window did not run to its end"
+
+// ValidRepetitions returns the run's valid repetitions and how many were
+// left out.
+func (r *Run) ValidRepetitions() (valid []*Repetition, leftOut int) {
+	for i := range r.Repetitions {
+		if r.Repetitions[i].Valid() {
+			valid = append(valid, &r.Repetitions[i])
+		} else {
+			leftOut++
+		}
+	}
+	return valid, leftOut
+}
 
 // EndpointRun is what one endpoint saw in one repetition.
 type EndpointRun struct {
 	Name     string `json:"name"`
 	Requests int64  `json:"requests"`
 	Errors   int64  `json:"errors"`
+	// Scheduled is how many hits the schedule had due in the measured window
+	// (open model); Requests below it means the generator lost requests.
+	Scheduled int64 `json:"scheduled,omitempty"`
 	// Status counts responses by status code; "0" counts requests that got no
 	// response at all.
 	Status map[string]int64 `json:"status,omitempty"`
@@ -87,8 +143,13 @@ type EndpointRun struct {
 	ErrorClasses map[string]int64 `json:"error_classes,omitempty"`
 	// ErrorSamples keeps the first few distinct error messages.
 	ErrorSamples []string `json:"error_samples,omitempty"`
-	// Latency is measured from each request's scheduled send time, in µs.
+	// Latency is measured from each request's scheduled send time, in µs,
+	// for responses that met expect only: a failure never makes a run look
+	// faster (from format version 2).
 	Latency *Histogram `json:"latency"`
+	// ErrorLatency is the same for failed requests (unexpected status,
+	// timeout, transport error); nil in version 1 runs.
+	ErrorLatency *Histogram `json:"error_latency,omitempty"`
 	// SendLag is actual minus scheduled send time, in µs.
 	SendLag *Histogram `json:"send_lag"`
 	// Series has one point per second, warm-up included and marked.
@@ -114,6 +175,9 @@ type Profile struct {
 	Start  time.Time `json:"start"`
 	Window float64   `json:"window"` // seconds
 	Bytes  int64     `json:"bytes"`
+	// Samples is the profile's number of samples (CPU: ticks of 10 ms);
+	// shares computed from few samples are noise.
+	Samples int64 `json:"samples,omitempty"`
 }
 
 // FunctionShare is the share of a profile's samples whose stack contains a
@@ -123,6 +187,9 @@ type FunctionShare struct {
 	Function string  `json:"function"`
 	Kind     string  `json:"kind"` // cpu or allocs
 	Share    float64 `json:"share"`
+	// Samples is the number of samples the share was computed from (the
+	// profile's total); zero when unknown (version 1).
+	Samples int64 `json:"samples,omitempty"`
 }
 
 // ServerStats is the server's resource use during a window.

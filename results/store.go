@@ -272,14 +272,16 @@ func decodeRun(path string, data []byte) (*Run, error) {
 		return nil, err
 	}
 	switch *probe.FormatVersion {
-	case FormatVersion:
+	case 1, FormatVersion:
+		// Version 2 only added fields; a version 1 run decodes as is (see
+		// FormatVersion for what its values mean).
 		var r Run
 		if err := json.Unmarshal(data, &r); err != nil {
 			return nil, corrupt(path, err)
 		}
 		return &r, nil
-		// When FormatVersion moves on, older versions are decoded here into
-		// their own types and converted: case 1: var v1 runV1; …; return v1.upgrade(), nil
+		// When a version changes a field's meaning or shape, it is decoded
+		// here into its own type and converted.
 	}
 	return nil, corrupt(path, fmt.Errorf("format_version %d is not one this hotbench reads", *probe.FormatVersion))
 }

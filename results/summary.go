@@ -1,6 +1,7 @@
 package results
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/hotbench/hotbench/scenarios"
@@ -17,16 +18,32 @@ type Summary struct {
 	Runs      int               `json:"runs"`
 	Warnings  []string          `json:"warnings,omitempty"`
 	Endpoints []EndpointSummary `json:"endpoints"`
+	// Repetitions says which repetitions are samples and why the others
+	// are not. Endpoints merge the valid ones only (all of them, with a
+	// warning, when none is valid).
+	Repetitions []RepetitionSummary `json:"repetitions"`
+}
+
+// RepetitionSummary is one repetition's validity.
+type RepetitionSummary struct {
+	Index   int      `json:"index"`
+	Valid   bool     `json:"valid"`
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // EndpointSummary is one endpoint over all repetitions of a run.
 type EndpointSummary struct {
-	Name         string           `json:"name"`
-	Requests     int64            `json:"requests"`
-	Errors       int64            `json:"errors"`
-	ErrorRate    float64          `json:"error_rate"`
-	RPS          float64          `json:"rps"`
-	Latency      LatencySummary   `json:"latency"`
+	Name      string  `json:"name"`
+	Requests  int64   `json:"requests"`
+	Errors    int64   `json:"errors"`
+	ErrorRate float64 `json:"error_rate"`
+	RPS       float64 `json:"rps"`
+	// TargetRPS is the rate the open-model schedule asked for, for the
+	// endpoint (0 for the closed model): rps is an input measured against it.
+	TargetRPS float64        `json:"target_rps,omitempty"`
+	Latency   LatencySummary `json:"latency"`
+	// ErrorLatency describes failed requests; nil when there were none.
+	ErrorLatency *LatencySummary  `json:"error_latency,omitempty"`
 	SendLag      SendLagSummary   `json:"send_lag"`
 	Status       map[string]int64 `json:"status"`
 	ErrorClasses map[string]int64 `json:"error_classes,omitempty"`
@@ -48,8 +65,9 @@ type SendLagSummary struct {
 	Max float64 `json:"max"`
 }
 
-// Summarize merges a run's repetitions into its summary. Histograms merge
-// exactly; rps is total requests over total measured seconds.
+// Summarize merges a run's valid repetitions into its summary. Histograms
+// merge exactly; rps is total requests over total scheduled seconds. When no
+// repetition is valid, all are merged and a warning says so.
 func Summarize(r *Run) Summary {
 	s := Summary{
 		Scenario: r.Scenario.Name,
@@ -59,11 +77,21 @@ func Summarize(r *Run) Summary {
 		Runs:     len(r.Repetitions),
 		Warnings: r.Warnings,
 	}
+	for _, rep := range r.Repetitions {
+		s.Repetitions = append(s.Repetitions, RepetitionSummary{Index: rep.Index, Valid: rep.Valid(), Reasons: rep.Reasons()})
+	}
+	reps, leftOut := r.ValidRepetitions()
+	if len(reps) == 0 && leftOut > 0 {
+		for i := range r.Repetitions {
+			reps = append(reps, &r.Repetitions[i])
+		}
+		s.Warnings = append(slices.Clone(s.Warnings), "no repetition is valid: these numbers merge invalid repetitions and are not evidence; run the scenario again")
+	}
 	for _, name := range r.EndpointNames() {
 		es := EndpointSummary{Name: name, Status: map[string]int64{}}
-		lat, lag := NewHistogram(), NewHistogram()
+		lat, lag, errLat := NewHistogram(), NewHistogram(), NewHistogram()
 		var seconds float64
-		for _, rep := range r.Repetitions {
+		for _, rep := range reps {
 			e := rep.Endpoint(name)
 			if e == nil {
 				continue
@@ -84,6 +112,7 @@ func Summarize(r *Run) Summary {
 			}
 			lat.Merge(e.Latency)
 			lag.Merge(e.SendLag)
+			errLat.Merge(e.ErrorLatency)
 		}
 		if es.Requests > 0 {
 			es.ErrorRate = float64(es.Errors) / float64(es.Requests)
@@ -91,7 +120,12 @@ func Summarize(r *Run) Summary {
 		if seconds > 0 {
 			es.RPS = float64(es.Requests) / seconds
 		}
+		es.TargetRPS = r.TargetRPS(name)
 		es.Latency = latencySummary(lat)
+		if errLat.Count() > 0 {
+			el := latencySummary(errLat)
+			es.ErrorLatency = &el
+		}
 		es.SendLag = SendLagSummary{P99: lag.Quantile(0.99), Max: lag.Max()}
 		s.Endpoints = append(s.Endpoints, es)
 	}
@@ -107,6 +141,27 @@ func latencySummary(h *Histogram) LatencySummary {
 		P999: h.Quantile(0.999),
 		Max:  h.Max(),
 	}
+}
+
+// TargetRPS is the average rate the schedule asks of an endpoint over the
+// measured window: load.rate (or the stages' mean) times the endpoint's
+// share of the weights. It is 0 for the closed model and unknown endpoints.
+func (r *Run) TargetRPS(endpoint string) float64 {
+	l := r.Scenario.Load
+	if l.Closed() {
+		return 0
+	}
+	total, weight := 0, 0
+	for _, e := range r.Scenario.Endpoints {
+		total += e.Weight
+		if e.Name == endpoint {
+			weight = e.Weight
+		}
+	}
+	if total == 0 || weight == 0 {
+		return 0
+	}
+	return l.MeanRate() * float64(weight) / float64(total)
 }
 
 // EndpointNames lists the endpoints in scenario order, then any others seen

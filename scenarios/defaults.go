@@ -14,7 +14,20 @@ const (
 	DefaultMethod  = http.MethodGet
 	DefaultWeight  = 1
 	DefaultMetric  = P99
+	// DefaultRetries is load.retries: invalid repetitions redone per run.
+	DefaultRetries = 2
+	// DefaultMaxSendLag is load.max_send_lag: past this send-lag p99 a
+	// repetition measured the generator, not the server.
+	DefaultMaxSendLag = Duration(10 * time.Millisecond)
+	// DefaultMinSamples is profiles.min_samples.
+	DefaultMinSamples = 100
 )
+
+// DefaultSLO is gate.slo's entries when the scenario does not give them:
+// an error rate above 1 % breaks the run (`error_rate: none` removes it).
+func DefaultSLO() map[string]Quantity {
+	return map[string]Quantity{ErrorRate: {Value: 0.01, Text: "1%"}}
+}
 
 // DefaultKinds are the profiles captured when profiles.pprof or
 // profiles.command is set and profiles.kinds is not.
@@ -48,6 +61,15 @@ func (s *Scenario) applyDefaults(given func(field string, nonzero bool) bool) {
 	if !given("load.timeout", s.Load.Timeout != 0) {
 		s.Load.Timeout = DefaultTimeout
 	}
+	if !given("load.retries", s.Load.Retries != 0) {
+		s.Load.Retries = DefaultRetries
+	}
+	if !given("load.max_send_lag", s.Load.MaxSendLag != 0) {
+		s.Load.MaxSendLag = DefaultMaxSendLag
+	}
+	if !given("profiles.min_samples", s.Profiles.MinSamples != 0) {
+		s.Profiles.MinSamples = DefaultMinSamples
+	}
 	for i := range s.Endpoints {
 		e := &s.Endpoints[i]
 		field := fmt.Sprintf("endpoints[%d]", i)
@@ -72,5 +94,13 @@ func (s *Scenario) applyDefaults(given func(field string, nonzero bool) bool) {
 	}
 	if !given("gate.max_regression", s.Gate.MaxRegression != nil) {
 		s.Gate.MaxRegression = DefaultMaxRegression()
+	}
+	for k, q := range DefaultSLO() {
+		if _, ok := s.Gate.SLO[k]; !ok {
+			if s.Gate.SLO == nil {
+				s.Gate.SLO = map[string]Quantity{}
+			}
+			s.Gate.SLO[k] = q
+		}
 	}
 }

@@ -30,6 +30,36 @@ type LoadSpec struct {
 	Timeout    Duration `json:"timeout"`
 	MaxWorkers int      `json:"max_workers"`
 	Workers    int      `json:"workers"`
+	// Retries is how many invalid repetitions may be redone so that a run
+	// still reaches runs valid ones (default DefaultRetries).
+	Retries int `json:"retries"`
+	// MaxSendLag is the generator's send-lag p99 above which a repetition
+	// measured hotbench, not the server, and is invalid (default
+	// DefaultMaxSendLag).
+	MaxSendLag Duration `json:"max_send_lag,omitempty"`
+}
+
+// MeanRate is the mean rate per second over the measured window (the
+// stages' time-weighted mean when there are stages); 0 for the closed model.
+func (l LoadSpec) MeanRate() float64 {
+	if l.Rate.Max {
+		return 0
+	}
+	if len(l.Stages) == 0 {
+		return l.Rate.PerSecond
+	}
+	var hits, secs float64
+	prev := l.Rate.PerSecond
+	for _, st := range l.Stages {
+		d := time.Duration(st.Duration).Seconds()
+		hits += (prev + st.Rate.PerSecond) / 2 * d
+		secs += d
+		prev = st.Rate.PerSecond
+	}
+	if secs == 0 {
+		return 0
+	}
+	return hits / secs
 }
 
 // Closed reports whether the load is the closed model (rate: max with workers).
@@ -92,6 +122,10 @@ type Profiles struct {
 	Command  string   `json:"command,omitempty"`
 	Kinds    []string `json:"kinds,omitempty"`
 	Required bool     `json:"required,omitempty"`
+	// MinSamples is the fewest samples every repetition's profile must hold
+	// on both sides before a function's share is tested (default
+	// DefaultMinSamples): shares of a dozen samples are noise.
+	MinSamples int `json:"min_samples,omitempty"`
 }
 
 // Hotspot is a known slow spot with the month's objective for it.

@@ -173,6 +173,8 @@ type Quantity struct {
 	Relative bool
 	// Text is the value as written, for messages.
 	Text string
+	// None is an explicit "none" in gate.slo: no limit, not even a default.
+	None bool
 }
 
 func (q Quantity) String() string {
@@ -189,11 +191,12 @@ type quantityJSON struct {
 	Value    float64 `json:"value"`
 	Relative bool    `json:"relative,omitempty"`
 	Text     string  `json:"text,omitempty"`
+	None     bool    `json:"none,omitempty"`
 }
 
 // MarshalJSON writes {"value": 0.15, "text": "150ms"}.
 func (q Quantity) MarshalJSON() ([]byte, error) {
-	return json.Marshal(quantityJSON{q.Value, q.Relative, q.Text})
+	return json.Marshal(quantityJSON{q.Value, q.Relative, q.Text, q.None})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -202,7 +205,7 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*q = Quantity{j.Value, j.Relative, j.Text}
+	*q = Quantity{j.Value, j.Relative, j.Text, j.None}
 	return nil
 }
 
