@@ -52,7 +52,9 @@ func BenchfmtUnit(metric string) string {
 // those Repetition.Value returns, so benchstat and hotbench compare the same
 // numbers. A repetition's hotspot function shares ride on the line of the
 // hotspot's endpoint, as units like "cpu-share:manuals.(*Store).StepsFor".
-// Endpoints without requests in a repetition have no line.
+// Endpoints without requests in a repetition have no line. Only valid
+// repetitions are written, as compare uses only those; each one left out is
+// named in a comment with its reasons.
 //
 // The only configuration line is "scenario:". The run's folder, label,
 // commit, host and start are written as comments: benchstat splits its
@@ -125,6 +127,11 @@ func writeRunComments(w io.Writer, r *Run) {
 		}
 		fmt.Fprintf(w, "# incomplete: %s\n", oneLine(reason))
 	}
+	for _, rep := range r.Repetitions {
+		if !rep.Valid() {
+			fmt.Fprintf(w, "# left out: repetition %d, invalid: %s\n", rep.Index, oneLine(strings.Join(rep.Reasons(), "; ")))
+		}
+	}
 }
 
 type benchLine struct {
@@ -140,8 +147,8 @@ func benchLines(r *Run) []benchLine {
 		hotspotEndpoint[h.Name] = h.Endpoint
 	}
 	var out []benchLine
-	for i := range r.Repetitions {
-		rep := &r.Repetitions[i]
+	valid, _ := r.ValidRepetitions()
+	for _, rep := range valid {
 		type line struct {
 			endpoint string
 			b        strings.Builder

@@ -350,3 +350,27 @@ func TestBenchstatComparesExportedRuns(t *testing.T) {
 			cmp.FormatDelta(benchmath.AssumeNothing.Summary(bs, 0.95).Center, benchmath.AssumeNothing.Summary(cs, 0.95).Center))
 	}
 }
+
+// An invalid repetition is no sample: compare leaves it out, so the export
+// does too, and says so, or stock benchstat and hotbench would disagree.
+func TestExportBenchfmtLeavesOutInvalidRepetitions(t *testing.T) {
+	r := syntheticRun(synth{label: "base", reps: 3, endpoints: 1, seed: 3})
+	r.Repetitions[1].Invalid = []string{"generator fell behind: send lag p99 62ms > 10ms"}
+	r.Repetitions[2].Complete = false
+	var buf bytes.Buffer
+	if err := ExportBenchfmt(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if n := strings.Count(out, "\nBenchmark"); n != 1 {
+		t.Errorf("exported %d result lines, want 1 (one valid repetition):\n%s", n, out)
+	}
+	for _, want := range []string{
+		"# left out: repetition 2, invalid: generator fell behind: send lag p99 62ms > 10ms",
+		"# left out: repetition 3, invalid: " + ReasonInterrupted,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("export lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -92,3 +92,50 @@ func TestRepetitionValue(t *testing.T) {
 		t.Error("cpu_per_req without server statistics reported as a value")
 	}
 }
+
+// The summary is evidence: it merges valid repetitions only, lists every
+// repetition's validity, and keeps failed requests' latency apart.
+func TestSummarizeUsesValidRepetitionsAndKeepsErrorsApart(t *testing.T) {
+	r := syntheticRun(synth{reps: 3, endpoints: 1, seconds: 2, rate: 50})
+	r.Repetitions[1].Invalid = []string{"generator fell behind"}
+	bad := r.Repetitions[1].Endpoint("search")
+	bad.Latency.Record(time.Minute) // would be the max if it were merged
+	good := r.Repetitions[2].Endpoint("search")
+	good.ErrorLatency = NewHistogram()
+	good.ErrorLatency.Record(400 * time.Microsecond)
+
+	s := Summarize(r)
+	if len(s.Repetitions) != 3 || !s.Repetitions[0].Valid || s.Repetitions[1].Valid || s.Repetitions[1].Reasons[0] != "generator fell behind" {
+		t.Errorf("repetitions %+v, want the second marked invalid with its reason", s.Repetitions)
+	}
+	es := s.Endpoints[0]
+	want := r.Repetitions[0].Endpoint("search").Requests + good.Requests
+	if es.Requests != want {
+		t.Errorf("requests %d, want %d (valid repetitions only)", es.Requests, want)
+	}
+	if es.Latency.Max >= 60 {
+		t.Errorf("max %v includes the invalid repetition", es.Latency.Max)
+	}
+	if es.ErrorLatency == nil || es.ErrorLatency.Max < 0.0003 || es.ErrorLatency.Max > 0.0005 {
+		t.Errorf("error latency %+v, want the failed request's 400µs", es.ErrorLatency)
+	}
+
+	// With no valid repetition the numbers are still shown, with a warning.
+	for i := range r.Repetitions {
+		r.Repetitions[i].Invalid = []string{"x"}
+	}
+	if s := Summarize(r); s.Endpoints[0].Requests == 0 || len(s.Warnings) == 0 {
+		t.Errorf("all invalid: requests %d, warnings %q", s.Endpoints[0].Requests, s.Warnings)
+	}
+}
+
+// rps is requests over the scheduled window, not over the time until the
+// last response: one slow response must not move it.
+func TestRPSIsOverTheScheduledWindow(t *testing.T) {
+	rep := Repetition{Start: testStart, End: testStart.Add(9990 * time.Millisecond), Window: 10, Complete: true,
+		Endpoints: []EndpointRun{{Name: "a", Requests: 2000, Latency: NewHistogram()}}}
+	rep.Endpoints[0].Latency.Record(time.Millisecond)
+	if v, ok := rep.Value("a", scenarios.RPS); !ok || v != 200 {
+		t.Errorf("rps %v, %v; want 200 over the 10 s window", v, ok)
+	}
+}
