@@ -3,9 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -26,13 +32,22 @@ func (a *app) demoCommand() *cobra.Command {
 		Use:   "demo",
 		Short: "Run the whole loop on the embedded demo service, unfixed then fixed",
 		Long: `demo starts the embedded manuals service (with three planted hotspots) on
-127.0.0.1, runs the shipped demo scenario against it unfixed and then with every
-fix switched on, stores both runs and prints them side by side.`,
+127.0.0.1 as a child process (this binary's "demo serve"), runs the shipped demo
+scenario against it unfixed and then with every fix switched on, stores both runs
+and prints them side by side.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.demo()
+			overrides := map[string]string{}
+			for flag, key := range map[string]string{"runs": "runs", "duration": "load.duration"} {
+				if cmd.Flags().Changed(flag) {
+					overrides[key] = a.v.GetString(flag)
+				}
+			}
+			return a.demo(overrides)
 		},
 	}
+	cmd.Flags().Int("runs", 0, "repetitions a side, overriding the demo scenario's 6")
+	cmd.Flags().String("duration", "", "measured window of a repetition, overriding the demo scenario's 4s")
 	serve := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the demo service alone (with net/http/pprof) until interrupted",
@@ -58,7 +73,7 @@ fix switched on, stores both runs and prints them side by side.`,
 }
 
 // demo runs the demo scenario against the unfixed and the fixed service.
-func (a *app) demo() error {
+func (a *app) demo(overrides map[string]string) error {
 	data, err := scenarios.Examples.ReadFile(demoScenario)
 	if err != nil {
 		return fmt.Errorf("read embedded %s: %w", demoScenario, err)
@@ -74,7 +89,7 @@ func (a *app) demo() error {
 		label string
 		fixes string
 	}{{"unfixed", "none"}, {"fixed", "all"}} {
-		run, err := a.demoSide(data, addr, side.label, side.fixes)
+		run, err := a.demoSide(data, addr, side.label, side.fixes, overrides)
 		if err != nil {
 			return err
 		}
@@ -116,47 +131,154 @@ func (a *app) demo() error {
 	return nil
 }
 
-// demoSide serves the demo with the given fixes on a fresh loopback port
-// and runs the scenario against it.
-func (a *app) demoSide(data []byte, addr, label, fixed string) (*results.Run, error) {
-	fixes, err := demo.ParseFixed(fixed)
+// demoSide starts the demo service with the given fixes as a child process
+// on addr and runs the scenario against it.
+func (a *app) demoSide(data []byte, addr, label, fixed string, overrides map[string]string) (*results.Run, error) {
+	if _, err := demo.ParseFixed(fixed); err != nil {
+		return nil, err
+	}
+	base := "http://" + addr
+	keys := map[string]string{"target": base, "profiles.pprof": base + "/debug/pprof"}
+	for k, v := range overrides {
+		keys[k] = v
+	}
+	sc, err := scenarios.LoadBytes(demoScenario, data, keys)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("demo: %w", err)}
+	}
+	srv, err := startDemoServer(a.ctx, addr, fixed)
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("start demo service on %s: %w", addr, err)
-	}
-	ctx, cancel := context.WithCancel(a.ctx)
-	defer cancel()
-	served := make(chan error, 1)
-	go func() { served <- demo.Serve(ctx, ln, fixes) }()
-
-	base := "http://" + ln.Addr().String()
-	sc, err := scenarios.LoadBytes(demoScenario, data, map[string]string{
-		"target":         base,
-		"profiles.pprof": base + "/debug/pprof",
-	})
-	if err != nil {
-		return nil, fmt.Errorf("embedded demo scenario: %w", err)
-	}
-	fmt.Fprintf(a.stderr, "demo: %s service (fixed: %s) on %s\n", label, fixes, base)
+	fmt.Fprintf(a.stderr, "demo: %s service (fixed: %s) on %s, pid %d\n", label, fixed, base, srv.pid())
 	run, err := runner.Run(a.ctx, sc, runner.Options{
 		Label:       label,
 		Store:       a.store(),
 		Progress:    a.stderr,
 		Interactive: interactive(a.stderr),
 		Version:     version(),
+		ServerPID:   srv.pid(),
 	})
-	cancel()
-	select {
-	case <-served:
-	case <-time.After(5 * time.Second):
+	if stopErr := srv.stop(); stopErr != nil && err == nil {
+		fmt.Fprintf(a.stderr, "demo: %v\n", stopErr)
 	}
 	if err != nil {
 		return nil, a.finishRun(run, err, false)
 	}
 	return run, nil
+}
+
+// demoServer is the demo service running as a child process of this very
+// binary (hotbench demo serve): the service under test and the load
+// generator then share no runtime, so the service's garbage collection does
+// not pause the generator and its CPU profiles hold no generator frames.
+type demoServer struct {
+	cmd    *exec.Cmd
+	exited chan struct{}
+	err    error         // the process's exit, once exited is closed
+	stderr *bytes.Buffer // the child's messages, for errors
+}
+
+func startDemoServer(ctx context.Context, addr, fixed string) (*demoServer, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("demo: find this hotbench binary to start the demo service: %w", err)
+	}
+	s := &demoServer{exited: make(chan struct{}), stderr: &bytes.Buffer{}}
+	s.cmd = exec.Command(exe, "demo", "serve", "--addr", addr, "--fixed", fixed)
+	s.cmd.Stdout = io.Discard
+	s.cmd.Stderr = &limitedBuffer{buf: s.stderr, max: 16 << 10}
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("demo: start the demo service: %w", err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.exited)
+	}()
+	if err := s.waitReady(ctx, "http://"+addr+"/healthz", 15*time.Second); err != nil {
+		_ = s.stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *demoServer) pid() int { return s.cmd.Process.Pid }
+
+// waitReady polls the service's health check until it answers 200.
+func (s *demoServer) waitReady(ctx context.Context, url string, limit time.Duration) error {
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(limit)
+	for {
+		resp, err := client.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("demo: the demo service exited before it was ready (%v): %s", s.err, lastLine(s.stderr.String()))
+		case <-ctx.Done():
+			return fmt.Errorf("%w before the load began", runner.ErrInterrupted)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: the demo service did not answer %s within %s", url, limit)
+		}
+	}
+}
+
+// stop asks the service to shut down (SIGINT, as Ctrl-C would) and kills it
+// if it has not within five seconds.
+func (s *demoServer) stop() error {
+	select {
+	case <-s.exited:
+		return nil
+	default:
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-s.exited:
+		return nil
+	case <-time.After(5 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-s.exited
+		return errors.New("the demo service did not stop within 5s of SIGINT and was killed")
+	}
+}
+
+// limitedBuffer keeps the first max bytes written to it, so a chatty child
+// cannot grow hotbench's memory.
+type limitedBuffer struct {
+	mu  sync.Mutex
+	buf *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if room := l.max - l.buf.Len(); room > 0 {
+		l.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// validRuns is the number of valid repetitions a summary merged.
+func validRuns(s results.Summary) int {
+	n := 0
+	for _, r := range s.Repetitions {
+		if r.Valid {
+			n++
+		}
+	}
+	return n
 }
 
 func freeLoopbackAddr() (string, error) {
@@ -171,7 +293,8 @@ func freeLoopbackAddr() (string, error) {
 // writeSideBySide prints two summaries of the same scenario next to each
 // other, endpoint by endpoint.
 func writeSideBySide(w io.Writer, before, after results.Summary) {
-	fmt.Fprintf(w, "%s: %s (%d runs) vs %s (%d runs)\n", before.Scenario, before.Label, before.Runs, after.Label, after.Runs)
+	fmt.Fprintf(w, "%s: %s (%d runs) vs %s (%d runs)\n", before.Scenario, before.Label, validRuns(before), after.Label, validRuns(after))
+	fmt.Fprintln(w, "(each value from the histogram of all valid repetitions merged; the comparison below uses the median of per-repetition values)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "endpoint\tmetric\t%s\t%s\tchange\t\n", before.Label, after.Label)
 	for _, b := range before.Endpoints {
