@@ -1,0 +1,3 @@
+package runner
+
+import _ "github.com/hotbench/hotbench/compare"
