@@ -11,11 +11,11 @@ import (
 // Keys the format knows, per section, in the order doc.go lists them.
 var (
 	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate"}
-	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers"}
+	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag"}
 	stageKeys    = []string{"duration", "rate"}
 	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
 	expectKeys   = []string{"status"}
-	profileKeys  = []string{"pprof", "command", "kinds", "required"}
+	profileKeys  = []string{"pprof", "command", "kinds", "required", "min_samples"}
 	hotspotKeys  = []string{"name", "endpoint", "metric", "objective", "due", "functions"}
 	serverKeys   = []string{"build", "command", "ready"}
 	gateKeys     = []string{"alpha", "max_regression", "slo"}
@@ -227,6 +227,12 @@ func (d *decoder) load(l *LoadSpec, v any) {
 	if v, ok := m["workers"]; ok {
 		l.Workers = d.integer("load.workers", v, "50")
 	}
+	if v, ok := m["retries"]; ok {
+		l.Retries = d.integer("load.retries", v, "2")
+	}
+	if v, ok := m["max_send_lag"]; ok {
+		l.MaxSendLag = d.duration("load.max_send_lag", v, "10ms")
+	}
 }
 
 func (d *decoder) endpoint(i int, v any) Endpoint {
@@ -350,6 +356,9 @@ func (d *decoder) profiles(p *Profiles, v any) {
 	if v, ok := m["required"]; ok {
 		p.Required = d.boolean("profiles.required", v)
 	}
+	if v, ok := m["min_samples"]; ok {
+		p.MinSamples = d.integer("profiles.min_samples", v, "100")
+	}
 }
 
 func (d *decoder) hotspot(i int, v any) Hotspot {
@@ -396,6 +405,8 @@ func (d *decoder) gate(g *Gate, v any) {
 	g.SLO = d.limits("gate.slo", m["slo"], false)
 }
 
+// limits decodes max_regression (relative) or slo (absolute, where "none"
+// removes a limit, the default error_rate one included).
 func (d *decoder) limits(field string, v any, relative bool) map[string]Quantity {
 	if v == nil {
 		if d.raw.has(field) {
@@ -408,7 +419,14 @@ func (d *decoder) limits(field string, v any, relative bool) map[string]Quantity
 	m := d.mapping(field, v, Metrics, "metric")
 	out := map[string]Quantity{}
 	for metric, val := range m {
-		out[metric] = d.quantity(joinPath(field, metric), metric, val, relative)
+		f := joinPath(field, metric)
+		if !relative {
+			if text, ok := d.text(f, val); ok && isNone(text) {
+				out[metric] = Quantity{None: true, Text: strings.TrimSpace(text)}
+				continue
+			}
+		}
+		out[metric] = d.quantity(f, metric, val, relative)
 	}
 	return out
 }

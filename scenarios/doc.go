@@ -58,6 +58,16 @@
 //	max_workers  cap on concurrent requests of the open model; default 0,
 //	             unbounded, which keeps latency honest under stalls.
 //	workers      the closed model's concurrent workers; only with rate: max.
+//	retries      how many invalid repetitions a run may redo so that it
+//	             still reaches runs valid ones; default 2, from 0 (an
+//	             explicit 0 means no retries) to 10. A repetition is
+//	             invalid when the generator fell behind (see max_send_lag)
+//	             or its window was interrupted; it is kept, marked, and
+//	             never used as a sample.
+//	max_send_lag the generator's send-lag p99 (actual minus scheduled send
+//	             time) above which a repetition measured hotbench rather
+//	             than the server and is invalid; default 10ms, above 0 and
+//	             at most 1m.
 //
 // endpoints, each:
 //
@@ -86,6 +96,10 @@
 //	             set.
 //	required     true makes a missing profile fail the run; default false,
 //	             a warning.
+//	min_samples  the fewest samples every repetition's profile must hold, on
+//	             both sides, before a function's share of them is tested;
+//	             default 100, at least 1. Shares of a dozen samples are
+//	             noise: below it a function says "too few samples".
 //
 // hotspots, each:
 //
@@ -111,8 +125,16 @@
 //	                that still passes. Default, when no layer gives one:
 //	                {p50: 10%, p99: 10%, error_rate: 0}. An empty mapping,
 //	                max_regression: {}, sets no limits.
-//	slo             mapping of metric to an absolute limit the candidate
-//	                must meet; default none.
+//	slo             mapping of metric to an absolute limit every run must
+//	                meet; default {error_rate: 1%}. The default error_rate
+//	                is kept when slo names other metrics only; write
+//	                error_rate: none (or a higher limit) to remove it.
+//	                "none" means no limit, and is accepted in slo only.
+//
+// Like k6 thresholds, a run checks its own SLOs when it ends: a breach is
+// printed, the run is stored, and the command exits 1. An endpoint without
+// a single successful response in a repetition always breaches. The gate
+// checks the candidate's SLOs the same way.
 //
 // # Metrics and quantities
 //
@@ -155,8 +177,10 @@
 // command's flags), later layers winning. Each single value outside lists
 // has an environment variable: HOTBENCH_ and the key upper-cased with dots
 // as underscores, such as HOTBENCH_TARGET, HOTBENCH_RUNS, HOTBENCH_LOAD_RATE,
-// HOTBENCH_PROFILES_PPROF, HOTBENCH_GATE_ALPHA or
-// HOTBENCH_GATE_MAX_REGRESSION_P99. An empty variable is ignored, and
+// HOTBENCH_LOAD_RETRIES, HOTBENCH_LOAD_MAX_SEND_LAG,
+// HOTBENCH_PROFILES_PPROF, HOTBENCH_PROFILES_MIN_SAMPLES, HOTBENCH_GATE_ALPHA,
+// HOTBENCH_GATE_MAX_REGRESSION_P99 or HOTBENCH_GATE_SLO_ERROR_RATE (=none
+// removes the default error-rate SLO). An empty variable is ignored, and
 // HOTBENCH_ variables that name no scenario key (HOTBENCH_RESULTS, say) are
 // not the format's business. profiles.kinds from these layers is a
 // comma-separated list: HOTBENCH_PROFILES_KINDS=cpu,heap. Overrides use the

@@ -262,7 +262,7 @@ func overridableKeys() map[string]bool {
 		}
 	}
 	add("", "name", "description", "target", "runs")
-	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers")
+	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers", "retries", "max_send_lag")
 	add("profiles", profileKeys...)
 	add("server", serverKeys...)
 	add("gate", "alpha")

@@ -415,14 +415,14 @@ func TestLoadRefusesHeadersThatDifferOnlyInCase(t *testing.T) {
 func TestLoadReadsTheSameScenarioFromYAMLTOMLAndJSON(t *testing.T) {
 	yamlText := `name: search
 target: http://127.0.0.1:8080
-load: {rate: 30/m, duration: 10s, warmup: 1s, timeout: 2s, max_workers: 10}
+load: {rate: 30/m, duration: 10s, warmup: 1s, timeout: 2s, max_workers: 10, retries: 0, max_send_lag: 5ms}
 runs: 4
 endpoints:
   - {name: search, method: POST, path: /s, weight: 2, body: "{}", expect: {status: [200, 201]}}
-profiles: {pprof: "http://127.0.0.1:8080/debug/pprof", kinds: [cpu]}
+profiles: {pprof: "http://127.0.0.1:8080/debug/pprof", kinds: [cpu], min_samples: 30}
 hotspots:
   - {name: hs, endpoint: search, metric: p90, objective: 150ms, due: 2026-12-31, functions: [a.B]}
-gate: {alpha: 0.01, max_regression: {p99: 10%}, slo: {error_rate: 0.1%}}
+gate: {alpha: 0.01, max_regression: {p99: 10%}, slo: {error_rate: 0.1%, p99: none}}
 `
 	tomlText := `name = "search"
 target = "http://127.0.0.1:8080"
@@ -433,6 +433,8 @@ duration = "10s"
 warmup = "1s"
 timeout = "2s"
 max_workers = 10
+retries = 0
+max_send_lag = "5ms"
 [[endpoints]]
 name = "search"
 method = "POST"
@@ -443,6 +445,7 @@ expect = {status = [200, 201]}
 [profiles]
 pprof = "http://127.0.0.1:8080/debug/pprof"
 kinds = ["cpu"]
+min_samples = 30
 [[hotspots]]
 name = "hs"
 endpoint = "search"
@@ -453,15 +456,15 @@ functions = ["a.B"]
 [gate]
 alpha = 0.01
 max_regression = {p99 = "10%"}
-slo = {error_rate = "0.1%"}
+slo = {error_rate = "0.1%", p99 = "none"}
 `
 	jsonText := `{"name": "search", "target": "http://127.0.0.1:8080",
- "load": {"rate": "30/m", "duration": "10s", "warmup": "1s", "timeout": "2s", "max_workers": 10},
+ "load": {"rate": "30/m", "duration": "10s", "warmup": "1s", "timeout": "2s", "max_workers": 10, "retries": 0, "max_send_lag": "5ms"},
  "runs": 4,
  "endpoints": [{"name": "search", "method": "POST", "path": "/s", "weight": 2, "body": "{}", "expect": {"status": [200, 201]}}],
- "profiles": {"pprof": "http://127.0.0.1:8080/debug/pprof", "kinds": ["cpu"]},
+ "profiles": {"pprof": "http://127.0.0.1:8080/debug/pprof", "kinds": ["cpu"], "min_samples": 30},
  "hotspots": [{"name": "hs", "endpoint": "search", "metric": "p90", "objective": "150ms", "due": "2026-12-31", "functions": ["a.B"]}],
- "gate": {"alpha": 0.01, "max_regression": {"p99": "10%"}, "slo": {"error_rate": "0.1%"}}}
+ "gate": {"alpha": 0.01, "max_regression": {"p99": "10%"}, "slo": {"error_rate": "0.1%", "p99": "none"}}}
 `
 	y := mustLoad(t, "s.yaml", yamlText, nil)
 	for name, text := range map[string]string{"s.toml": tomlText, "s.json": jsonText} {
@@ -473,7 +476,8 @@ slo = {error_rate = "0.1%"}
 			t.Errorf("%s differs from YAML:\n%s\n%s", name, a, b)
 		}
 	}
-	if y.Load.Rate.PerSecond != 0.5 || y.Hotspots[0].Due.String() != "2026-12-31" || y.Hotspots[0].Objective.Value != 0.15 {
+	if y.Load.Rate.PerSecond != 0.5 || y.Hotspots[0].Due.String() != "2026-12-31" || y.Hotspots[0].Objective.Value != 0.15 ||
+		y.Load.Retries != 0 || y.Load.MaxSendLag.D() != 5*time.Millisecond || y.Profiles.MinSamples != 30 || !y.Gate.SLO[P99].None {
 		t.Errorf("values: %+v", y)
 	}
 }
@@ -485,11 +489,19 @@ func TestLoadAppliesDefaultsOnlyToKeysLeftOut(t *testing.T) {
 		s.Gate.Alpha != 0.05 || s.Hotspots[0].Metric != P99 || strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" {
 		t.Errorf("defaults: %+v", s)
 	}
-	if !reflect.DeepEqual(s.Gate.MaxRegression, DefaultMaxRegression()) || s.Gate.SLO != nil {
+	if !reflect.DeepEqual(s.Gate.MaxRegression, DefaultMaxRegression()) || !reflect.DeepEqual(s.Gate.SLO, DefaultSLO()) {
 		t.Errorf("gate defaults: %+v", s.Gate)
 	}
+	if s.Load.Retries != DefaultRetries || s.Load.MaxSendLag != DefaultMaxSendLag || s.Profiles.MinSamples != DefaultMinSamples {
+		t.Errorf("run quality defaults: retries %d, max_send_lag %s, min_samples %d", s.Load.Retries, s.Load.MaxSendLag, s.Profiles.MinSamples)
+	}
 
-	// An explicit zero is the user's value, not a default.
+	// An explicit zero is the user's value, not a default: retries: 0
+	// means no retries.
+	s = mustLoad(t, "s.yaml", strings.Replace(minimal, "duration: 10s", "duration: 10s\n  retries: 0", 1), nil)
+	if s.Load.Retries != 0 {
+		t.Errorf("retries: 0 gave %d, want no retries", s.Load.Retries)
+	}
 	list := loadErrors(t, minimal+"    weight: 0\nruns: 0\n", nil)
 	if len(list) != 2 || list[0].Field != "endpoints[0].weight" || list[1].Field != "runs" {
 		t.Errorf("explicit zeros:\n%v", list)
@@ -603,8 +615,10 @@ hotspots:
   - {name: h, endpoint: search, metric: alloc_per_req, objective: 64KiB, due: 2026-12-31, functions: ["/a|b/"]}
   - {name: h2, endpoint: b, objective: 150ms}
 server: {build: "go build -o {bin} .", command: "{bin}", ready: /healthz}
-gate: {alpha: 0.01, max_regression: {p99: 10%, mean: 3ms}, slo: {rps: 30/m, error_rate: 0.1%}}
+gate: {alpha: 0.01, max_regression: {p99: 10%, mean: 3ms}, slo: {rps: 30/m, error_rate: 0.1%, p999: none}}
 `
+	text = strings.Replace(text, "duration: 10s", "duration: 10s\n  retries: 0\n  max_send_lag: 20ms", 1)
+	text = strings.Replace(text, "required: true}", "required: true, min_samples: 50}", 1)
 	ramp := strings.Replace(minimal, "duration: 10s", "stages: [{duration: 1s, rate: 7/m}, {duration: 2s, rate: 0}]", 1)
 	cases := map[string]*Scenario{
 		"a scenario using every key": mustLoad(t, "s.yaml", text, nil),
@@ -659,5 +673,81 @@ func TestLoadReadsJSONEscapesInHeadersAsJSONDoes(t *testing.T) {
 		if got := s.Endpoints[0].Headers["X-Emoji"]; got != "😀 é" {
 			t.Errorf("indent %q: header = %q", indent, got)
 		}
+	}
+}
+
+func TestLoadReadsRetriesSendLagMinSamplesAndNone(t *testing.T) {
+	inLoad := func(line string) string {
+		return strings.Replace(minimal, "duration: 10s", "duration: 10s\n  "+line, 1)
+	}
+	tests := []struct {
+		name  string
+		yaml  string
+		env   map[string]string
+		check func(s *Scenario) bool
+	}{
+		{"retries: 0 means no retries", inLoad("retries: 0"), nil, func(s *Scenario) bool { return s.Load.Retries == 0 }},
+		{"retries: 10 is the most", inLoad("retries: 10"), nil, func(s *Scenario) bool { return s.Load.Retries == 10 }},
+		{"max_send_lag is a duration", inLoad("max_send_lag: 25ms"), nil, func(s *Scenario) bool { return s.Load.MaxSendLag.D() == 25*time.Millisecond }},
+		{"min_samples is read from profiles", minimal + "profiles: {min_samples: 500}\n", nil, func(s *Scenario) bool { return s.Profiles.MinSamples == 500 }},
+		{"slo error_rate: none removes the default error-rate SLO", minimal + "gate: {slo: {error_rate: none}}\n", nil, func(s *Scenario) bool {
+			return s.Gate.SLO[ErrorRate] == Quantity{None: true, Text: "none"} && len(s.Gate.SLO) == 1
+		}},
+		{"slo of another metric keeps the default error-rate SLO", minimal + "gate: {slo: {p99: 500ms}}\n", nil, func(s *Scenario) bool {
+			return s.Gate.SLO[ErrorRate] == DefaultSLO()[ErrorRate] && s.Gate.SLO[P99].Value == 0.5
+		}},
+		{"slo none on any metric is no limit", minimal + "gate: {slo: {p99: none, error_rate: 5%}}\n", nil, func(s *Scenario) bool {
+			return s.Gate.SLO[P99].None && s.Gate.SLO[ErrorRate].Value == 0.05
+		}},
+		{"HOTBENCH_LOAD_RETRIES=0 is an explicit zero", minimal, map[string]string{"HOTBENCH_LOAD_RETRIES": "0"}, func(s *Scenario) bool { return s.Load.Retries == 0 }},
+		{"HOTBENCH_LOAD_MAX_SEND_LAG sets the threshold", minimal, map[string]string{"HOTBENCH_LOAD_MAX_SEND_LAG": "50ms"}, func(s *Scenario) bool { return s.Load.MaxSendLag.D() == 50*time.Millisecond }},
+		{"HOTBENCH_PROFILES_MIN_SAMPLES sets the minimum", minimal, map[string]string{"HOTBENCH_PROFILES_MIN_SAMPLES": "20"}, func(s *Scenario) bool { return s.Profiles.MinSamples == 20 }},
+		{"HOTBENCH_GATE_SLO_ERROR_RATE=none removes the default", minimal, map[string]string{"HOTBENCH_GATE_SLO_ERROR_RATE": "none"}, func(s *Scenario) bool { return s.Gate.SLO[ErrorRate].None }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			s := mustLoad(t, "s.yaml", tt.yaml, nil)
+			if !tt.check(s) {
+				t.Errorf("got load %+v, profiles %+v, slo %v", s.Load, s.Profiles, s.Gate.SLO)
+			}
+		})
+	}
+	// Overrides, as the command's flags give them.
+	s := mustLoad(t, "s.yaml", minimal, map[string]string{"load.retries": "5", "load.max_send_lag": "1s", "profiles.min_samples": "1"})
+	if s.Load.Retries != 5 || s.Load.MaxSendLag.D() != time.Second || s.Profiles.MinSamples != 1 {
+		t.Errorf("overrides: load %+v, profiles %+v", s.Load, s.Profiles)
+	}
+}
+
+func TestLoadRefusesBadRetriesSendLagMinSamplesAndMisplacedNone(t *testing.T) {
+	inLoad := func(line string) string {
+		return strings.Replace(minimal, "duration: 10s", "duration: 10s\n  "+line, 1)
+	}
+	tests := []struct {
+		name  string
+		yaml  string
+		field string
+		msg   string
+	}{
+		{"negative retries", inLoad("retries: -1"), "load.retries", "negative"},
+		{"more than 10 retries", inLoad("retries: 11"), "load.retries", "too large: at most 10"},
+		{"retries as a word", inLoad("retries: twice"), "load.retries", "not a whole number"},
+		{"a max_send_lag of 0", inLoad("max_send_lag: 0"), "load.max_send_lag", "must be above 0"},
+		{"a max_send_lag over a minute", inLoad("max_send_lag: 2m"), "load.max_send_lag", "too large: at most 1m0s"},
+		{"a max_send_lag without unit", inLoad("max_send_lag: 10"), "load.max_send_lag", "has no unit"},
+		{"min_samples of 0", minimal + "profiles: {min_samples: 0}\n", "profiles.min_samples", "write 1 or more"},
+		{"none in max_regression", minimal + "gate: {max_regression: {p99: none}}\n", "gate.max_regression.p99", `"none" (no limit) is only for gate.slo`},
+		{"none as an objective", minimal + "hotspots: [{name: h, endpoint: search, objective: none}]\n", "hotspots[0].objective", "is only for gate.slo"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list := loadErrors(t, tt.yaml, nil)
+			if len(list) != 1 || list[0].Field != tt.field || !strings.Contains(list[0].Msg, tt.msg) || list[0].Line == 0 {
+				t.Errorf("got:\n%v\nwant one positioned error at %s with %q", list, tt.field, tt.msg)
+			}
+		})
 	}
 }

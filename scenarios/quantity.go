@@ -29,6 +29,9 @@ func ParseQuantity(metric, text string, relative bool) (Quantity, error) {
 	if s == "" {
 		return q, fmt.Errorf("%s needs a value, like %s", metric, exampleValue(metric))
 	}
+	if isNone(s) {
+		return q, fmt.Errorf("%q (no limit) is only for gate.slo: give %s a value like %s, or leave it out", s, metric, exampleValue(metric))
+	}
 	if pct, ok := strings.CutSuffix(s, "%"); ok {
 		f, err := parseNumber(strings.TrimSpace(pct))
 		if err != nil {
@@ -63,6 +66,10 @@ func ParseQuantity(metric, text string, relative bool) (Quantity, error) {
 	q.Value = v
 	return q, nil
 }
+
+// isNone reports whether a limit is written as "none": no limit at all,
+// which only gate.slo accepts.
+func isNone(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "none") }
 
 // parseAmount parses s in metric's unit, returning the canonical value.
 func parseAmount(metric, s string) (float64, error) {

@@ -151,5 +151,7 @@ type Gate struct {
 	// MaxRegression is nil for the default policy; an empty map (written
 	// max_regression: {}) gates no regressions, so it is never omitted.
 	MaxRegression map[string]Quantity `json:"max_regression"`
-	SLO           map[string]Quantity `json:"slo,omitempty"`
+	// SLO holds the limits every run must meet (default DefaultSLO). An
+	// entry with None set ("error_rate: none") is no limit: skip it.
+	SLO map[string]Quantity `json:"slo,omitempty"`
 }

@@ -144,6 +144,18 @@ func (v *validator) load(l *LoadSpec) {
 	if l.Workers < 0 {
 		v.add("load.workers", "%d is negative: write the number of concurrent workers, like 50", l.Workers)
 	}
+	switch {
+	case l.Retries < 0:
+		v.add("load.retries", "%d is negative: write 0 for no retries, or how many invalid repetitions to redo, like 2", l.Retries)
+	case l.Retries > MaxRetries:
+		v.add("load.retries", "%d is too large: at most %d (a run that needs more retries is broken; fix what invalidates its repetitions)", l.Retries, MaxRetries)
+	}
+	switch {
+	case l.MaxSendLag <= 0:
+		v.add("load.max_send_lag", "must be above 0: give the generator's allowed send-lag p99, like 10ms")
+	case l.MaxSendLag.D() > MaxSendLagLimit:
+		v.add("load.max_send_lag", "%s is too large: at most %s (past that the run measures the generator, not the server)", l.MaxSendLag, MaxSendLagLimit)
+	}
 }
 
 func (v *validator) endpoints(es []Endpoint) {
@@ -242,6 +254,9 @@ func (v *validator) profiles(p *Profiles) {
 	if (p.Pprof != "" || p.Command != "") && len(p.Kinds) == 0 {
 		v.add("profiles.kinds", "is empty: list the profiles to capture, like [cpu, allocs]")
 	}
+	if p.MinSamples < 1 {
+		v.add("profiles.min_samples", "%d is too small: a share needs samples to be tested, write 1 or more, like 100", p.MinSamples)
+	}
 	seen := map[string]bool{}
 	for i, k := range p.Kinds {
 		field := fmt.Sprintf("profiles.kinds[%d]", i)
@@ -297,6 +312,10 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 // quantity checks a value of metric; required says a zero Quantity is
 // missing rather than 0.
 func (v *validator) quantity(field, metric string, q Quantity, relative, required bool) {
+	if q.None {
+		v.add(field, "none (no limit) is only for gate.slo: give %s a value like %s, or leave it out", metric, exampleValue(metric))
+		return
+	}
 	if required && q == (Quantity{}) {
 		v.add(field, "is required: the month's target for %s, like %s", metric, exampleValue(metric))
 		return
@@ -325,6 +344,8 @@ func (v *validator) gate(g *Gate) {
 	v.limits("gate.slo", g.SLO, false)
 }
 
+// limits checks max_regression (relative) or slo, whose entries may be
+// none: no limit.
 func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
 	for _, metric := range sortedKeys(m) {
 		f := field + "." + metric
@@ -332,7 +353,11 @@ func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
 			v.add(f, "unknown metric; %s", didYouMean(metric, Metrics))
 			continue
 		}
-		v.quantity(f, metric, m[metric], relative, false)
+		q := m[metric]
+		if !relative && (q.None || isNone(q.Text)) {
+			continue
+		}
+		v.quantity(f, metric, q, relative, false)
 	}
 }
 

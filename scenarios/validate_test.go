@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -43,11 +44,29 @@ func TestApplyDefaultsFillsZeroFields(t *testing.T) {
 	e, h := s.Endpoints[0], s.Hotspots[0]
 	if s.Runs != 10 || s.Load.Timeout != Duration(10*time.Second) || s.Gate.Alpha != 0.05 ||
 		e.Method != "GET" || e.Weight != 1 || h.Metric != P99 ||
-		strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" || len(s.Gate.MaxRegression) != 3 {
+		strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" || len(s.Gate.MaxRegression) != 3 ||
+		s.Load.Retries != 2 || s.Load.MaxSendLag != Duration(10*time.Millisecond) || s.Profiles.MinSamples != 100 {
 		t.Errorf("defaults not applied: %+v", s)
 	}
-	if s.Load.Warmup != 0 || s.Gate.SLO != nil {
-		t.Errorf("warmup and slo default to nothing, got %v and %v", s.Load.Warmup, s.Gate.SLO)
+	if s.Load.Warmup != 0 {
+		t.Errorf("warmup defaults to nothing, got %v", s.Load.Warmup)
+	}
+	// The run checks its own SLOs: an error rate above 1 % breaks it unless
+	// the scenario says otherwise.
+	if !reflect.DeepEqual(s.Gate.SLO, DefaultSLO()) {
+		t.Errorf("slo = %v, want the default %v", s.Gate.SLO, DefaultSLO())
+	}
+	// Explicit SLOs keep theirs and gain the default error_rate; an
+	// explicit error_rate, none included, is kept.
+	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}}}}
+	s.ApplyDefaults()
+	if len(s.Gate.SLO) != 2 || s.Gate.SLO[ErrorRate] != DefaultSLO()[ErrorRate] {
+		t.Errorf("slo = %v, want p99 and the default error_rate", s.Gate.SLO)
+	}
+	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{ErrorRate: {None: true, Text: "none"}}}}
+	s.ApplyDefaults()
+	if q := s.Gate.SLO[ErrorRate]; !q.None || len(s.Gate.SLO) != 1 {
+		t.Errorf("slo = %v, want error_rate none kept", s.Gate.SLO)
 	}
 }
 
@@ -196,7 +215,7 @@ func TestValidateAccepts(t *testing.T) {
 		}},
 		{"an extension method is a token", func(s *Scenario) { s.Endpoints[0].Method = "PURGE" }},
 		{"an https target with a path", func(s *Scenario) { s.Target = "https://example.test:8443/base" }},
-		{"no profiles at all", func(s *Scenario) { s.Profiles = Profiles{} }},
+		{"no profiles at all", func(s *Scenario) { s.Profiles = Profiles{MinSamples: DefaultMinSamples} }},
 		{"a profile command instead of pprof", func(s *Scenario) { s.Profiles.Pprof, s.Profiles.Command = "", "perf_to_profile {out}" }},
 		{"no server, no hotspots and no gate limits", func(s *Scenario) { s.Server, s.Hotspots, s.Gate.MaxRegression, s.Gate.SLO = nil, nil, nil, nil }},
 		{"an absolute max_regression", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Value: 0.02, Text: "20ms"} }},
