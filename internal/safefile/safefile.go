@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -68,13 +69,37 @@ func RegularOnly() Option { return func(o *options) { o.regularOnly = true } }
 //
 // leaves no temporary file on any path out.
 type File struct {
-	path   string // as given, for messages
-	target string // the name replaced: path, or the file its link points at
-	tmp    *os.File
-	out    *os.File // a streamed target this package opened
-	w      *bufio.Writer
-	o      options
-	done   bool
+	path    string // as given, for messages
+	target  string // the name replaced: path, or the file its link points at
+	tmp     *os.File
+	tmpName string
+	out     *os.File // a streamed target this package opened
+	w       *bufio.Writer
+	o       options
+	done    bool
+	removed bool // by RemoveUnfinished; guarded by unfinished
+}
+
+// unfinished holds the Files whose temporary file exists: created, neither
+// committed nor aborted.
+var unfinished = struct {
+	sync.Mutex
+	files map[*File]bool
+}{files: map[*File]bool{}}
+
+// RemoveUnfinished removes the temporary file of every File of this process
+// that is neither committed nor aborted, and makes their Commit fail: for a
+// command abandoned on a signal, so it exits leaving no temporary file. A
+// Commit that already renamed its file is not undone: each target holds its
+// old content or its new one.
+func RemoveUnfinished() {
+	unfinished.Lock()
+	defer unfinished.Unlock()
+	for f := range unfinished.files {
+		f.removed = true
+		os.Remove(f.tmpName)
+		delete(unfinished.files, f)
+	}
 }
 
 // Create prepares to write path; see File, Write and the package
@@ -205,23 +230,37 @@ func (f *File) publish() error {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return f.wrap(err)
 	}
-	if f.o.noReplace {
-		// A link fails if the name exists, whoever created it first.
-		if err := os.Link(f.tmp.Name(), f.target); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return refused(fs.ErrExist, "%s exists already", f.path)
-			}
-			return f.wrap(err)
-		}
-		os.Remove(f.tmp.Name())
-	} else if err := os.Rename(f.tmp.Name(), f.target); err != nil {
-		return f.wrap(err)
+	if err := f.rename(); err != nil {
+		return err
 	}
 	// Make the new name durable too, where the system can sync a folder.
 	if d, err := os.Open(filepath.Dir(f.target)); err == nil {
 		d.Sync()
 		d.Close()
 	}
+	return nil
+}
+
+// rename publishes the temporary file, unless RemoveUnfinished took it.
+func (f *File) rename() error {
+	unfinished.Lock()
+	defer unfinished.Unlock()
+	if f.removed {
+		return f.wrap(errors.New("interrupted: the temporary file was removed"))
+	}
+	if f.o.noReplace {
+		// A link fails if the name exists, whoever created it first.
+		if err := os.Link(f.tmpName, f.target); err != nil {
+			if errors.Is(err, fs.ErrExist) {
+				return refused(fs.ErrExist, "%s exists already", f.path)
+			}
+			return f.wrap(err)
+		}
+		os.Remove(f.tmpName)
+	} else if err := os.Rename(f.tmpName, f.target); err != nil {
+		return f.wrap(err)
+	}
+	delete(unfinished.files, f)
 	return nil
 }
 
@@ -235,7 +274,14 @@ func (f *File) Abort() error {
 	switch {
 	case f.tmp != nil:
 		f.tmp.Close()
-		if err := os.Remove(f.tmp.Name()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		unfinished.Lock()
+		delete(unfinished.files, f)
+		removed := f.removed
+		unfinished.Unlock()
+		if removed {
+			return nil
+		}
+		if err := os.Remove(f.tmpName); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return f.wrap(err)
 		}
 	case f.out != nil:
@@ -378,7 +424,15 @@ func newTemp(path, target string, existing fs.FileInfo, o options) (*File, error
 	if existing != nil {
 		perm = existing.Mode().Perm()
 	}
+	// Registered as it is created, so RemoveUnfinished cannot miss it.
+	unfinished.Lock()
 	tmp, err := createTemp(dir, filepath.Base(target), perm)
+	var f *File
+	if err == nil {
+		f = &File{path: path, target: target, tmp: tmp, tmpName: tmp.Name(), w: bufio.NewWriterSize(tmp, 64<<10), o: o}
+		unfinished.files[f] = true
+	}
+	unfinished.Unlock()
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, refused(fs.ErrNotExist, "write %s: folder %s does not exist: create it first", path, dir)
@@ -389,12 +443,11 @@ func newTemp(path, target string, existing fs.FileInfo, o options) (*File, error
 		keepOwner(tmp, existing)
 		// The umask applied at creation; the file being replaced says better.
 		if err := tmp.Chmod(perm); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+			f.Abort()
 			return nil, wrap(path, err)
 		}
 	}
-	return &File{path: path, target: target, tmp: tmp, w: bufio.NewWriterSize(tmp, 64<<10), o: o}, nil
+	return f, nil
 }
 
 // createTemp creates .BASE.RANDOM.tmp in dir with O_EXCL, so it is a new

@@ -359,3 +359,32 @@ func TestAKilledWriterLeavesTheOldOrTheNewFile(t *testing.T) {
 		}
 	}
 }
+
+// A command abandoned on a signal calls RemoveUnfinished before it exits:
+// no temporary file is left, and a write that goes on cannot publish.
+func TestRemoveUnfinishedLeavesNoTemporaryFile(t *testing.T) {
+	dir := t.TempDir()
+	done := filepath.Join(dir, "done.html")
+	if err := WriteFile(done, []byte("kept"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var files []*File
+	for _, name := range []string{"a.html", "b.html", "done.html"} {
+		f, err := Create(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, "half")
+		files = append(files, f)
+	}
+	RemoveUnfinished()
+	wantNames(t, dir, "done.html")
+	for _, f := range files {
+		if err := f.Commit(); err == nil || !strings.Contains(err.Error(), "interrupted") {
+			t.Errorf("commit after RemoveUnfinished: %v", err)
+		}
+		f.Abort()
+	}
+	wantNames(t, dir, "done.html")
+	wantContent(t, done, "kept")
+}
