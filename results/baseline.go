@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/hotbench/hotbench/internal/safefile"
 )
 
 const baselinesFile = "baselines.json"
@@ -28,7 +30,9 @@ type baselinesJSON struct {
 
 // SetBaseline names a set of stored runs, for `compare NAME CAND` and the
 // gate. Setting an existing name replaces it. Every run must be a run folder
-// inside the store.
+// inside the store. It holds the folder's lock while it reads and rewrites
+// baselines.json, so baselines set at once by several processes are all
+// kept; it fails with ErrLocked after LockTimeout.
 func (s *Store) SetBaseline(name string, runDirs []string) error {
 	if !baselineNameRE.MatchString(name) || strings.Trim(name, ".") == "" {
 		return fmt.Errorf("baseline name %q is not valid: use lower-case letters, digits, '.', '_' and '-'", name)
@@ -60,6 +64,11 @@ func (s *Store) SetBaseline(name string, runDirs []string) error {
 			rels = append(rels, rel)
 		}
 	}
+	unlock, err := s.lock()
+	if err != nil {
+		return fmt.Errorf("set baseline %s: %w", name, err)
+	}
+	defer unlock()
 	all, err := s.readBaselines()
 	if err != nil {
 		return err
@@ -86,6 +95,15 @@ func (s *Store) Baselines() (map[string][]string, error) {
 
 // RemoveBaseline deletes a baseline name; its runs stay.
 func (s *Store) RemoveBaseline(name string) error {
+	if _, err := os.Stat(filepath.Join(s.Dir, baselinesFile)); errors.Is(err, fs.ErrNotExist) {
+		// Nothing to remove, and no reason to create the folder to lock it.
+		return fmt.Errorf("no baseline named %q; %s", name, listOrNone("baselines", nil))
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return fmt.Errorf("remove baseline %s: %w", name, err)
+	}
+	defer unlock()
 	all, err := s.readBaselines()
 	if err != nil {
 		return err
@@ -127,15 +145,13 @@ func (s *Store) readBaselines() (map[string][]string, error) {
 	return b.Baselines, nil
 }
 
+// writeBaselines replaces baselines.json; the caller holds the lock.
 func (s *Store) writeBaselines(all map[string][]string) error {
-	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
-		return fmt.Errorf("write baselines: %w", err)
-	}
 	b, err := json.MarshalIndent(baselinesJSON{FormatVersion: FormatVersion, Baselines: all}, "", "\t")
 	if err != nil {
 		return fmt.Errorf("write baselines: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(s.Dir, baselinesFile), append(b, '\n')); err != nil {
+	if err := safefile.WriteFile(filepath.Join(s.Dir, baselinesFile), append(b, '\n'), 0o644, safefile.RegularOnly()); err != nil {
 		return fmt.Errorf("write baselines: %w", err)
 	}
 	return nil

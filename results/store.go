@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hotbench/hotbench/internal/safefile"
 )
 
 // Store is a results folder:
@@ -23,11 +26,68 @@ import (
 //	<Dir>/<scenario>/verdicts/<UTC time>-<kind>.json  saved compare and gate verdicts
 //	<Dir>/baselines.json                              named sets of runs
 //
-// A Store holds no open files or locks: several hotbench processes may use
-// one folder, and every file is replaced atomically.
+// A Store holds no open files: several hotbench processes may use one
+// folder. Every file is written through a temporary file with an
+// unpredictable name and renamed only over a regular file (never through a
+// link), so a reader or a crash sees the old file or the new one; the
+// read-modify-write of baselines.json and the naming of saved verdicts hold
+// the folder's lock, <Dir>/.lock, so concurrent writers lose nothing.
 type Store struct {
 	Dir string
+	// LockTimeout is how long a write waits for another hotbench holding
+	// the folder's lock before it fails with ErrLocked; zero means
+	// DefaultLockTimeout.
+	LockTimeout time.Duration
 }
+
+// DefaultLockTimeout is how long a write waits for the folder's lock by
+// default. The lock is held for milliseconds, so waiting longer means a
+// stuck process.
+const DefaultLockTimeout = 10 * time.Second
+
+// ErrLocked is the error, tested with errors.Is, of a write that gave up
+// waiting for the results folder's lock.
+var ErrLocked = errors.New("results folder is locked")
+
+const lockFile = ".lock"
+
+// lock takes the folder's lock, creating the folder if needed, and returns
+// the function that releases it.
+func (s *Store) lock() (unlock func(), err error) {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create results folder: %w", err)
+	}
+	timeout := s.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	path := filepath.Join(s.Dir, lockFile)
+	l, err := safefile.LockFile(ctx, path)
+	var held *safefile.LockError
+	if errors.As(err, &held) {
+		who := "another hotbench"
+		if held.PID > 0 {
+			who = fmt.Sprintf("another hotbench (pid %d)", held.PID)
+		}
+		return nil, &lockedError{fmt.Sprintf("results folder %s is locked by %s: wait for it, or remove %s", s.Dir, who, path), err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() { l.Unlock() }, nil
+}
+
+// lockedError is a one-line message that satisfies errors.Is(err, ErrLocked)
+// and errors.As(err, **safefile.LockError).
+type lockedError struct {
+	msg string
+	err error
+}
+
+func (e *lockedError) Error() string   { return e.msg }
+func (e *lockedError) Unwrap() []error { return []error{ErrLocked, e.err} }
 
 // Open returns the store rooted at dir. The folder is created by the first
 // write, so opening a folder that does not exist yet is not an error.
@@ -132,7 +192,8 @@ func (s *Store) Create(r *Run) error {
 
 // Save writes r.Dir/run.json atomically: readers see the old file or the new
 // one, never a mix, and a crash leaves at most a hidden temporary file. A
-// zero FormatVersion is set to FormatVersion.
+// run.json that is not a regular file (a link, a FIFO) is refused, never
+// written through. A zero FormatVersion is set to FormatVersion.
 func Save(r *Run) error {
 	if r.Dir == "" {
 		return errors.New("save run: the run has no folder; create it with Store.Create first")
@@ -144,7 +205,7 @@ func Save(r *Run) error {
 	if err != nil {
 		return fmt.Errorf("save run %s: %w", r.Dir, err)
 	}
-	if err := writeFileAtomic(filepath.Join(r.Dir, runFile), b); err != nil {
+	if err := safefile.WriteFile(filepath.Join(r.Dir, runFile), b, 0o644, safefile.RegularOnly()); err != nil {
 		return fmt.Errorf("save run: %w", err)
 	}
 	return nil
@@ -183,58 +244,6 @@ func encodeRun(r *Run) ([]byte, error) {
 	}
 	buf.WriteString("]\n}\n")
 	return buf.Bytes(), nil
-}
-
-// writeFileAtomic writes a temporary file beside path, syncs it and renames
-// it over path.
-func writeFileAtomic(path string, data []byte) error {
-	return writeFile(path, data, os.Rename)
-}
-
-// writeFileExclusive is writeFileAtomic that never replaces an existing
-// file: it fails with an error satisfying errors.Is(err, fs.ErrExist) when
-// path exists, even if another process creates it at the same moment.
-func writeFileExclusive(path string, data []byte) error {
-	return writeFile(path, data, os.Link)
-}
-
-// writeFile writes data to a synced temporary file beside path, then
-// publishes it with publish (rename to replace, link to never replace).
-func writeFile(path string, data []byte, publish func(tmp, path string) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		f.Close()
-		os.Remove(tmp) // after a rename it is gone already; after a link, a second name
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = publish(tmp, path); err != nil {
-		return err
-	}
-	// Make the new name itself durable; not every system can sync a folder.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }
 
 // Load reads the run in dir. A missing, corrupt or truncated run.json is an

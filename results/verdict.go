@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hotbench/hotbench/internal/safefile"
 )
 
 // Kinds of saved verdicts.
@@ -35,7 +37,9 @@ type SavedVerdict struct {
 // SaveVerdict stores the JSON output of a compare or gate, so the monthly
 // report can show the month's verdicts. It writes
 // <Dir>/<scenario>/verdicts/<UTC time>-<kind>.json atomically (…-2.json and
-// so on for verdicts of the same second) and returns the path.
+// so on for verdicts of the same second) and returns the path. It holds the
+// folder's lock while it picks the name, and fails with ErrLocked after
+// LockTimeout.
 func (s *Store) SaveVerdict(kind, scenario string, at time.Time, data []byte) (string, error) {
 	if kind != VerdictCompare && kind != VerdictGate {
 		return "", fmt.Errorf("save verdict: kind %q is neither %s nor %s", kind, VerdictCompare, VerdictGate)
@@ -50,6 +54,11 @@ func (s *Store) SaveVerdict(kind, scenario string, at time.Time, data []byte) (s
 	if err := os.MkdirAll(folder, 0o755); err != nil {
 		return "", fmt.Errorf("save verdict: %w", err)
 	}
+	unlock, err := s.lock()
+	if err != nil {
+		return "", fmt.Errorf("save verdict: %w", err)
+	}
+	defer unlock()
 	base := at.UTC().Format(timeLayout) + "-" + kind
 	for i := 1; i <= 1000; i++ {
 		name := base + ".json"
@@ -57,9 +66,10 @@ func (s *Store) SaveVerdict(kind, scenario string, at time.Time, data []byte) (s
 			name = fmt.Sprintf("%s-%d.json", base, i)
 		}
 		path := filepath.Join(folder, name)
-		// Never overwrite a verdict, even one saved at the same moment by
-		// another job: the name is claimed atomically.
-		err := writeFileExclusive(path, data)
+		// Never overwrite a verdict, even one saved at the same moment by a
+		// writer that does not take the lock: the name is claimed
+		// atomically. Whatever holds a name already, even a link, is kept.
+		err := safefile.WriteFile(path, data, 0o644, safefile.NoReplace(), safefile.RegularOnly())
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
