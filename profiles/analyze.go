@@ -5,27 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/google/pprof/profile"
 )
-
-// Load reads a stored profile (gzipped or plain pprof) and checks it.
-func Load(path string) (*profile.Profile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load profile: %w", err)
-	}
-	defer f.Close()
-	p, err := profile.Parse(f)
-	if err != nil {
-		return nil, fmt.Errorf("load profile %s: %w", path, err)
-	}
-	return p, nil
-}
 
 // SampleIndex picks the sample type hotbench reads for a kind: cpu time for
 // cpu (or samples when a converted profile has no time), allocated bytes for

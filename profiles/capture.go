@@ -40,6 +40,10 @@ type Config struct {
 	Client *http.Client
 	// Grace is the time allowed past the window; zero means DefaultGrace.
 	Grace time.Duration
+	// MaxBytes bounds each profile as downloaded and once decompressed;
+	// zero means DefaultMaxBytes. A larger one is skipped with a Warning,
+	// and never held in memory beyond the bound.
+	MaxBytes int64
 }
 
 // Captured is one stored profile.
@@ -87,7 +91,7 @@ func Capture(ctx context.Context, cfg Config, window time.Duration, dir string, 
 	if cfg.PprofURL == "" && cfg.Command == "" {
 		return nil, nil
 	}
-	c := &capturer{cfg: cfg, window: max(window, 0), dir: dir, prefix: prefix, grace: cfg.Grace}
+	c := &capturer{cfg: cfg, window: max(window, 0), dir: dir, prefix: prefix, grace: cfg.Grace, maxBytes: maxBytes(cfg.MaxBytes)}
 	if c.grace <= 0 {
 		c.grace = DefaultGrace
 	}
@@ -121,11 +125,12 @@ func Capture(ctx context.Context, cfg Config, window time.Duration, dir string, 
 }
 
 type capturer struct {
-	cfg    Config
-	window time.Duration
-	grace  time.Duration
-	dir    string
-	prefix string
+	cfg      Config
+	window   time.Duration
+	grace    time.Duration
+	maxBytes int64
+	dir      string
+	prefix   string
 }
 
 type kindResult struct {
@@ -133,10 +138,17 @@ type kindResult struct {
 	warn     string
 }
 
+// decodeSlots lets one profile at a time be parsed and stored in the
+// process: parsing takes CPU and memory, and the load generator shares the
+// machine with every capture of a run.
+var decodeSlots = make(chan struct{}, 1)
+
 func (c *capturer) capture(ctx context.Context, kind string, start time.Time) kindResult {
 	var (
-		p   *profile.Profile
-		err error
+		p    *profile.Profile
+		data []byte
+		from string
+		err  error
 	)
 	covered := Captured{Kind: kind, Start: start, Window: c.window}
 	switch {
@@ -152,12 +164,29 @@ func (c *capturer) capture(ctx context.Context, kind string, start time.Time) ki
 			return kindResult{warn: "cut short: capture cancelled before the end of the window"}
 		}
 		covered.Start, covered.Window = time.Now(), 0
-		p, err = c.fetch(ctx, kind, 0)
+		data, from, err = c.fetch(ctx, kind, 0, start.Add(c.window))
 	default:
-		p, err = c.fetch(ctx, kind, wholeSeconds(c.window))
+		data, from, err = c.fetch(ctx, kind, wholeSeconds(c.window), start.Add(c.window))
 	}
 	if err != nil {
 		return kindResult{warn: err.Error()}
+	}
+
+	// Parsing and storing take turns, after the window (fetch reads an
+	// answer only then): the measured window is the load generator's. (A
+	// command's output is parsed by runCommand.)
+	decodeSlots <- struct{}{}
+	defer func() { <-decodeSlots }()
+	if p == nil {
+		p, err = parseBounded(data, c.maxBytes)
+		data = nil
+		var tl *TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			return kindResult{warn: tooLarge(from, tl).Error()}
+		case err != nil:
+			return kindResult{warn: fmt.Sprintf("GET %s answered something that is not a pprof profile (%v): is the URL a net/http/pprof base like http://host:port/debug/pprof?", from, err)}
+		}
 	}
 
 	name := kind + ".pb.gz"

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,55 +12,55 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/pprof/profile"
 )
 
-// maxProfileBytes bounds a response body: a profile is megabytes, and a
-// misconfigured URL that streams forever must not take the harness's memory.
-const maxProfileBytes = 512 << 20
-
-// fetch gets one profile from the net/http/pprof endpoint. With seconds > 0 it
-// asks for the window (CPU) or a delta over the window (allocs, mutex, block);
-// with 0 it takes a snapshot.
-func (c *capturer) fetch(ctx context.Context, kind string, seconds int64) (*profile.Profile, error) {
+// fetch downloads one profile from the net/http/pprof endpoint and returns
+// its plain bytes, not parsed: see capture. With seconds > 0 it asks for
+// the window (CPU) or a delta over the window (allocs, mutex, block); with
+// 0 it takes a snapshot. The answer is read only once the window is over
+// (a server may answer early) and inflated as it is read, bounded by
+// inflateBounded.
+func (c *capturer) fetch(ctx context.Context, kind string, seconds int64, windowEnd time.Time) (data []byte, url string, err error) {
 	u, err := profileURL(c.cfg.PprofURL, kind, seconds)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	budget := c.grace + time.Duration(seconds)*time.Second
 	fctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	req, err := http.NewRequestWithContext(fctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, fmt.Errorf("GET %s: %w", u, err)
+		return nil, u, fmt.Errorf("GET %s: %w", u, err)
 	}
 	resp, err := c.client(budget).Do(req)
 	if err != nil {
 		if why := c.abandoned(ctx, err, budget); why != "" {
-			return nil, fmt.Errorf("%s: GET %s", why, u)
+			return nil, u, fmt.Errorf("%s: GET %s", why, u)
 		}
-		return nil, fmt.Errorf("%v: is the pprof URL right and the server up?", err)
+		return nil, u, fmt.Errorf("%v: is the pprof URL right and the server up?", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s%s", u, resp.Status, firstLine(resp.Body))
+		return nil, u, fmt.Errorf("GET %s: %s%s", u, resp.Status, firstLine(resp.Body))
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxProfileBytes+1))
+	sleepCtx(ctx, time.Until(windowEnd))
+	data, err = inflateBounded(resp.Body, c.maxBytes)
 	if err != nil {
-		if why := c.abandoned(ctx, err, budget); why != "" {
-			return nil, fmt.Errorf("%s while reading GET %s", why, u)
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			return nil, u, tooLarge(u, tl)
 		}
-		return nil, fmt.Errorf("GET %s: reading the answer: %w", u, err)
+		if why := c.abandoned(ctx, err, budget); why != "" {
+			return nil, u, fmt.Errorf("%s while reading GET %s", why, u)
+		}
+		return nil, u, fmt.Errorf("GET %s: reading the answer: %w: is the URL a net/http/pprof base like http://host:port/debug/pprof?", u, err)
 	}
-	if len(data) > maxProfileBytes {
-		return nil, fmt.Errorf("GET %s: the answer is larger than %d MB", u, maxProfileBytes>>20)
-	}
-	p, err := profile.ParseData(data)
-	if err != nil {
-		return nil, fmt.Errorf("GET %s answered something that is not a pprof profile (%v): is the URL a net/http/pprof base like http://host:port/debug/pprof?", u, err)
-	}
-	return p, nil
+	return data, u, nil
+}
+
+// tooLarge is the warning of a profile refused for its size.
+func tooLarge(from string, err *TooLargeError) error {
+	return fmt.Errorf("the answer of GET %s %v: skipped", from, err)
 }
 
 func (c *capturer) client(budget time.Duration) *http.Client {
