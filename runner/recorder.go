@@ -66,10 +66,11 @@ func newRecorder(name string, expect scenarios.Expect, warmup, timeout time.Dura
 		warmup:  warmup,
 		horizon: int(timeout/time.Second) + 3,
 		out: results.EndpointRun{
-			Name:    name,
-			Status:  map[string]int64{},
-			Latency: results.NewHistogram(),
-			SendLag: results.NewHistogram(),
+			Name:         name,
+			Status:       map[string]int64{},
+			Latency:      results.NewHistogram(),
+			ErrorLatency: results.NewHistogram(),
+			SendLag:      results.NewHistogram(),
 		},
 		seconds:  map[int]*secondBucket{},
 		statuses: map[int]int64{},
@@ -78,7 +79,10 @@ func newRecorder(name string, expect scenarios.Expect, warmup, timeout time.Dura
 	}
 }
 
-// add records one finished request.
+// add records one finished request. Responses that met expect are timed in
+// Latency, failures in ErrorLatency: a refused connection answers in well
+// under a millisecond, and timing it as a success would make an outage look
+// fast (docs/design.md, Measuring).
 func (r *recorder) add(o observation) {
 	failed := !r.ok(o)
 	sec := secondIndex(o.scheduled - r.warmup)
@@ -89,7 +93,11 @@ func (r *recorder) add(o observation) {
 	r.liveReqs.Add(1)
 	r.out.Requests++
 	r.statuses[o.code]++
-	r.out.Latency.Record(o.latency)
+	if failed {
+		r.out.ErrorLatency.Record(o.latency)
+	} else {
+		r.out.Latency.Record(o.latency)
+	}
 	if lag := o.sent - o.scheduled; lag > 0 {
 		r.out.SendLag.Record(lag)
 	} else {
@@ -133,7 +141,8 @@ func secondIndex(d time.Duration) int {
 
 // bucket adds a request to its scheduled second, closing seconds that are
 // older than the timeout horizon so memory depends on the timeout, not on
-// the length of the run.
+// the length of the run. Every request counts; only successes are timed, so
+// a second's p50 and p99 describe the responses that met expect.
 func (r *recorder) bucket(sec int, latency time.Duration, failed bool) {
 	b := r.seconds[sec]
 	if b == nil {
@@ -149,12 +158,13 @@ func (r *recorder) bucket(sec int, latency time.Duration, failed bool) {
 	b.requests++
 	if failed {
 		b.errors++
+	} else {
+		us := latency.Microseconds()
+		if us < 1 {
+			us = 1
+		}
+		_ = b.h.RecordValue(min(us, b.h.HighestTrackableValue()))
 	}
-	us := latency.Microseconds()
-	if us < 1 {
-		us = 1
-	}
-	_ = b.h.RecordValue(min(us, b.h.HighestTrackableValue()))
 	if sec > r.newest {
 		r.newest = sec
 		for s, old := range r.seconds {
@@ -187,6 +197,8 @@ func (r *recorder) histogram() *hdrhistogram.Histogram {
 	return hdrhistogram.New(1, int64(time.Hour/time.Microsecond), 2)
 }
 
+// close moves a second into the series. A second without a single success
+// has p50 and p99 of 0: no latency to show, while its errors say why.
 func (r *recorder) close(sec int, b *secondBucket) {
 	r.out.Series = append(r.out.Series, results.Second{
 		T:        sec,
