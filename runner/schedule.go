@@ -66,6 +66,55 @@ func newSchedule(segs []segment) *Schedule {
 // End is when the schedule ends: warm-up plus the measured window.
 func (s *Schedule) End() time.Duration { return s.end }
 
+// Due returns how many hits are due in [from, to): with from the end of the
+// warm-up and to the end of the schedule, the hits of the measured window.
+// It counts with At, so it agrees exactly with the recorder, which files a
+// result under its scheduled time At(seq).
+func (s *Schedule) Due(from, to time.Duration) int64 {
+	return int64(s.hitsBefore(to) - s.hitsBefore(from))
+}
+
+// hitsBefore is the number of hits n with At(n) < t; at or past the end of
+// the schedule, all of them.
+func (s *Schedule) hitsBefore(t time.Duration) uint64 {
+	// At is monotonic in n and ok for every n below the total, so the first
+	// n that is not due before t is found by bisection.
+	total := s.total()
+	if t >= s.end {
+		return total
+	}
+	lo, hi := uint64(0), total
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if at, ok := s.At(mid); ok && at < t {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// total is the number of hits in the whole schedule: the n for which At is ok.
+func (s *Schedule) total() uint64 {
+	n := len(s.segs)
+	if n == 0 {
+		return 0
+	}
+	g := s.segs[n-1]
+	bound := uint64(math.Ceil(s.hits[n-1]+(g.from+g.to)/2*g.dur.Seconds())) + 1
+	lo, hi := uint64(0), bound
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if _, ok := s.At(mid); ok {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
 // At returns when hit n (counting from 0) is due, relative to the start of
 // the attack, and false when the schedule ends before it.
 func (s *Schedule) At(n uint64) (time.Duration, bool) {
@@ -119,6 +168,9 @@ type pacer struct {
 	done <-chan struct{}
 	// sent counts the hits Pace has let through (vegeta's count).
 	sent atomic.Uint64
+	// pauseHook, when set (by tests), runs before hit n is paced: a hook that
+	// sleeps stalls the generator the way a GC pause or a busy CPU would.
+	pauseHook func(n uint64)
 
 	once  sync.Once
 	mu    sync.Mutex
@@ -135,6 +187,9 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 		p.mu.Unlock()
 	})
 	p.sent.Store(hits)
+	if p.pauseHook != nil {
+		p.pauseHook(hits)
+	}
 	if p.sched == nil {
 		return 0, elapsed >= p.end
 	}

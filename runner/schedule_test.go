@@ -114,3 +114,58 @@ func TestPrecisePacerSleepsUntilTheHitIsDue(t *testing.T) {
 		t.Errorf("returned after %v, before hit 1 was due", waited)
 	}
 }
+
+func TestScheduleDue(t *testing.T) {
+	warm := scenarios.LoadSpec{Rate: rate(10), Warmup: scenarios.Duration(time.Second), Duration: scenarios.Duration(2 * time.Second)}
+	ramp := scenarios.LoadSpec{Rate: rate(0), Warmup: scenarios.Duration(time.Second), Stages: []scenarios.Stage{
+		{Duration: scenarios.Duration(10 * time.Second), Rate: rate(100)},
+	}}
+	s := func(l scenarios.LoadSpec, share float64) *Schedule { return NewSchedule(l, share) }
+	tests := []struct {
+		name     string
+		sched    *Schedule
+		from, to time.Duration
+		want     int64
+	}{
+		{"10/s after 1s of warm-up: 20 hits in the 2s window", s(warm, 1), time.Second, 3 * time.Second, 20},
+		{"10/s: 10 hits in the warm-up", s(warm, 1), 0, time.Second, 10},
+		{"10/s: the first half second of the window holds 5", s(warm, 1), time.Second, 1500 * time.Millisecond, 5},
+		{"10/s: to past the end counts to the end", s(warm, 1), time.Second, time.Hour, 20},
+		{"a third of 10/s over 1s of warm-up: hits at 0, 0.3, 0.6, 0.9s", s(warm, 1.0/3), 0, time.Second, 4},
+		{"a third of 10/s over the 2s window: 6 hits (2.33 to 8.33 due)", s(warm, 1.0/3), time.Second, 3 * time.Second, 6},
+		{"ramp 0→100/s over 10s after a warm-up at 0/s: 500 hits", s(ramp, 1), time.Second, 11 * time.Second, 500},
+		{"ramp 0→100/s: 125 hits in its first 5s", s(ramp, 1), time.Second, 6 * time.Second, 125},
+		{"an empty span holds none", s(warm, 1), 2 * time.Second, 2 * time.Second, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.sched.Due(tt.from, tt.to); got != tt.want {
+				t.Errorf("Due(%v, %v) = %d, want %d", tt.from, tt.to, got, tt.want)
+			}
+		})
+	}
+}
+
+// Due agrees with At hit by hit: the recorder files a result under At(seq),
+// so Scheduled and the recorded requests count the same hits.
+func TestScheduleDueAgreesWithAt(t *testing.T) {
+	l := scenarios.LoadSpec{Rate: rate(37), Warmup: scenarios.Duration(700 * time.Millisecond), Stages: []scenarios.Stage{
+		{Duration: scenarios.Duration(1300 * time.Millisecond), Rate: rate(91)},
+		{Duration: scenarios.Duration(900 * time.Millisecond), Rate: rate(5)},
+	}}
+	s := NewSchedule(l, 0.7)
+	warmup := l.Warmup.D()
+	var inWindow int64
+	for n := uint64(0); ; n++ {
+		at, ok := s.At(n)
+		if !ok {
+			break
+		}
+		if at >= warmup {
+			inWindow++
+		}
+	}
+	if got := s.Due(warmup, s.End()); got != inWindow {
+		t.Errorf("Due = %d, At puts %d hits in the window", got, inWindow)
+	}
+}
