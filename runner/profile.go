@@ -3,6 +3,9 @@ package runner
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"time"
 
@@ -58,11 +61,12 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 	for _, c := range pc.captured {
 		byKind[c.Kind] = c.Profile
 		rep.Profiles = append(rep.Profiles, results.Profile{
-			Kind:   c.Kind,
-			File:   filepath.ToSlash(filepath.Join("profiles", c.File)),
-			Start:  c.Start.UTC(),
-			Window: c.Window.Seconds(),
-			Bytes:  c.Bytes,
+			Kind:    c.Kind,
+			File:    filepath.ToSlash(filepath.Join("profiles", c.File)),
+			Start:   c.Start.UTC(),
+			Window:  c.Window.Seconds(),
+			Bytes:   c.Bytes,
+			Samples: profiles.SampleCount(c.Profile),
 		})
 	}
 	for _, h := range sc.Hotspots {
@@ -81,7 +85,11 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 					warns = append(warns, fmt.Sprintf("repetition %d: %s share of %s: %v", rep.Index, kind, fn, err))
 					continue
 				}
-				rep.Functions = append(rep.Functions, results.FunctionShare{Hotspot: h.Name, Function: fn, Kind: kind, Share: share})
+				// The share carries its evidence: compare tests shares only
+				// when every repetition has profiles.min_samples samples.
+				rep.Functions = append(rep.Functions, results.FunctionShare{
+					Hotspot: h.Name, Function: fn, Kind: kind, Share: share, Samples: profiles.SampleCount(p),
+				})
 			}
 		}
 	}
@@ -94,6 +102,62 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 		}
 	}
 	return warns, nil
+}
+
+// profileCheckTimeout bounds the check of the profile endpoint before the
+// load: a pprof index answers at once, a wrong address fails at once.
+const profileCheckTimeout = 3 * time.Second
+
+// checkProfileEndpoint GETs profiles.pprof once before any load, when the
+// profiles will come from it. Unreachable (no connection, or an answer that
+// is not 2xx) is a warning to store in the run, since a missing profile is
+// not a lost run; with profiles.required it is an error and no run begins.
+func checkProfileEndpoint(ctx context.Context, p scenarios.Profiles) (warning string, err error) {
+	if p.Pprof == "" || p.Command != "" {
+		return "", nil // no profiles, or a command takes them
+	}
+	problem := probe(ctx, pprofIndex(p.Pprof))
+	switch {
+	case problem == "":
+		return "", nil
+	case p.Required:
+		return "", fmt.Errorf("profiles.required is set and the profile endpoint %s is unreachable (%s): start the server with net/http/pprof or fix profiles.pprof", p.Pprof, problem)
+	}
+	return fmt.Sprintf("profile endpoint %s is unreachable (%s): this run will have no profiles; fix profiles.pprof or set profiles.required to refuse such runs", p.Pprof, problem), nil
+}
+
+// pprofIndex is the URL of the pprof index under base: a base without a
+// path means /debug/pprof, as profiles reads it.
+func pprofIndex(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base // probe reports it
+	}
+	if u.Path == "" || u.Path == "/" {
+		u.Path, u.RawPath = "/debug/pprof/", ""
+	}
+	return u.String()
+}
+
+// probe GETs url and returns what is wrong with the answer, or "".
+func probe(ctx context.Context, target string) string {
+	ctx, cancel := context.WithTimeout(ctx, profileCheckTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return err.Error()
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return unwrapOp(err).Error()
+	}
+	defer resp.Body.Close()
+	// Drained (boundedly) so the connection is reused or closed cleanly.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return "GET answered " + resp.Status
+	}
+	return ""
 }
 
 func reasonFor(warns []profiles.Warning, kind string) string {

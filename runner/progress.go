@@ -25,12 +25,16 @@ func newProgress(w io.Writer, interactive bool, sc *scenarios.Scenario) *progres
 	return &progress{w: w, interactive: interactive, sc: sc}
 }
 
-// start begins showing repetition index; the returned func stops the display.
-func (p *progress) start(index, runs int, length time.Duration, streams []*stream) func() {
+// start begins showing repetition index of the planned ones (runs plus
+// retries begun); the returned func stops the display.
+func (p *progress) start(index, planned int, retry bool, length time.Duration, streams []*stream) func() {
 	if p.w == nil {
 		return func() {}
 	}
-	prefix := fmt.Sprintf("%s rep %d/%d", p.sc.Name, index, runs)
+	prefix := fmt.Sprintf("%s rep %d/%d", p.sc.Name, index, planned)
+	if retry {
+		prefix += " (retry)"
+	}
 	if !p.interactive {
 		fmt.Fprintf(p.w, "%s: %s at %s for %s (warm-up %s)\n", prefix, p.sc.Target, p.sc.Load.Rate,
 			p.sc.Load.Window(), p.sc.Load.Warmup)
@@ -74,8 +78,9 @@ func (p *progress) start(index, runs int, length time.Duration, streams []*strea
 	}
 }
 
-// done prints the repetition's one-line result.
-func (p *progress) done(rep results.Repetition) {
+// done prints the repetition's one-line result. p50 and p99 are of the
+// successful responses; errors count the others.
+func (p *progress) done(rep results.Repetition, planned int) {
 	if p.w == nil {
 		return
 	}
@@ -89,10 +94,21 @@ func (p *progress) done(rep results.Repetition) {
 			e.Name, rps, scenarios.FormatSeconds(e.Latency.Quantile(0.5)), scenarios.FormatSeconds(e.Latency.Quantile(0.99)), e.Errors))
 	}
 	state := ""
-	if !rep.Complete {
+	switch {
+	case !rep.Complete:
 		state = " (interrupted)"
+	case !rep.Valid():
+		state = " (invalid)"
 	}
-	fmt.Fprintf(p.w, "%s rep %d/%d%s: %s\n", p.sc.Name, rep.Index, p.sc.Runs, state, strings.Join(parts, "; "))
+	fmt.Fprintf(p.w, "%s rep %d/%d%s: %s\n", p.sc.Name, rep.Index, planned, state, strings.Join(parts, "; "))
+}
+
+// note prints a line about the run's course (a repetition redone).
+func (p *progress) note(msg string) {
+	if p.w == nil {
+		return
+	}
+	fmt.Fprintln(p.w, msg)
 }
 
 func (p *progress) warn(msg string) {

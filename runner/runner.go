@@ -48,6 +48,10 @@ type Options struct {
 	// ServerPID is the server's process id when known, for {pid} in
 	// profiles.command.
 	ServerPID int
+
+	// pauseHook, set by tests, runs before the pacer paces hit n of
+	// repetition rep: a hook that sleeps stalls the generator.
+	pauseHook func(rep int, n uint64)
 }
 
 // Run executes the scenario's repetitions against its target and stores the
@@ -81,6 +85,12 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	if err := Reachable(ctx, sc.Target); err != nil {
 		return nil, interrupted(ctx, err)
 	}
+	// Checked once before the load, so a wrong profile URL is said in a
+	// second rather than as one warning per repetition after the whole run.
+	profWarn, err := checkProfileEndpoint(ctx, sc.Profiles)
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
 	// One transport for the whole run: connections stay warm from one
 	// repetition to the next, and are closed when the run ends.
 	transport := newTransport()
@@ -102,9 +112,17 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 		return nil, fmt.Errorf("create run folder: %w", err)
 	}
 	p := newProgress(opts.Progress, opts.Interactive, sc)
+	if profWarn != "" {
+		run.Warnings = append(run.Warnings, profWarn)
+		p.warn(profWarn)
+	}
 	var runErr error
-	for i := 1; i <= sc.Runs; i++ {
-		rep, warns, err := repetition(ctx, sc, i, run.Dir, opts, p, transport)
+	// An invalid repetition is kept and redone at once, up to load.retries
+	// times per run, so the run still has sc.Runs samples if it can; an
+	// interrupted one ends the run instead (Ctrl-C means stop).
+	planned, retries, retry := sc.Runs, 0, false
+	for i := 1; i <= planned; i++ {
+		rep, warns, err := repetition(ctx, sc, i, planned, retry, run.Dir, opts, p, transport)
 		run.Repetitions = append(run.Repetitions, rep)
 		run.Warnings = append(run.Warnings, warns...)
 		run.End = time.Now().UTC()
@@ -115,10 +133,29 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 		if err := results.Save(run); err != nil {
 			return run, fmt.Errorf("save %s: %w", run.Dir, err)
 		}
+		retry = false
+		if !rep.Valid() {
+			why := strings.Join(rep.Reasons(), "; ")
+			if retries < sc.Load.Retries {
+				retries++
+				planned++
+				retry = true
+				p.note(fmt.Sprintf("repetition %d invalid (%s): redoing it, %d of %d retries", rep.Index, why, retries, sc.Load.Retries))
+			} else {
+				p.note(fmt.Sprintf("repetition %d invalid (%s): not redone, all %d retries used (load.retries)", rep.Index, why, sc.Load.Retries))
+			}
+		}
 	}
-	lag := lagWarnings(run)
-	run.Warnings = append(run.Warnings, lag...)
-	for _, w := range lag {
+	var after []string
+	if valid, _ := run.ValidRepetitions(); len(valid) < sc.Runs {
+		after = append(after, fmt.Sprintf(
+			"only %d of %d repetitions are valid (%d run, %d of %d retries used): statistics use the valid ones; see the repetitions' reasons and run again",
+			len(valid), sc.Runs, len(run.Repetitions), retries, sc.Load.Retries))
+	}
+	after = append(after, lagWarnings(run)...)
+	after = append(after, rateWarnings(run)...)
+	run.Warnings = append(run.Warnings, after...)
+	for _, w := range after {
 		p.warn(w)
 	}
 	run.Complete = runErr == nil
@@ -174,7 +211,10 @@ type stream struct {
 
 // repetition runs one warm-up plus measured window with one attacker per
 // endpoint, so every endpoint is its own open-model arrival stream.
-func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, p *progress, transport *http.Transport) (results.Repetition, []string, error) {
+//
+// planned is the number of repetitions the run means to do so far (runs plus
+// the retries begun); retry marks one run in place of an invalid one.
+func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, transport *http.Transport) (results.Repetition, []string, error) {
 	l := sc.Load
 	warmup, window := l.Warmup.D(), l.Window()
 	total := 0
@@ -201,6 +241,9 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 			}
 			s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, done: ctx.Done()}
 		}
+		if hook := opts.pauseHook; hook != nil {
+			s.pacer.pauseHook = func(n uint64) { hook(index, n) }
+		}
 		s.attacker = vegeta.NewAttacker(attackerOpts...)
 		s.rec = newRecorder(e.Name, e.Expect, warmup, l.Timeout.D())
 		if opts.Raw {
@@ -214,7 +257,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 
 	began := time.Now()
-	rep := results.Repetition{Index: index, Start: began.Add(warmup).UTC()}
+	rep := results.Repetition{Index: index, Start: began.Add(warmup).UTC(), Retry: retry}
 	for _, s := range streams {
 		tgt := vegeta.Target{
 			Method: s.ep.Method,
@@ -228,7 +271,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 		ch := s.attacker.Attack(vegeta.NewStaticTargeter(tgt), s.pacer, 0, s.ep.Name)
 		go s.consume(ch, l.Closed())
 	}
-	stopLive := p.start(index, sc.Runs, warmup+window, streams)
+	stopLive := p.start(index, planned, retry, warmup+window, streams)
 	capture := startProfiles(ctx, sc, dir, index, began.Add(warmup), opts.ServerPID)
 
 	interrupted := false
@@ -264,6 +307,13 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 		rep.End = rep.Start
 	}
 	rep.Complete = !interrupted
+	// rps is requests over the scheduled window (an input in the open
+	// model), not over the time until the last response came back.
+	ran := rep.End.Sub(rep.Start)
+	rep.Window = window.Seconds()
+	if interrupted {
+		rep.Window = ran.Seconds()
+	}
 	var rawErr error
 	var lost []string
 	for _, s := range streams {
@@ -274,7 +324,15 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 		if sent := s.pacer.Sent(); interrupted && sent > seen {
 			lost = append(lost, fmt.Sprintf("%d on %s", sent-seen, s.ep.Name))
 		}
-		rep.Endpoints = append(rep.Endpoints, s.rec.finish())
+		e := s.rec.finish()
+		if s.pacer.sched != nil {
+			due := s.pacer.sched.End()
+			if interrupted {
+				due = warmup + ran
+			}
+			e.Scheduled = s.pacer.sched.Due(warmup, due)
+		}
+		rep.Endpoints = append(rep.Endpoints, e)
 		if s.raw != nil {
 			err := s.rec.rawErr
 			if cerr := s.raw.Close(); err == nil {
@@ -291,12 +349,13 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 	profWarns, profErr := capture.finish(sc, &rep)
 	warns = append(warns, profWarns...)
+	rep.Invalid = invalidReasons(l, rep)
 	for _, w := range warns {
 		p.warn(w)
 	}
-	p.done(rep)
+	p.done(rep, planned)
 	if interrupted {
-		return rep, warns, fmt.Errorf("repetition %d of %d: %w", index, sc.Runs, ErrInterrupted)
+		return rep, warns, fmt.Errorf("repetition %d of %d: %w", index, planned, ErrInterrupted)
 	}
 	if profErr != nil {
 		return rep, warns, profErr
@@ -371,22 +430,28 @@ func minTime(a, b time.Time) time.Time {
 	return b
 }
 
-// lagWarnings says loudly when the load generator fell behind its schedule:
-// such a run measures hotbench as much as the server.
+// lagWarnings says loudly when the numbers the run reports include a load
+// generator that fell behind its schedule: such numbers measure hotbench as
+// much as the server. It judges the repetitions the summary merges by the
+// limits that make a single repetition invalid, so it speaks when no
+// repetition was valid, and a run whose lagging repetitions were redone is
+// not blamed for them.
 func lagWarnings(run *results.Run) []string {
-	if run.Scenario.Load.Closed() {
+	l := run.Scenario.Load
+	if l.Closed() {
 		return nil
 	}
+	maxLag, stall := lagLimits(l)
 	var out []string
 	for _, name := range run.EndpointNames() {
 		lag := results.NewHistogram()
-		for _, rep := range run.Repetitions {
+		for _, rep := range summarized(run) {
 			if e := rep.Endpoint(name); e != nil {
 				lag.Merge(e.SendLag)
 			}
 		}
 		p99, mx := lag.Quantile(0.99), lag.Max()
-		if p99 > 0.010 || mx > 0.250 {
+		if p99 > maxLag.Seconds() || mx > stall.Seconds() {
 			out = append(out, fmt.Sprintf(
 				"load generator fell behind on %s (send lag p99 %s, max %s): this run measures hotbench as much as the server; lower the rate, remove max_workers or use a bigger load machine",
 				name, scenarios.FormatSeconds(p99), scenarios.FormatSeconds(mx)))

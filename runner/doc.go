@@ -1,0 +1,16 @@
+// Package runner executes a scenario: it paces each endpoint's open-model
+// arrivals by a schedule (or runs closed-model workers) through vegeta,
+// records latency from each request's scheduled send time into HDR
+// histograms (successes and failures apart) with a per-second series,
+// captures server profiles during each measured window, manages server
+// processes, and stores the run.
+//
+// Each repetition is judged as it ends and is a sample only when its
+// window ran to the end, every endpoint's send lag p99 stayed within
+// load.max_send_lag, no single send lag exceeded 25 × load.max_send_lag (a
+// generator stall that p99 does not show still lands in latency max and
+// p999), and no more than 1 % of the window's scheduled requests went
+// unrecorded. An invalid repetition is kept, marked with its reasons and
+// redone at once, up to load.retries times per run; see docs/design.md,
+// Measuring.
+package runner
