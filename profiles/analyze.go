@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -129,44 +130,29 @@ type FuncDiff struct {
 	// BaseFlat, CandFlat, BaseCum and CandCum are shares of their own
 	// profile's total, comparable even when the totals differ.
 	BaseFlat, CandFlat, BaseCum, CandCum float64
-	// DeltaFlat and DeltaCum are candidate minus base as a fraction of the
-	// base's total: the flat% and cum% that `pprof -diff_base` shows.
+	// DeltaFlat and DeltaCum are the changes of those shares, candidate
+	// minus base, in points: 0.7083 → 0.75 is +0.0417, +4.17 pp.
 	DeltaFlat, DeltaCum float64
 }
 
-// Diff compares each function of cand against base the way
-// `pprof -diff_base=base cand` does: the base is negated and merged into the
-// candidate, so a function's value is cand - base, and percentages are of the
-// base's total. Rows are sorted by |DeltaCum|, then |DeltaFlat|, then name:
-// a hot function that shrank sits at the top with its callers, whatever
-// share of its time was spent in its callees. n <= 0 keeps all rows.
-// sampleIndex must name the same sample type in both profiles; Diff returns
-// nil otherwise.
+// Diff compares each function's shares of cand and of base. Rows are
+// sorted by |DeltaCum|, then |DeltaFlat|, then name: a hot function that
+// shrank sits at the top with its callers, whatever share of its time was
+// spent in its callees. n <= 0 keeps all rows. sampleIndex must name the
+// same sample type in both profiles; Diff returns nil otherwise.
+//
+// The deltas are not those of `pprof -diff_base`, which are the change
+// of a function's value as a fraction of the base's total: when the totals
+// differ (more load, a longer window, more repetitions), pprof shows a
+// share that went from 70.83 % to 75.00 % as +41.67 %. A share's change is
+// what a hotspot's evidence is about, and reads the same whatever the
+// totals. `hotbench profile view --diff` shows pprof's own view.
 func Diff(base, cand *profile.Profile, sampleIndex, n int) []FuncDiff {
 	if !sameSampleType(base, cand, sampleIndex) {
 		return nil
 	}
 	bs, btotal := functionValues(base, sampleIndex)
 	cs, ctotal := functionValues(cand, sampleIndex)
-	// Merging the negated base adds up linearly per function, so these
-	// sums are the merged profile's; only units need aligning, as pprof's
-	// measurement.ScaleProfiles does before it merges.
-	bf, cf := unitFactor(base.SampleType[sampleIndex].Unit), unitFactor(cand.SampleType[sampleIndex].Unit)
-	if bf.family != cf.family {
-		bf.scale, cf.scale = 1, 1
-	}
-	// pprof's total is the base samples' when there are any, else all.
-	denom := float64(btotal) * bf.scale
-	if btotal == 0 {
-		denom = float64(ctotal) * cf.scale
-	}
-	rel := func(v float64) float64 {
-		if denom == 0 {
-			return 0
-		}
-		return v / denom
-	}
-
 	names := map[string]bool{}
 	for name := range bs {
 		names[name] = true
@@ -183,15 +169,15 @@ func Diff(base, cand *profile.Profile, sampleIndex, n int) []FuncDiff {
 		if c == nil {
 			c = &funcStats{}
 		}
-		rows = append(rows, FuncDiff{
-			Name:      name,
-			BaseFlat:  fraction(b.flat, btotal),
-			CandFlat:  fraction(c.flat, ctotal),
-			BaseCum:   fraction(b.cum, btotal),
-			CandCum:   fraction(c.cum, ctotal),
-			DeltaFlat: rel(float64(c.flat)*cf.scale - float64(b.flat)*bf.scale),
-			DeltaCum:  rel(float64(c.cum)*cf.scale - float64(b.cum)*bf.scale),
-		})
+		d := FuncDiff{
+			Name:     name,
+			BaseFlat: fraction(b.flat, btotal),
+			CandFlat: fraction(c.flat, ctotal),
+			BaseCum:  fraction(b.cum, btotal),
+			CandCum:  fraction(c.cum, ctotal),
+		}
+		d.DeltaFlat, d.DeltaCum = d.CandFlat-d.BaseFlat, d.CandCum-d.BaseCum
+		rows = append(rows, d)
 	}
 	slices.SortFunc(rows, func(a, b FuncDiff) int {
 		return cmp.Or(
@@ -249,6 +235,31 @@ func Merge(ps []*profile.Profile) (*profile.Profile, error) {
 		m.PeriodType = nil
 	}
 	return m, nil
+}
+
+// LoadMerged loads profile files (Load) and merges them (Merge), and
+// describes each for a table's header (WriteSources): names[i] names
+// files[i], like "rep-01"; a file without a name is named by its base name.
+func LoadMerged(files, names []string) (*profile.Profile, Sources, error) {
+	var src Sources
+	ps := make([]*profile.Profile, 0, len(files))
+	for i, f := range files {
+		p, err := Load(f)
+		if err != nil {
+			return nil, Sources{}, err
+		}
+		name := filepath.Base(f)
+		if i < len(names) && names[i] != "" {
+			name = names[i]
+		}
+		ps = append(ps, p)
+		src.Profiles = append(src.Profiles, NewSource(name, p))
+	}
+	m, err := Merge(ps)
+	if err != nil {
+		return nil, Sources{}, err
+	}
+	return m, src, nil
 }
 
 // alignPeriods rescales "count" values of time-sampled profiles to the

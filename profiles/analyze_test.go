@@ -192,12 +192,13 @@ func TestDiff(t *testing.T) {
 	cand := folded(t, "main;serve;hot 10\nmain;serve;other 20\n")
 	got := Diff(base, cand, 0, 0)
 	want := []FuncDiff{
-		// hot, serve and main all lost 70 of the base's 100; hot's own
-		// (flat) loss puts it first.
-		{Name: "hot", BaseFlat: 0.8, CandFlat: 1.0 / 3, BaseCum: 0.8, CandCum: 1.0 / 3, DeltaFlat: -0.7, DeltaCum: -0.7},
-		{Name: "main", BaseCum: 1, CandCum: 1, DeltaCum: -0.7},
-		{Name: "serve", BaseCum: 1, CandCum: 1, DeltaCum: -0.7},
-		{Name: "other", BaseFlat: 0.2, CandFlat: 2.0 / 3, BaseCum: 0.2, CandCum: 2.0 / 3},
+		// hot's share fell from 80% to 33.3% and other's rose from 20% to
+		// 66.7%: both moved 46.7 points; main and serve hold every sample
+		// on both sides and did not move.
+		{Name: "hot", BaseFlat: 0.8, CandFlat: 1.0 / 3, BaseCum: 0.8, CandCum: 1.0 / 3, DeltaFlat: 1.0/3 - 0.8, DeltaCum: 1.0/3 - 0.8},
+		{Name: "other", BaseFlat: 0.2, CandFlat: 2.0 / 3, BaseCum: 0.2, CandCum: 2.0 / 3, DeltaFlat: 2.0/3 - 0.2, DeltaCum: 2.0/3 - 0.2},
+		{Name: "main", BaseCum: 1, CandCum: 1},
+		{Name: "serve", BaseCum: 1, CandCum: 1},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d rows, want %d: %+v", len(got), len(want), got)
@@ -215,6 +216,29 @@ func TestDiff(t *testing.T) {
 	}
 }
 
+func TestDiffIsInPointsOfShareWhateverTheTotals(t *testing.T) {
+	// Issue 8: 17 of 24 samples (70.83%) in the base, 27 of 36 (75.00%) in
+	// the candidate. pprof -diff_base calls that +41.67% (10 more samples
+	// of the base's 24); the share moved 4.17 points.
+	base := folded(t, "main;hot 17\nmain;cold 7\n")
+	cand := folded(t, "main;hot 27\nmain;cold 9\n")
+	for _, r := range Diff(base, cand, 0, 0) {
+		if r.Name != "hot" {
+			continue
+		}
+		if math.Abs(r.DeltaCum-(0.75-17.0/24)) > 1e-12 || math.Abs(r.DeltaFlat-r.DeltaCum) > 1e-12 {
+			t.Errorf("hot: Δcum %.4f Δflat %.4f, want +0.0417 (4.17 points) for both", r.DeltaCum, r.DeltaFlat)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteDiff(&buf, Diff(base, cand, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "70.83%    75.00% +4.17 pp") || strings.Contains(buf.String(), "41.67") {
+		t.Errorf("the diff table does not say +4.17 pp for 70.83%% → 75.00%%:\n%s", buf.String())
+	}
+}
+
 func closeDiff(a, b FuncDiff) bool {
 	near := func(x, y float64) bool { return math.Abs(x-y) < 1e-9 }
 	return a.Name == b.Name && near(a.BaseFlat, b.BaseFlat) && near(a.CandFlat, b.CandFlat) &&
@@ -222,9 +246,9 @@ func closeDiff(a, b FuncDiff) bool {
 		near(a.DeltaFlat, b.DeltaFlat) && near(a.DeltaCum, b.DeltaCum)
 }
 
-// TestDiffAgreesWithPprof runs pprof itself (-top -diff_base) on the same two
-// files and compares its flat% and cum% with Diff's deltas.
-func TestDiffAgreesWithPprof(t *testing.T) {
+// TestDiffSharesAgreeWithPprof runs pprof itself (-top) on each of the two
+// files and compares its flat% and cum% with Diff's shares of each side.
+func TestDiffSharesAgreeWithPprof(t *testing.T) {
 	dir := t.TempDir()
 	base := cpuProfile(10e6, map[string]int64{
 		"main;serve;hot;sha": 60, "main;serve;hot": 20, "main;serve;other": 15, "main;gc": 5})
@@ -237,31 +261,41 @@ func TestDiffAgreesWithPprof(t *testing.T) {
 		}
 	}
 	rows := Diff(base, cand, 1, 0)
-
-	text := pprofTop(t, "-diff_base="+bpath, cpath)
-	seen := 0
-	for _, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
-		if len(f) != 6 || !strings.HasSuffix(f[1], "%") || f[0] == "flat" {
-			continue
-		}
-		flat, cum := parsePercent(t, f[1]), parsePercent(t, f[4])
-		for _, r := range rows {
-			if r.Name != f[5] {
+	for _, side := range []struct {
+		name       string
+		path       string
+		flat, cum  func(FuncDiff) float64
+		wantListed int
+	}{
+		{"base", bpath, func(r FuncDiff) float64 { return r.BaseFlat }, func(r FuncDiff) float64 { return r.BaseCum }, 6},
+		{"candidate", cpath, func(r FuncDiff) float64 { return r.CandFlat }, func(r FuncDiff) float64 { return r.CandCum }, 7},
+	} {
+		text := pprofTop(t, side.path)
+		seen := 0
+		for _, line := range strings.Split(text, "\n") {
+			f := strings.Fields(line)
+			if len(f) != 6 || !strings.HasSuffix(f[1], "%") || f[0] == "flat" {
 				continue
 			}
-			seen++
-			// pprof prints the percentages of a diff without their sign.
-			if math.Abs(math.Abs(r.DeltaFlat*100)-flat) > 0.006 || math.Abs(math.Abs(r.DeltaCum*100)-cum) > 0.006 {
-				t.Errorf("%s: Diff says flat %+.2f%% cum %+.2f%%, pprof says %s", r.Name, r.DeltaFlat*100, r.DeltaCum*100, line)
-			}
-			if strings.HasPrefix(f[0], "-") != (r.DeltaFlat < 0) || strings.HasPrefix(f[3], "-") != (r.DeltaCum < 0) {
-				t.Errorf("%s: Diff's signs (flat %+.2f%%, cum %+.2f%%) differ from pprof's: %s", r.Name, r.DeltaFlat*100, r.DeltaCum*100, line)
+			flat, cum := parsePercent(t, f[1]), parsePercent(t, f[4])
+			for _, r := range rows {
+				if r.Name != f[5] {
+					continue
+				}
+				seen++
+				if math.Abs(side.flat(r)*100-flat) > 0.006 || math.Abs(side.cum(r)*100-cum) > 0.006 {
+					t.Errorf("%s %s: Diff says flat %.2f%% cum %.2f%%, pprof says %s", side.name, r.Name, side.flat(r)*100, side.cum(r)*100, line)
+				}
 			}
 		}
+		if seen != side.wantListed {
+			t.Errorf("pprof listed %d functions of the %s, want %d:\n%s", seen, side.name, side.wantListed, text)
+		}
 	}
-	if seen != len(rows) {
-		t.Errorf("pprof listed %d of Diff's %d functions:\n%s", seen, len(rows), text)
+	for _, r := range rows {
+		if r.DeltaCum != r.CandCum-r.BaseCum || r.DeltaFlat != r.CandFlat-r.BaseFlat {
+			t.Errorf("%s: Δ is not candidate share minus base share: %+v", r.Name, r)
+		}
 	}
 }
 

@@ -41,19 +41,26 @@ func ExampleCapture() {
 func ExampleDiff() {
 	before, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 60\nmain;serve;StepsFor 20\nmain;serve;render 20\n"))
 	after, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 2\nmain;serve;StepsFor 1\nmain;serve;render 21\n"))
+	profiles.WriteSources(os.Stdout, profiles.Sources{Label: "base", Profiles: []profiles.Source{profiles.NewSource("before", before)}})
+	profiles.WriteSources(os.Stdout, profiles.Sources{Label: "candidate", Profiles: []profiles.Source{profiles.NewSource("after", after)}})
 	profiles.WriteDiff(os.Stdout, profiles.Diff(before, after, 0, 3))
 	// Output:
-	//  base cum% cand cum%    Δcum base flat% cand flat%   Δflat  function
-	//     80.00%    12.50% -77.00%     20.00%      4.17% -19.00%  StepsFor
-	//    100.00%   100.00% -76.00%      0.00%      0.00%       0  main
-	//    100.00%   100.00% -76.00%      0.00%      0.00%       0  serve
+	// base: 1 profile, 100 samples (before)
+	// candidate: 1 profile, 24 samples (after)
+	// warning: after holds 24 samples, fewer than 100: its shares are noise (more load or a longer window gives more samples)
+	//  base cum% cand cum%      Δcum base flat% cand flat%     Δflat  function
+	//     20.00%    87.50% +67.50 pp     20.00%     87.50% +67.50 pp  render
+	//     80.00%    12.50% -67.50 pp     20.00%      4.17% -15.83 pp  StepsFor
+	//     60.00%     8.33% -51.67 pp     60.00%      8.33% -51.67 pp  query
 }
 
 func ExampleTop() {
 	p, _ := profiles.ParseFolded(strings.NewReader("main;serve;StepsFor;query 60\nmain;serve;StepsFor 20\nmain;serve;render 20\n"))
+	profiles.WriteSources(os.Stdout, profiles.Sources{Profiles: []profiles.Source{profiles.NewSource("rep-01", p)}})
 	profiles.WriteTop(os.Stdout, profiles.Top(p, 0, 3), p.SampleType[0].Unit)
 	// Output:
-	// flat  flat%    sum% cum   cum%  function
+	// 1 profile, 100 samples (rep-01)
+	//  flat  flat%    sum% cum   cum%  function
 	//    60 60.00%  60.00%  60 60.00%  query
 	//    20 20.00%  80.00%  80 80.00%  StepsFor
 	//    20 20.00% 100.00%  20 20.00%  render
