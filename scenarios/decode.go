@@ -120,7 +120,7 @@ func (d *decoder) scenario(root map[string]any) *Scenario {
 		d.load(&s.Load, v)
 	}
 	if v, ok := m["runs"]; ok {
-		s.Runs = d.integer("runs", v, "10")
+		s.Runs = d.integer("runs", v, "10", MaxRuns)
 	}
 	if v, ok := m["endpoints"]; ok {
 		for i, item := range d.list("endpoints", v, "[{name: search, path: /api/search}]") {
@@ -199,10 +199,10 @@ func (d *decoder) load(l *LoadSpec, v any) {
 		l.Rate = d.rate("load.rate", v)
 	}
 	if v, ok := m["duration"]; ok {
-		l.Duration = d.duration("load.duration", v, "20s")
+		l.Duration = d.duration("load.duration", v, "20s", MaxDuration)
 	}
 	if v, ok := m["warmup"]; ok {
-		l.Warmup = d.duration("load.warmup", v, "5s")
+		l.Warmup = d.duration("load.warmup", v, "5s", MaxWarmup)
 	}
 	if v, ok := m["stages"]; ok {
 		for i, item := range d.list("load.stages", v, "[{duration: 10s, rate: 50/s}, {duration: 20s, rate: 400/s}]") {
@@ -210,7 +210,7 @@ func (d *decoder) load(l *LoadSpec, v any) {
 			sm := d.mapping(field, item, stageKeys, "key")
 			var st Stage
 			if v, ok := sm["duration"]; ok {
-				st.Duration = d.duration(field+".duration", v, "10s")
+				st.Duration = d.duration(field+".duration", v, "10s", MaxDuration)
 			}
 			if v, ok := sm["rate"]; ok {
 				st.Rate = d.rate(field+".rate", v)
@@ -219,19 +219,19 @@ func (d *decoder) load(l *LoadSpec, v any) {
 		}
 	}
 	if v, ok := m["timeout"]; ok {
-		l.Timeout = d.duration("load.timeout", v, "10s")
+		l.Timeout = d.duration("load.timeout", v, "10s", MaxTimeout)
 	}
 	if v, ok := m["max_workers"]; ok {
-		l.MaxWorkers = d.integer("load.max_workers", v, "0")
+		l.MaxWorkers = d.integer("load.max_workers", v, "0", MaxWorkers)
 	}
 	if v, ok := m["workers"]; ok {
-		l.Workers = d.integer("load.workers", v, "50")
+		l.Workers = d.integer("load.workers", v, "50", MaxWorkers)
 	}
 	if v, ok := m["retries"]; ok {
-		l.Retries = d.integer("load.retries", v, "2")
+		l.Retries = d.integer("load.retries", v, "2", MaxRetries)
 	}
 	if v, ok := m["max_send_lag"]; ok {
-		l.MaxSendLag = d.duration("load.max_send_lag", v, "10ms")
+		l.MaxSendLag = d.duration("load.max_send_lag", v, "10ms", MaxSendLagLimit)
 	}
 }
 
@@ -268,7 +268,7 @@ func (d *decoder) endpoint(i int, v any) Endpoint {
 		}
 	}
 	if v, ok := m["weight"]; ok {
-		e.Weight = d.integer(path+".weight", v, "3")
+		e.Weight = d.integer(path+".weight", v, "3", MaxWeight)
 	}
 	if v, ok := m["expect"]; ok {
 		em := d.mapping(path+".expect", v, expectKeys, "key")
@@ -283,7 +283,7 @@ func (d *decoder) endpoint(i int, v any) Endpoint {
 				if isList {
 					f = indexPath(field, j)
 				}
-				e.Expect.Status = append(e.Expect.Status, d.integer(f, item, "200"))
+				e.Expect.Status = append(e.Expect.Status, d.integerIn(f, item, "200", 599, "is not an HTTP status: use codes from 100 to 599"))
 			}
 		}
 	}
@@ -357,7 +357,7 @@ func (d *decoder) profiles(p *Profiles, v any) {
 		p.Required = d.boolean("profiles.required", v)
 	}
 	if v, ok := m["min_samples"]; ok {
-		p.MinSamples = d.integer("profiles.min_samples", v, "100")
+		p.MinSamples = d.integer("profiles.min_samples", v, "100", MaxMinSamples)
 	}
 }
 

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -43,30 +44,56 @@ func (d *decoder) str(field string, v any) string {
 	return s
 }
 
-func (d *decoder) integer(field string, v any, example string) int {
+// integer decodes a whole number of at most hi; a larger one, or one too
+// large for an int, is refused as too large with the limit. Smaller limits
+// (weight 0, runs -1) are Validate's, with messages of their own.
+func (d *decoder) integer(field string, v any, example string, hi int) int {
+	return d.integerIn(field, v, example, hi, "")
+}
+
+// integerIn is integer with its own message for a number above hi.
+func (d *decoder) integerIn(field string, v any, example string, hi int, above string) int {
+	s, _ := scalarText(v)
+	if t, ok := d.text(field, v); ok {
+		s = t // as written: 1e+20, not 100000000000000000000
+	}
+	var f float64
 	switch n := v.(type) {
 	case int:
-		return n
+		f = float64(n)
 	case int64:
-		if n >= math.MinInt && n <= math.MaxInt {
-			return int(n)
-		}
+		f = float64(n)
 	case uint64:
-		if n <= math.MaxInt {
-			return int(n)
-		}
+		f = float64(n)
 	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
-			return int(n)
-		}
+		f = n
 	case string:
-		if i, err := strconv.Atoi(strings.TrimSpace(n)); err == nil {
-			return i
+		t := strings.TrimSpace(n)
+		if i, err := strconv.Atoi(t); err == nil {
+			f = float64(i)
+		} else if g, err := strconv.ParseFloat(t, 64); err == nil && !strings.ContainsAny(t, "xXpP_") {
+			f = g
+		} else {
+			f = math.NaN()
 		}
+	default:
+		f = math.NaN()
 	}
-	s, _ := scalarText(v)
-	d.fail(field, "%s is not a whole number: write it like %s", quoteOr(s, v), example)
-	return 0
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0) || f != math.Trunc(f):
+		d.fail(field, "%s is not a whole number: write it like %s", quoteOr(s, v), example)
+		return 0
+	case f > float64(hi) && above != "":
+		d.fail(field, "%s %s", quoteOr(s, v), above)
+		return 0
+	case f > float64(hi):
+		d.fail(field, "%s", tooLarge(quoteOr(s, v), hi))
+		return 0
+	case f < -float64(hi):
+		d.fail(field, "%s is too small: write it like %s", quoteOr(s, v), example)
+		return 0
+	}
+	return int(f)
 }
 
 func (d *decoder) number(field string, v any, example string) float64 {
@@ -103,7 +130,8 @@ func (d *decoder) boolean(field string, v any) bool {
 	return false
 }
 
-func (d *decoder) duration(field string, v any, example string) Duration {
+// duration decodes a duration of at most hi.
+func (d *decoder) duration(field string, v any, example string, hi time.Duration) Duration {
 	s, ok := scalarText(v)
 	if !ok {
 		d.fail(field, "is %s: write a duration like %s", describe(v), example)
@@ -114,12 +142,23 @@ func (d *decoder) duration(field string, v any, example string) Duration {
 		return 0
 	}
 	dur, err := ParseDuration(s)
-	if err != nil {
+	switch {
+	case err != nil && durationSyntax.MatchString(strings.TrimSpace(s)):
+		// Well formed, but past the 292 years a time.Duration holds.
+		d.fail(field, "%s", tooLarge(strconv.Quote(s), shortDuration(hi)))
+		return 0
+	case err != nil:
 		d.fail(field, "%q is not a duration: write it like %s", s, example)
+		return 0
+	case dur.D() > hi:
+		d.fail(field, "%s", tooLarge(strconv.Quote(s), shortDuration(hi)))
 		return 0
 	}
 	return dur
 }
+
+// durationSyntax matches what time.ParseDuration reads, whatever the size.
+var durationSyntax = regexp.MustCompile(`^[-+]?((\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$`)
 
 func (d *decoder) rate(field string, v any) Rate {
 	s, ok := scalarText(v)
@@ -128,8 +167,12 @@ func (d *decoder) rate(field string, v any) Rate {
 		return Rate{}
 	}
 	r, err := ParseRate(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		d.fail(field, "%v", err)
+		return Rate{}
+	case r.PerSecond > MaxRate:
+		d.fail(field, "%s is too high: at most %s/s for the whole scenario", s, formatNumber(MaxRate))
 		return Rate{}
 	}
 	return r

@@ -22,14 +22,23 @@
 //
 // Top level:
 //
-//	name         required. [a-z0-9-]+, not starting with a dash; names the
-//	             results folder.
+//	name         required. [a-z0-9-]+, not starting with a dash, at most
+//	             100 characters; names the results folder.
 //	description  optional free text.
-//	target       required. Absolute http or https URL of the service under
-//	             test; endpoint paths are appended to it.
+//	target       required. The base URL of the service under test, written
+//	             plainly as scheme://host[:port][/path]: scheme http or
+//	             https; a host name or IP address ([::1] for IPv6); a port
+//	             from 1 to 65535; a path of letters, digits and
+//	             - . _ ~ / % : @ + , = only. Endpoint paths are appended to
+//	             it, so a query or fragment is refused (put the query in
+//	             endpoints[].path), and so is a user name or password
+//	             (http://user:pw@host): the target is stored and printed
+//	             with every run, so send credentials in endpoints[].headers,
+//	             whose secrets are redacted. Nothing a shell would read
+//	             gets through, whichever layer gives the target.
 //	load         how hard and how long; see below.
-//	runs         repetitions of the measured window; default 10, at least 1.
-//	             Statistics need 4 or more a side to call anything
+//	runs         repetitions of the measured window; default 10, from 1 to
+//	             1000. Statistics need 4 or more a side to call anything
 //	             significant.
 //	endpoints    required, at least one; see below.
 //	profiles     optional; what to profile while the load runs.
@@ -41,23 +50,29 @@
 //
 //	rate         arrivals per second of the open model, whatever the server
 //	             does: "200/s", "30/m", "5000/h", "1/500ms", or a bare
-//	             number per second. Required, above 0, unless stages are
+//	             number per second; at most 1000000/s for the whole
+//	             scenario. Required, above 0, unless stages are
 //	             given (then it is where the ramp starts, and may be 0).
 //	             "max" is the closed model: workers each send a request and
 //	             wait for its response; it needs workers and refuses stages,
 //	             and it measures capacity, never latency verdicts.
 //	duration     the measured window of one repetition, like "20s";
-//	             required above 0 without stages. With stages the window is
-//	             their sum, and duration, if given, must equal it.
-//	warmup       load before measuring, not recorded; default 0.
+//	             required above 0 without stages, at most 24h. With stages
+//	             the window is their sum (at most 24h too), and duration, if
+//	             given, must equal it.
+//	warmup       load before measuring, not recorded; default 0, at most 1h.
 //	stages       optional ramp, a list of {duration, rate}: the rate moves
 //	             linearly from the previous stage's rate (load.rate for the
 //	             first) to the stage's rate over its duration. Each
-//	             duration is above 0; each rate is 0 or more, never max.
-//	timeout      per request; default 10s, above 0.
+//	             duration is above 0; each rate is 0 or more, never max,
+//	             at most 1000000/s.
+//	timeout      per request; default 10s, above 0, at most 1h (the longest
+//	             latency recorded).
 //	max_workers  cap on concurrent requests of the open model; default 0,
-//	             unbounded, which keeps latency honest under stalls.
-//	workers      the closed model's concurrent workers; only with rate: max.
+//	             unbounded, which keeps latency honest under stalls; at most
+//	             100000.
+//	workers      the closed model's concurrent workers; only with rate: max;
+//	             at most 100000.
 //	retries      how many invalid repetitions a run may redo so that it
 //	             still reaches runs valid ones; default 2, from 0 (an
 //	             explicit 0 means no retries) to 10. A repetition is
@@ -71,7 +86,7 @@
 //
 // endpoints, each:
 //
-//	name         required, unique, [a-z0-9_-]+.
+//	name         required, unique, [a-z0-9_-]+, at most 100 characters.
 //	method       default GET; an HTTP token, case-sensitive (POST, not post).
 //	path         required, starts with "/", may carry a query.
 //	headers      optional mapping of header name to value; names keep the
@@ -80,8 +95,9 @@
 //	body_file    optional path of a file holding the body, relative to the
 //	             scenario file's folder, read when the file loads (at most
 //	             16 MiB of UTF-8 text). Give body or body_file, not both.
-//	weight       share of the rate, default 1, at least 1: with weights 3
-//	             and 1, three of every four requests go to the first.
+//	weight       share of the rate, default 1, from 1 to 1000000: with
+//	             weights 3 and 1, three of every four requests go to the
+//	             first.
 //	expect       {status: [200, 304]}: the status codes that count as
 //	             successes; default 2xx and 3xx. Codes are 100 to 599.
 //
@@ -119,8 +135,9 @@
 //
 // gate:
 //
-//	alpha           significance level, default 0.05, above 0 and at most
-//	                0.5. A change counts only when p <= alpha.
+//	alpha           significance level, default 0.05, from 0.000001 to 0.5.
+//	                A change counts only when p <= alpha. (CheckAlpha applies
+//	                the same rule to a command's --alpha.)
 //	max_regression  mapping of metric to the largest significant regression
 //	                that still passes. Default, when no layer gives one:
 //	                {p50: 10%, p99: 10%, error_rate: 0}. An empty mapping,
@@ -135,6 +152,18 @@
 // printed, the run is stored, and the command exits 1. An endpoint without
 // a single successful response in a repetition always breaches. The gate
 // checks the candidate's SLOs the same way.
+//
+// # Limits
+//
+// Every limit lives in one place (the Max and Min constants, and
+// CheckAlpha, CheckRuns and CheckTarget for values given outside a file)
+// and holds whichever layer gives the value: file, environment or
+// override. A value past its limit is refused as too large, with the limit:
+//
+//	runs: 1e+20 is too large: at most 1000
+//	load.duration: "100000000h" is too large: at most 24h
+//
+// A body_file is at most 16 MiB.
 //
 // # Metrics and quantities
 //

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,10 +27,12 @@ var (
 func (s *Scenario) Validate() []*Error {
 	v := &validator{}
 	v.name("name", s.Name, scenarioName, "manual-search", "lower-case letters, digits and dashes")
-	v.target(s.Target)
+	if err := CheckTarget(s.Target); err != nil {
+		v.add("target", "%v", err)
+	}
 	v.load(&s.Load)
-	if s.Runs < 1 {
-		v.add("runs", "%d is too few: run at least once (statistics need 4 or more a side; 10 is recommended)", s.Runs)
+	if err := CheckRuns(s.Runs); err != nil {
+		v.add("runs", "%v", err)
 	}
 	v.endpoints(s.Endpoints)
 	v.profiles(&s.Profiles)
@@ -56,18 +59,10 @@ func (v *validator) name(field, name string, re *regexp.Regexp, example, alphabe
 	switch {
 	case name == "":
 		v.add(field, "is required: name it like %s", example)
+	case len(name) > MaxNameLength:
+		v.add(field, "is %d characters long: at most %d (names become folder and benchmark names); shorten it, like %s", len(name), MaxNameLength, example)
 	case !re.MatchString(name):
 		v.add(field, "%q is not a valid name: use %s, like %s", name, alphabet, example)
-	}
-}
-
-func (v *validator) target(target string) {
-	if target == "" {
-		v.add("target", "is required: the base URL of the service under test, like http://127.0.0.1:8080")
-		return
-	}
-	if !isHTTPURL(target) {
-		v.add("target", "%q is not an absolute http or https URL: write it like http://127.0.0.1:8080", target)
 	}
 }
 
@@ -95,6 +90,8 @@ func (v *validator) load(l *LoadSpec) {
 		v.add("load.rate", "%s is negative: the ramp starts from load.rate, write 0/s or more", r)
 	case !staged && r.PerSecond <= 0:
 		v.add("load.rate", "must be above 0: write a rate like 200/s, or max with workers for the closed model")
+	case r.PerSecond > MaxRate:
+		v.add("load.rate", "%s", rateTooHigh(r))
 	}
 	if !l.Rate.Max && l.Workers != 0 {
 		v.add("load.workers", "workers only applies to rate: max; use max_workers to cap the open model")
@@ -113,9 +110,15 @@ func (v *validator) load(l *LoadSpec) {
 				v.add(field+".rate", "is not a finite rate: write it like 400/s")
 			case st.Rate.PerSecond < 0:
 				v.add(field+".rate", "%s is negative: write 0/s or more", st.Rate)
+			case st.Rate.PerSecond > MaxRate:
+				v.add(field+".rate", "%s", rateTooHigh(st.Rate))
 			}
-			if st.Duration > 0 && sum+time.Duration(st.Duration) < sum {
-				v.add(field+".duration", "makes the stages add up to more than %s: shorten the ramp", time.Duration(math.MaxInt64))
+			if st.Duration.D() > MaxDuration {
+				v.add(field+".duration", "%s", tooLarge(st.Duration.String(), shortDuration(MaxDuration)))
+				break
+			}
+			if st.Duration > 0 && sum+time.Duration(st.Duration) > MaxDuration {
+				v.add(field+".duration", "makes the stages add up to more than %s, the longest measured window: shorten the ramp", shortDuration(MaxDuration))
 				break
 			}
 			sum += time.Duration(st.Duration)
@@ -128,33 +131,43 @@ func (v *validator) load(l *LoadSpec) {
 		}
 	} else if l.Duration <= 0 {
 		v.add("load.duration", "must be above 0: give the measured window a duration like 20s")
+	} else if l.Duration.D() > MaxDuration {
+		v.add("load.duration", "%s", tooLarge(l.Duration.String(), shortDuration(MaxDuration)))
 	}
 	if l.Warmup < 0 {
 		v.add("load.warmup", "%s is negative: write 0 for no warm-up, or a duration like 5s", l.Warmup)
+	} else if l.Warmup.D() > MaxWarmup {
+		v.add("load.warmup", "%s", tooLarge(l.Warmup.String(), shortDuration(MaxWarmup)))
 	}
 	if l.Timeout <= 0 {
 		v.add("load.timeout", "must be above 0: give requests a timeout like 10s")
-	} else if l.Timeout.D() > time.Hour {
+	} else if l.Timeout.D() > MaxTimeout {
 		// Latency histograms end at one hour; longer would be clamped.
 		v.add("load.timeout", "%s is longer than an hour, the longest latency hotbench records: use 1h or less", l.Timeout)
 	}
-	if l.MaxWorkers < 0 {
+	switch {
+	case l.MaxWorkers < 0:
 		v.add("load.max_workers", "%d is negative: write 0 for unbounded, or a cap like 1000", l.MaxWorkers)
+	case l.MaxWorkers > MaxWorkers:
+		v.add("load.max_workers", "%s", tooLarge(strconv.Itoa(l.MaxWorkers), MaxWorkers))
 	}
-	if l.Workers < 0 {
+	switch {
+	case l.Workers < 0:
 		v.add("load.workers", "%d is negative: write the number of concurrent workers, like 50", l.Workers)
+	case l.Workers > MaxWorkers:
+		v.add("load.workers", "%s", tooLarge(strconv.Itoa(l.Workers), MaxWorkers))
 	}
 	switch {
 	case l.Retries < 0:
 		v.add("load.retries", "%d is negative: write 0 for no retries, or how many invalid repetitions to redo, like 2", l.Retries)
 	case l.Retries > MaxRetries:
-		v.add("load.retries", "%d is too large: at most %d (a run that needs more retries is broken; fix what invalidates its repetitions)", l.Retries, MaxRetries)
+		v.add("load.retries", "%s", tooLarge(strconv.Itoa(l.Retries), MaxRetries))
 	}
 	switch {
 	case l.MaxSendLag <= 0:
 		v.add("load.max_send_lag", "must be above 0: give the generator's allowed send-lag p99, like 10ms")
 	case l.MaxSendLag.D() > MaxSendLagLimit:
-		v.add("load.max_send_lag", "%s is too large: at most %s (past that the run measures the generator, not the server)", l.MaxSendLag, MaxSendLagLimit)
+		v.add("load.max_send_lag", "%s", tooLarge(l.MaxSendLag.String(), shortDuration(MaxSendLagLimit)))
 	}
 }
 
@@ -200,9 +213,9 @@ func (v *validator) endpoints(es []Endpoint) {
 		switch {
 		case e.Weight < 1:
 			v.add(field+".weight", "%d is too small: the weight is the endpoint's share of the rate, 1 or more", e.Weight)
-		case e.Weight > maxWeight:
+		case e.Weight > MaxWeight:
 			// Weights are summed; keep the sum far from overflowing.
-			v.add(field+".weight", "%d is too large: weights are shares, keep them at most %d", e.Weight, maxWeight)
+			v.add(field+".weight", "%d is too large: weights are shares, keep them at most %d", e.Weight, MaxWeight)
 		}
 		for j, code := range e.Expect.Status {
 			if code < 100 || code > 599 {
@@ -211,9 +224,6 @@ func (v *validator) endpoints(es []Endpoint) {
 		}
 	}
 }
-
-// maxWeight bounds an endpoint's weight.
-const maxWeight = 1_000_000
 
 var standardMethods = []string{
 	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
@@ -245,8 +255,12 @@ func (v *validator) path(field, p string) {
 }
 
 func (v *validator) profiles(p *Profiles) {
-	if p.Pprof != "" && !isHTTPURL(p.Pprof) {
-		v.add("profiles.pprof", "%q is not an http or https URL: write the net/http/pprof base, like http://127.0.0.1:8080/debug/pprof", p.Pprof)
+	if p.Pprof != "" {
+		if u, err := url.Parse(p.Pprof); !isHTTPURL(p.Pprof) || err != nil {
+			v.add("profiles.pprof", "%q is not an http or https URL: write the net/http/pprof base, like http://127.0.0.1:8080/debug/pprof", p.Pprof)
+		} else if err := checkHostPort(u); err != nil {
+			v.add("profiles.pprof", "%q: %v", p.Pprof, err)
+		}
 	}
 	if p.Pprof != "" && p.Command != "" {
 		v.add("profiles.command", "give profiles.pprof or profiles.command, not both: pprof for Go services, command for others")
@@ -254,8 +268,11 @@ func (v *validator) profiles(p *Profiles) {
 	if (p.Pprof != "" || p.Command != "") && len(p.Kinds) == 0 {
 		v.add("profiles.kinds", "is empty: list the profiles to capture, like [cpu, allocs]")
 	}
-	if p.MinSamples < 1 {
+	switch {
+	case p.MinSamples < 1:
 		v.add("profiles.min_samples", "%d is too small: a share needs samples to be tested, write 1 or more, like 100", p.MinSamples)
+	case p.MinSamples > MaxMinSamples:
+		v.add("profiles.min_samples", "%s", tooLarge(strconv.Itoa(p.MinSamples), MaxMinSamples))
 	}
 	seen := map[string]bool{}
 	for i, k := range p.Kinds {
@@ -337,8 +354,8 @@ func (v *validator) quantity(field, metric string, q Quantity, relative, require
 }
 
 func (v *validator) gate(g *Gate) {
-	if !(g.Alpha > 0 && g.Alpha <= 0.5) {
-		v.add("gate.alpha", "%v is out of range: use a significance level above 0 and at most 0.5, usually 0.05", g.Alpha)
+	if err := CheckAlpha(g.Alpha); err != nil {
+		v.add("gate.alpha", "%v", err)
 	}
 	v.limits("gate.max_regression", g.MaxRegression, true)
 	v.limits("gate.slo", g.SLO, false)
@@ -359,6 +376,11 @@ func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
 		}
 		v.quantity(f, metric, q, relative, false)
 	}
+}
+
+// rateTooHigh is the message for a rate above MaxRate.
+func rateTooHigh(r Rate) string {
+	return fmt.Sprintf("%s/s is too high: at most %s/s for the whole scenario", formatNumber(r.PerSecond), formatNumber(MaxRate))
 }
 
 // didYouMean suggests the closest of known, or lists them all.

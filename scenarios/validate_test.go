@@ -130,6 +130,28 @@ func TestValidateRules(t *testing.T) {
 		}, "load.stages", "nothing would be sent"},
 		{"negative max_workers is refused", func(s *Scenario) { s.Load.MaxWorkers = -1 }, "load.max_workers", "negative"},
 		{"zero runs are refused", func(s *Scenario) { s.Runs = 0 }, "runs", "at least once"},
+		{"more than 1000 runs are refused", func(s *Scenario) { s.Runs = 1001 }, "runs", "too large: at most 1000"},
+		{"a rate of 1e300/s is refused (a run at it never ended)", func(s *Scenario) { s.Load.Rate = Rate{PerSecond: 1e300} }, "load.rate", "1e+300/s is too high: at most 1000000/s"},
+		{"a stage above the rate limit is refused", func(s *Scenario) {
+			s.Load.Duration = 0
+			s.Load.Stages = []Stage{{Duration: Duration(time.Second), Rate: Rate{PerSecond: 2e6}}}
+		}, "load.stages[0].rate", "2000000/s is too high"},
+		{"a measured window past a day is refused", func(s *Scenario) { s.Load.Duration = Duration(25 * time.Hour) }, "load.duration", "too large: at most 24h"},
+		{"a warmup past an hour is refused", func(s *Scenario) { s.Load.Warmup = Duration(2 * time.Hour) }, "load.warmup", "too large: at most 1h"},
+		{"workers past 100000 are refused", func(s *Scenario) { s.Load.Rate, s.Load.Workers = Rate{Max: true}, 1<<20 }, "load.workers", "too large: at most 100000"},
+		{"max_workers past 100000 are refused", func(s *Scenario) { s.Load.MaxWorkers = 1 << 20 }, "load.max_workers", "too large: at most 100000"},
+		{"negative retries are refused", func(s *Scenario) { s.Load.Retries = -1 }, "load.retries", "negative"},
+		{"more than 10 retries are refused", func(s *Scenario) { s.Load.Retries = 11 }, "load.retries", "too large: at most 10"},
+		{"a zero max_send_lag is refused", func(s *Scenario) { s.Load.MaxSendLag = 0 }, "load.max_send_lag", "above 0"},
+		{"a max_send_lag past a minute is refused", func(s *Scenario) { s.Load.MaxSendLag = Duration(time.Hour) }, "load.max_send_lag", "too large: at most 1m"},
+		{"min_samples of 0 is refused", func(s *Scenario) { s.Profiles.MinSamples = 0 }, "profiles.min_samples", "1 or more"},
+		{"a name longer than 100 characters is refused (it could not be a folder)", func(s *Scenario) { s.Name = strings.Repeat("a", 256) }, "name", "at most 100"},
+		{"a hotspot name longer than 100 characters is refused", func(s *Scenario) { s.Hotspots[0].Name = strings.Repeat("h", 101) }, "hotspots[0].name", "at most 100"},
+		{"a target with a query is refused", func(s *Scenario) { s.Target = "http://127.0.0.1:8080/base?x=1" }, "target", "endpoints[].path"},
+		{"a target port past 65535 is refused", func(s *Scenario) { s.Target = "http://127.0.0.1:99999" }, "target", "from 1 to 65535"},
+		{"a pprof port past 65535 is refused", func(s *Scenario) { s.Profiles.Pprof = "http://127.0.0.1:99999/debug/pprof" }, "profiles.pprof", "from 1 to 65535"},
+		{"none in max_regression is refused", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{None: true, Text: "none"} }, "gate.max_regression.p99", "only for gate.slo"},
+		{"an alpha of 1e-300 is refused", func(s *Scenario) { s.Gate.Alpha = 1e-300 }, "gate.alpha", "from 0.000001 to 0.5"},
 		{"a scenario without endpoints is refused", func(s *Scenario) { s.Endpoints, s.Hotspots = nil, nil }, "endpoints", "at least one endpoint"},
 		{"an endpoint without a name is refused", func(s *Scenario) { s.Endpoints[1].Name = "" }, "endpoints[1].name", "is required"},
 		{"an endpoint name with a dot is refused", func(s *Scenario) { s.Endpoints[1].Name = "get.manual" }, "endpoints[1].name", "not a valid name"},
@@ -142,10 +164,14 @@ func TestValidateRules(t *testing.T) {
 		{"a lower-case standard method is refused with its spelling", func(s *Scenario) { s.Endpoints[1].Method = "post" }, "endpoints[1].method", "write POST"},
 		{"a weight of zero is refused", func(s *Scenario) { s.Endpoints[1].Weight = 0 }, "endpoints[1].weight", "1 or more"},
 		{"a weight above a million is refused", func(s *Scenario) { s.Endpoints[1].Weight = 1 << 40 }, "endpoints[1].weight", "too large"},
-		{"stages that add up past the longest duration are refused", func(s *Scenario) {
+		{"stages that add up past a day are refused", func(s *Scenario) {
 			s.Load.Duration = 0
-			s.Load.Stages = []Stage{{Duration: Duration(math.MaxInt64 - 1), Rate: Rate{PerSecond: 5}}, {Duration: Duration(time.Hour)}}
-		}, "load.stages[1].duration", "add up to more than"},
+			s.Load.Stages = []Stage{{Duration: Duration(20 * time.Hour), Rate: Rate{PerSecond: 5}}, {Duration: Duration(5 * time.Hour)}}
+		}, "load.stages[1].duration", "add up to more than 24h"},
+		{"a stage longer than a day is refused", func(s *Scenario) {
+			s.Load.Duration = 0
+			s.Load.Stages = []Stage{{Duration: Duration(math.MaxInt64 - 1), Rate: Rate{PerSecond: 5}}}
+		}, "load.stages[0].duration", "too large: at most 24h"},
 		{"a status code below 100 is refused", func(s *Scenario) { s.Endpoints[0].Expect.Status = []int{200, 99} }, "endpoints[0].expect.status[1]", "100 to 599"},
 		{"a status code above 599 is refused", func(s *Scenario) { s.Endpoints[0].Expect.Status = []int{600} }, "endpoints[0].expect.status[0]", "100 to 599"},
 		{"a header name with a space is refused", func(s *Scenario) { s.Endpoints[0].Headers = map[string]string{"X Trace": "1"} }, "endpoints[0].headers.X Trace", "not a valid header name"},
@@ -170,8 +196,8 @@ func TestValidateRules(t *testing.T) {
 		{"an empty function pattern is refused", func(s *Scenario) { s.Hotspots[0].Functions = []string{" "} }, "hotspots[0].functions[0]", "empty"},
 		{"a server without a command is refused", func(s *Scenario) { s.Server.Command = "" }, "server.command", "is required"},
 		{"a server ready check that is not a path is refused", func(s *Scenario) { s.Server.Ready = "healthz" }, "server.ready", "starts with /"},
-		{"an alpha of zero is refused", func(s *Scenario) { s.Gate.Alpha = 0 }, "gate.alpha", "above 0 and at most 0.5"},
-		{"an alpha above one half is refused", func(s *Scenario) { s.Gate.Alpha = 0.6 }, "gate.alpha", "above 0 and at most 0.5"},
+		{"an alpha of zero is refused", func(s *Scenario) { s.Gate.Alpha = 0 }, "gate.alpha", "from 0.000001 to 0.5"},
+		{"an alpha above one half is refused", func(s *Scenario) { s.Gate.Alpha = 0.6 }, "gate.alpha", "from 0.000001 to 0.5"},
 		{"an alpha that is NaN is refused", func(s *Scenario) { s.Gate.Alpha = math.NaN() }, "gate.alpha", "out of range"},
 		{"an unknown metric in max_regression is refused with a suggestion", func(s *Scenario) { s.Gate.MaxRegression["rsp"] = Quantity{Text: "10%"} }, "gate.max_regression.rsp", "did you mean rps?"},
 		{"a max_regression value that does not parse is refused", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Text: "fast"} }, "gate.max_regression.p99", "not a duration"},
@@ -223,6 +249,13 @@ func TestValidateAccepts(t *testing.T) {
 			s.Hotspots[0].Metric, s.Hotspots[0].Objective = ErrorRate, Quantity{Value: 0, Text: "0"}
 		}},
 		{"a header value with a tab", func(s *Scenario) { s.Endpoints[0].Headers["X-List"] = "a\tb" }},
+		{"no retries", func(s *Scenario) { s.Load.Retries = 0 }},
+		{"slo none removes a limit", func(s *Scenario) { s.Gate.SLO[ErrorRate] = Quantity{None: true, Text: "none"} }},
+		{"the limits themselves", func(s *Scenario) {
+			s.Runs, s.Load.Rate, s.Load.Duration, s.Load.Warmup = MaxRuns, Rate{PerSecond: MaxRate}, Duration(MaxDuration), Duration(MaxWarmup)
+			s.Load.Retries, s.Load.MaxSendLag, s.Load.MaxWorkers, s.Gate.Alpha = MaxRetries, Duration(MaxSendLagLimit), MaxWorkers, MinAlpha
+			s.Name = strings.Repeat("a", MaxNameLength)
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
