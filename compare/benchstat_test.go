@@ -18,7 +18,12 @@ import (
 // reads them back as cmd/benchstat does (benchfmt.Files, cells keyed by
 // file, benchmark and unit, the unit's assumption, DefaultThresholds and
 // 95 % confidence), and checks every hotbench row against benchstat's
-// numbers for the same cell.
+// numbers for the same cell: every Mann–Whitney row (latencies, cpu_per_req,
+// profile shares) equals benchstat in center, interval, p and verdict.
+// Two rows differ by design, and the test pins how: open-model rps has
+// benchstat's center and interval but no test (it is an input), and
+// error_rate is the pooled rate with Fisher's exact test where benchstat
+// sees one rate per repetition (median, U test).
 func TestAgreesWithBenchstat(t *testing.T) {
 	sc := testScenario()
 	withCPU := func(f func(int) repSpec) func(int) repSpec {
@@ -71,7 +76,7 @@ func TestAgreesWithBenchstat(t *testing.T) {
 	thresholds := benchmath.DefaultThresholds
 	const confidence = 0.95
 
-	checked := 0
+	checked, fisher, inputs := 0, 0, 0
 	for _, r := range c.Rows {
 		unit := results.BenchfmtUnit(r.Metric)
 		if fn, ok := strings.CutPrefix(r.Metric, CPUSharePrefix); ok {
@@ -98,6 +103,30 @@ func TestAgreesWithBenchstat(t *testing.T) {
 				t.Errorf("%s %s %s = %v, benchstat %v", r.Endpoint, r.Metric, what, got, want)
 			}
 		}
+		switch {
+		case r.Test == TestFisher:
+			pooled := func(run *results.Run) float64 {
+				var e, n int64
+				for _, rep := range run.Repetitions {
+					if x := rep.Endpoint(r.Endpoint); x != nil {
+						e, n = e+x.Errors, n+x.Requests
+					}
+				}
+				return float64(e) / float64(n)
+			}
+			eq("pooled base rate", r.Base.Center, pooled(base))
+			eq("pooled candidate rate", r.Candidate.Center, pooled(cand))
+			fisher++
+			continue
+		case r.Input:
+			eq("base center", r.Base.Center, bsum.Center)
+			eq("candidate center", r.Candidate.Center, csum.Center)
+			if !math.IsNaN(r.P) || r.Significant || r.Change != NoChange {
+				t.Errorf("%s %s: an input has p=%v significant=%v change=%q, want no test", r.Endpoint, r.Metric, r.P, r.Significant, r.Change)
+			}
+			inputs++
+			continue
+		}
 		eq("base center", r.Base.Center, bsum.Center)
 		eq("base lo", r.Base.Lo, bsum.Lo)
 		eq("base hi", r.Base.Hi, bsum.Hi)
@@ -114,9 +143,10 @@ func TestAgreesWithBenchstat(t *testing.T) {
 		}
 		checked++
 	}
-	// 2 endpoints × 8 metrics + the server's cpu_per_req + 1 share.
-	if checked != 18 {
-		t.Errorf("checked %d rows against benchstat, want 18", checked)
+	// 2 endpoints × 6 latencies + the server's cpu_per_req + 1 share; 2
+	// error_rate and 2 rps rows.
+	if checked != 14 || fisher != 2 || inputs != 2 {
+		t.Errorf("checked %d rows against benchstat, %d pooled error rates and %d inputs; want 14, 2 and 2", checked, fisher, inputs)
 	}
 }
 

@@ -48,9 +48,15 @@ type Options struct {
 // Stat summarises one side's sample of a metric: its median and the
 // order-statistic confidence interval around it. Lo and Hi are ±Inf when the
 // sample is too small for an interval at the requested confidence.
+//
+// For error_rate rows the center is the pooled rate (all failed requests
+// over all requests of the valid repetitions), the interval is Wilson's,
+// Errors and Requests are those pooled counts, and N still counts the
+// repetitions.
 type Stat struct {
-	Center, Lo, Hi float64
-	N              int
+	Center, Lo, Hi   float64
+	N                int
+	Errors, Requests int64
 }
 
 // Row is the comparison of one metric of one endpoint.
@@ -61,9 +67,19 @@ type Row struct {
 	// when both centers are equal (also both 0) and NaN when only the base
 	// center is 0, where no relative change exists (JSON writes null).
 	Delta float64
-	// P is the Mann–Whitney U p-value; 1 when the test cannot run (all
-	// values equal).
+	// DeltaPP is the change of a profile-share or error_rate row (fractions
+	// both) in percentage points, (cand − base) × 100: a share of 70.83 % →
+	// 75.00 % is +4.17 pp, never +5.9 %. 0 for other rows.
+	DeltaPP float64
+	// P is the row's own p-value, not corrected for the other rows (the
+	// gate corrects, see Gate): Mann–Whitney U on per-repetition values as
+	// benchstat computes it, 1 when all values are equal; Fisher's exact
+	// test on pooled counts for error_rate. NaN when the row is not tested
+	// (Input, TooFewSamples).
 	P float64
+	// Test names where P comes from: TestMannWhitney, TestFisher, or ""
+	// for a row that is not tested.
+	Test string
 	// Significant is P ≤ alpha, as benchstat decides it.
 	Significant bool
 	// Change is Improved, Regressed or NoChange, in the metric's direction.
@@ -71,6 +87,19 @@ type Row struct {
 	// TooFewRuns is true when, with these sample sizes, no difference could
 	// be significant at alpha: a "~" here means "cannot tell", not "same".
 	TooFewRuns bool
+	// Input is true for rps in the open model: the schedule sets the rate,
+	// so the row shows the achieved rate against Target and is never
+	// significant, never a change, never gated.
+	Input bool
+	// Target is the rate the open-model schedule asked of the endpoint
+	// (the candidate's; the base's when the candidate does not know it).
+	Target float64
+	// MinSamples is, for profile-share rows, the fewest profile samples any
+	// repetition's share on either side was computed from (0: unknown).
+	// TooFewSamples is true when it is below profiles.min_samples: then the
+	// shares are shown but not tested.
+	MinSamples    int64
+	TooFewSamples bool
 	// Warnings are benchmath's caveats and hotbench's own.
 	Warnings []string
 }
@@ -83,8 +112,12 @@ type Comparison struct {
 	BasePaths, CandidatePaths []string
 	Scenario                  string
 	Alpha, Confidence         float64
-	// BaseRuns and CandidateRuns count the pooled repetitions of each side.
+	// BaseRuns and CandidateRuns count the pooled valid repetitions of each
+	// side: the samples.
 	BaseRuns, CandidateRuns int
+	// LeftOut counts each side's invalid repetitions, which are never
+	// samples; Warnings say why they are invalid.
+	LeftOut LeftOut
 	// NeedRuns is the fewest repetitions a side with which anything can be
 	// significant at Alpha; RecommendedRuns is what we advise.
 	NeedRuns, RecommendedRuns int
@@ -95,6 +128,10 @@ type Comparison struct {
 	// Warnings are caveats about the whole comparison: too few runs,
 	// different scenario versions, hosts or hotbench versions.
 	Warnings []string
+
+	// candZero lists the candidate's endpoints without one successful
+	// response in some valid repetition: an SLO breach, always.
+	candZero []zeroSuccess
 
 	// oneSided maps "endpoint metric" to the side without values, for
 	// metrics measured on one side only.
@@ -109,10 +146,17 @@ type Comparison struct {
 	closed bool
 }
 
+// LeftOut counts the invalid repetitions of each side.
+type LeftOut struct {
+	Base, Candidate int
+}
+
 // candidateValue is the candidate's summary of a metric the base lacks.
 type candidateValue struct {
 	Endpoint, Metric string
 	Candidate        Stat
+	// input marks open-model rps, which no SLO judges.
+	input bool
 }
 
 // closedModelWarning is the Comparison warning for closed-model runs.
@@ -155,9 +199,11 @@ func (e *MismatchError) Error() string {
 		e.What, e.Base, e.Candidate)
 }
 
-// Compare pools the repetitions of each side's runs and compares every
-// endpoint metric and every hotspot function share between them, then
-// judges each hotspot of the candidate's scenario.
+// Compare pools the valid repetitions of each side's runs and compares
+// every endpoint metric and every hotspot function share between them,
+// then judges each hotspot of the candidate's scenario. Invalid
+// repetitions are left out and counted (Comparison.LeftOut); a side with no
+// valid repetition at all is an *InconclusiveError.
 func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 	if opts.Alpha == 0 {
 		opts.Alpha = DefaultAlpha
@@ -179,6 +225,11 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 	if err != nil {
 		return nil, err
 	}
+	return compareSides(b, c, opts)
+}
+
+// compareSides is Compare on sides already read.
+func compareSides(b, c *side, opts Options) (*Comparison, error) {
 	cmp := &Comparison{
 		Base:            b.name(),
 		Candidate:       c.name(),
@@ -187,10 +238,12 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 		Scenario:        c.runs[0].Scenario.Name,
 		Alpha:           opts.Alpha,
 		Confidence:      opts.Confidence,
-		BaseRuns:        len(b.reps),
-		CandidateRuns:   len(c.reps),
+		BaseRuns:        b.n,
+		CandidateRuns:   c.n,
+		LeftOut:         LeftOut{Base: b.leftOut, Candidate: c.leftOut},
 		NeedRuns:        NeedRuns(opts.Alpha),
 		RecommendedRuns: RecommendedRuns,
+		candZero:        c.zero,
 	}
 	if err := checkSides(cmp, b, c, opts.Force); err != nil {
 		return nil, err
@@ -202,6 +255,11 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 		cmp.closed = true
 		cmp.Warnings = append(cmp.Warnings, closedModelWarning)
 	}
+	for _, s := range []*side{b, c} {
+		for _, z := range s.zero {
+			cmp.Warnings = append(cmp.Warnings, zeroSuccessMessage(s.role, z))
+		}
+	}
 
 	// Endpoints in the base's order; with Force, only those both sides have
 	// are compared, and those only the candidate has keep its values for
@@ -212,10 +270,16 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 			continue
 		}
 		for _, m := range scenarios.Metrics {
-			if serverWide(m) {
+			switch {
+			case serverWide(m):
 				continue
+			case m == scenarios.ErrorRate:
+				cmp.addCountRow(e, m, b.counts[e], c.counts[e])
+			case m == scenarios.RPS && !cmp.closed:
+				cmp.addInputRow(e, b, c)
+			default:
+				cmp.addRow(e, m, b.values(e, m), c.values(e, m))
 			}
-			cmp.addRow(e, m, b.values(e, m), c.values(e, m))
 		}
 	}
 	for _, e := range cEndpoints {
@@ -223,7 +287,13 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 			continue
 		}
 		for _, m := range scenarios.Metrics {
-			if !serverWide(m) {
+			switch {
+			case serverWide(m):
+			case m == scenarios.ErrorRate:
+				if ec, ok := c.counts[e]; ok {
+					cmp.candidateOnly = append(cmp.candidateOnly, candidateValue{e, m, countStat(ec, cmp.Confidence), false})
+				}
+			default:
 				cmp.addCandidateOnly(e, m, c.values(e, m))
 			}
 		}
@@ -239,6 +309,7 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 			cmp.addCandidateOnly(ServerEndpoint, m, c.values(cEndpoints[0], m))
 		}
 	}
+	minSamples := max(b.minSamples(), c.minSamples())
 	hotspots := c.runs[0].Scenario.Hotspots
 	for _, h := range hotspots {
 		for _, f := range h.Functions {
@@ -247,11 +318,19 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 				if cmp.Row(h.Endpoint, metric) != nil {
 					continue
 				}
-				bv, cv := b.shares(h.Name, f, kind), c.shares(h.Name, f, kind)
+				bv, bmin := b.shares(h.Name, f, kind)
+				cv, cmin := c.shares(h.Name, f, kind)
 				if len(bv) == 0 && len(cv) == 0 {
 					continue // this kind was not profiled; verdicts note it when needed
 				}
-				cmp.addRow(h.Endpoint, metric, bv, cv)
+				if r := cmp.addRow(h.Endpoint, metric, bv, cv); r != nil {
+					r.MinSamples = min(bmin, cmin)
+					if r.MinSamples < minSamples {
+						untested(r, fmt.Sprintf("too few samples (%d): shares are tested only when every repetition's profile on both sides has ≥%d samples (profiles.min_samples)",
+							r.MinSamples, minSamples))
+						r.TooFewSamples = true
+					}
+				}
 			}
 		}
 	}
@@ -262,27 +341,107 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 	return cmp, nil
 }
 
-// addRow compares two samples, or warns when one side has none.
-func (c *Comparison) addRow(endpoint, metric string, b, cand []float64) {
-	switch {
-	case len(b) == 0 && len(cand) == 0:
-		return // metric not measured at all (no server statistics, say)
-	case len(b) == 0 || len(cand) == 0:
-		missing := "base"
-		if len(cand) == 0 {
-			missing = "candidate"
-		}
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%s %s: the %s has no values, so it is not compared", endpoint, metric, missing))
-		if c.oneSided == nil {
-			c.oneSided = map[string]string{}
-		}
-		c.oneSided[endpoint+" "+metric] = missing
-		if missing == "base" {
+// zeroSuccessMessage says that an endpoint had no successful response in
+// some repetitions.
+func zeroSuccessMessage(role string, z zeroSuccess) string {
+	how := ""
+	if z.detail != "" {
+		how = ": " + z.detail
+	}
+	return fmt.Sprintf("%s %s: no successful response in %s %s (%d requests, all failed%s)",
+		role, z.endpoint, plural(len(z.reps), "repetition", "repetitions"), strings.Join(z.reps, ", "), z.requests, how)
+}
+
+// untested turns a row into a description: its centers and intervals stay,
+// but it has no p-value, no significance and no change.
+func untested(r *Row, why string) {
+	r.P, r.Test, r.Significant, r.Change, r.TooFewRuns = math.NaN(), "", false, NoChange, false
+	// Caveats about testing go; those about the intervals stay.
+	r.Warnings = append([]string{why}, slices.DeleteFunc(r.Warnings, func(w string) bool {
+		return strings.HasPrefix(w, "need ≥") || strings.Contains(w, "to detect a difference")
+	})...)
+}
+
+// addRow compares two samples, or warns when one side has none. It returns
+// the new row, or nil.
+func (c *Comparison) addRow(endpoint, metric string, b, cand []float64) *Row {
+	if !c.bothSides(endpoint, metric, len(b) > 0, len(cand) > 0) {
+		if len(b) == 0 {
 			c.addCandidateOnly(endpoint, metric, cand)
+		}
+		return nil
+	}
+	r := compareSamples(endpoint, metric, b, cand, c.Alpha, c.Confidence)
+	if isShare(metric) {
+		r.DeltaPP = (r.Candidate.Center - r.Base.Center) * 100
+	}
+	c.Rows = append(c.Rows, r)
+	return &c.Rows[len(c.Rows)-1]
+}
+
+// addCountRow compares pooled error counts with Fisher's exact test.
+func (c *Comparison) addCountRow(endpoint, metric string, b, cand errorCounts) {
+	if !c.bothSides(endpoint, metric, b.reps > 0, cand.reps > 0) {
+		if b.reps == 0 && cand.reps > 0 {
+			c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, metric, countStat(cand, c.Confidence), false})
 		}
 		return
 	}
-	c.Rows = append(c.Rows, compareSamples(endpoint, metric, b, cand, c.Alpha, c.Confidence))
+	c.Rows = append(c.Rows, compareCounts(endpoint, metric, b, cand, c.Alpha, c.Confidence))
+}
+
+// inputWarning is the footnote of an open-model rps row.
+const inputWarning = "rps is an input in the open model: the schedule sets it, so it is shown against the target and never judged"
+
+// addInputRow shows an open-model endpoint's achieved rate: summaries as
+// benchstat computes them, no test. A side more than 1 % short of its
+// target warns: its generator could not keep up.
+func (c *Comparison) addInputRow(endpoint string, b, cand *side) {
+	metric := scenarios.RPS
+	r := c.addRow(endpoint, metric, b.values(endpoint, metric), cand.values(endpoint, metric))
+	if r == nil {
+		return
+	}
+	untested(r, inputWarning)
+	r.Input = true
+	bt, ct := b.target(endpoint), cand.target(endpoint)
+	r.Target = ct
+	if r.Target == 0 {
+		r.Target = bt
+	}
+	for _, s := range []struct {
+		role   string
+		center float64
+		target float64
+	}{{"base", r.Base.Center, bt}, {"candidate", r.Candidate.Center, ct}} {
+		if s.target > 0 && s.center < 0.99*s.target {
+			c.Warnings = append(c.Warnings, fmt.Sprintf(
+				"%s %s achieved %s of its %s target (%s): the load generator could not keep up, so the server got less load than the scenario asks",
+				s.role, endpoint, newScaler(metric, s.center).format(s.center), newScaler(metric, s.target).format(s.target),
+				formatDeltaShort(s.center/s.target-1)))
+		}
+	}
+}
+
+// bothSides reports whether both sides have values; if only one has, it
+// warns and remembers the side without.
+func (c *Comparison) bothSides(endpoint, metric string, b, cand bool) bool {
+	switch {
+	case b && cand:
+		return true
+	case !b && !cand:
+		return false // metric not measured at all (no server statistics, say)
+	}
+	missing := "base"
+	if !cand {
+		missing = "candidate"
+	}
+	c.Warnings = append(c.Warnings, fmt.Sprintf("%s %s: the %s has no values, so it is not compared", endpoint, metric, missing))
+	if c.oneSided == nil {
+		c.oneSided = map[string]string{}
+	}
+	c.oneSided[endpoint+" "+metric] = missing
+	return false
 }
 
 // addCandidateOnly keeps the candidate's summary of a metric the base
@@ -291,7 +450,8 @@ func (c *Comparison) addCandidateOnly(endpoint, metric string, cand []float64) {
 	if len(cand) == 0 {
 		return
 	}
-	c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, metric, summarize(cand, c.Alpha, c.Confidence)})
+	input := metric == scenarios.RPS && !c.closed
+	c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, metric, summarize(cand, c.Alpha, c.Confidence), input})
 }
 
 // summarize is one sample's Stat, the AssumeNothing summary as in
@@ -299,7 +459,7 @@ func (c *Comparison) addCandidateOnly(endpoint, metric string, cand []float64) {
 func summarize(values []float64, alpha, confidence float64) Stat {
 	s := benchmath.NewSample(slices.Clone(values), &benchmath.Thresholds{CompareAlpha: alpha})
 	sum := benchmath.AssumeNothing.Summary(s, confidence)
-	return Stat{sum.Center, sum.Lo, sum.Hi, len(s.Values)}
+	return Stat{Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi, N: len(s.Values)}
 }
 
 // compareSamples is the statistics of one row, done as cmd/benchstat does
@@ -317,10 +477,11 @@ func compareSamples(endpoint, metric string, base, cand []float64, alpha, confid
 	r := Row{
 		Endpoint:  endpoint,
 		Metric:    metric,
-		Base:      Stat{bsum.Center, bsum.Lo, bsum.Hi, len(bs.Values)},
-		Candidate: Stat{csum.Center, csum.Lo, csum.Hi, len(cs.Values)},
+		Base:      Stat{Center: bsum.Center, Lo: bsum.Lo, Hi: bsum.Hi, N: len(bs.Values)},
+		Candidate: Stat{Center: csum.Center, Lo: csum.Lo, Hi: csum.Hi, N: len(cs.Values)},
 		Delta:     relDelta(bsum.Center, csum.Center),
 		P:         cmp.P,
+		Test:      TestMannWhitney,
 		// benchstat prints "~" exactly when P > Alpha.
 		Significant: !(cmp.P > alpha),
 		Change:      NoChange,

@@ -14,7 +14,9 @@ import (
 // Keys of MaxRegression and SLO are a metric ("p99"), applying to every
 // endpoint, or "endpoint.metric" ("search.p99"), which takes precedence.
 // Metrics without a MaxRegression entry are not gated for regressions;
-// metrics without an SLO entry have no limit.
+// metrics without an SLO entry have no limit, except error_rate, which
+// falls back to scenarios.DefaultSLO (1 %). An SLO entry with None set
+// ("error_rate: none") is no limit, the default's included.
 type Policy struct {
 	Alpha         float64
 	MaxRegression map[string]scenarios.Quantity
@@ -22,7 +24,8 @@ type Policy struct {
 }
 
 // DefaultPolicy is the gate of a scenario that declares none: p50 and p99
-// may not regress by more than 10 %, the error rate not at all.
+// may not regress by more than 10 %, the error rate not at all, and the
+// candidate's error rate may not exceed scenarios.DefaultSLO's 1 %.
 func DefaultPolicy() Policy {
 	return Policy{
 		Alpha: DefaultAlpha,
@@ -31,6 +34,7 @@ func DefaultPolicy() Policy {
 			scenarios.P99:       {Value: 0.10, Relative: true, Text: "10%"},
 			scenarios.ErrorRate: {Value: 0, Text: "0"},
 		},
+		SLO: scenarios.DefaultSLO(),
 	}
 }
 
@@ -56,7 +60,8 @@ func PolicyFromScenario(g scenarios.Gate) Policy {
 }
 
 // ParseOverrides applies command-line overrides to p: maxRegression like
-// "p99=10%,error_rate=0", slo like "p99=500ms,search.p99=200ms", and alpha
+// "p99=10%,error_rate=0", slo like "p99=500ms,search.p99=200ms" (or
+// "error_rate=none" to lift a limit, the default one included), and alpha
 // when it is not 0. Entries are merged over p's, key by key. A key names a
 // metric or endpoint.metric; an unknown metric or endpoint (one not in
 // endpoints) is an error with a suggestion, so a typo never passes silently.
@@ -121,6 +126,13 @@ func parseQuantities(flag, s string, relative bool, endpoints []string) (map[str
 			return nil, fmt.Errorf("%s: unknown endpoint %q%s: the runs have %s",
 				flag, endpoint, suggest(endpoint, endpoints), strings.Join(endpoints, ", "))
 		}
+		if !relative && strings.EqualFold(val, "none") {
+			if _, dup := out[key]; dup {
+				return nil, fmt.Errorf("%s: %s is given twice: keep one", flag, key)
+			}
+			out[key] = scenarios.Quantity{None: true, Text: "none"}
+			continue
+		}
 		q, err := scenarios.ParseQuantity(metric, val, relative)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", flag, key, err)
@@ -150,100 +162,157 @@ func suggest(s string, candidates []string) string {
 	return ""
 }
 
-// GateResult is the gate's decision.
+// CorrectionHolm names the gate's multiple-comparison correction: Holm's
+// step-down method over the rows it gates.
+const CorrectionHolm = "holm"
+
+// Kinds of Failure.
+const (
+	// FailRegression is a significant regression beyond its allowance.
+	FailRegression = "regression"
+	// FailSLO is a limit the candidate (or a run) broke.
+	FailSLO = "slo"
+	// FailNoValid is a run without one valid repetition: nothing in it can
+	// be checked (CheckRun only).
+	FailNoValid = "invalid"
+)
+
+// GateResult is the gate's decision. It passes only when it could decide
+// and found nothing: Failures fail it (exit 1), and otherwise Inconclusive
+// does (exit 3, or a pass with a warning where the user allows it).
 type GateResult struct {
 	Pass     bool
 	Alpha    float64
 	Failures []Failure
-	// Blind is true when some gated row had too few runs for any regression
-	// to be significant: the gate could not see regressions there, and
-	// passing means only that the SLOs held.
-	Blind bool
-	// Warnings are caveats about the decision; a blind gate says so here.
+	// Inconclusive is true when a side has too few valid repetitions for a
+	// gated row to reach significance at Alpha after the correction: the
+	// gate cannot see regressions there, and not failing is no pass.
+	// InconclusiveReason says why and how many repetitions are needed.
+	// Failures still fail: a breach seen is a breach.
+	Inconclusive       bool
+	InconclusiveReason string
+	// Gated counts the rows whose regressions were tested: the family the
+	// correction spans. Correction is CorrectionHolm.
+	Gated      int
+	Correction string
+	// Tested lists those rows with their own and their Holm-adjusted
+	// p-values, smallest first.
+	Tested []TestedRow
+	// Warnings are caveats about the decision.
 	Warnings []string
 }
 
-// Failure is one reason the gate fails.
+// TestedRow is one gated row's test: P is the row's own p-value (the one
+// the table prints), AdjustedP Holm's adjustment of it over the gated rows;
+// Rejected is AdjustedP ≤ alpha (a significant change, either way).
+type TestedRow struct {
+	Endpoint, Metric string
+	P, AdjustedP     float64
+	Rejected         bool
+}
+
+// Failure is one reason the gate (or a run's own check) fails.
 type Failure struct {
 	Endpoint, Metric string
-	// Kind is "regression" or "slo".
+	// Kind is FailRegression, FailSLO or FailNoValid.
 	Kind   string
 	Reason string
 }
 
-// Gate applies p to c. A row fails when it regressed significantly
-// (p ≤ p.Alpha) by more than its allowance: a relative allowance compares
-// |delta| (an infinite relative change against a zero base always exceeds
-// it), an absolute one compares |candidate − base| of the centers, and an
-// allowance of 0 fails any significant regression. A row also fails when
-// the candidate's center breaks an SLO: latencies, error rate and per-request
-// costs above, rps below. SLOs are checked whatever the number of runs, and
-// also on metrics only the candidate measured. Latency regressions of
-// closed-model runs (rate: max) are not gated: they measure capacity.
+// Gate applies p to c.
+//
+// Regressions: every row with a MaxRegression entry is tested, and the
+// family of those rows is corrected with Holm's step-down method, so the
+// chance that an A/A pair fails on any of them is at most alpha. A row
+// fails when its Holm-adjusted p ≤ alpha, it moved the worse way, and by
+// more than its allowance: a relative allowance compares |delta| (an
+// infinite relative change against a zero base always exceeds it), an
+// absolute one compares |candidate − base| of the centers (pooled rates for
+// error_rate), and an allowance of 0 fails any significant regression.
+// Not tested: open-model rps (an input, see Row.Input) and latencies of
+// closed-model runs (capacity runs), each with a warning.
+//
+// SLOs: the candidate's center breaks an SLO when above it (latencies, error
+// rate, per-request costs) or below it (closed-model rps), whatever the
+// number of runs and also on metrics only the candidate measured. The
+// error-rate SLO is on the pooled rate and defaults to scenarios.DefaultSLO;
+// an endpoint without one successful response in a valid repetition breaks
+// it always.
+//
+// Inconclusive: when some gated row could not reach significance at
+// alpha/Gated (Holm's first step) with the repetitions it has.
 func Gate(c *Comparison, p Policy) GateResult {
 	alpha := p.Alpha
 	if alpha == 0 {
 		alpha = DefaultAlpha
 	}
-	g := GateResult{Pass: true, Alpha: alpha}
+	g := GateResult{Alpha: alpha, Correction: CorrectionHolm}
 	if c.Alpha != 0 && c.Alpha != alpha {
 		g.Warnings = append(g.Warnings, fmt.Sprintf("the gate tests at alpha %g but the table marks changes at alpha %g: compare with the gate's alpha so they agree", alpha, c.Alpha))
 	}
-	var blind, unjudged []string
-	gated := map[string]bool{}
-	checkSLO := func(endpoint, metric string, cand Stat) {
-		q, key, ok := lookup(p.SLO, endpoint, metric)
-		if !ok {
-			return
-		}
-		gated[key] = true
-		if q.Relative {
-			g.Warnings = appendUnique(g.Warnings, fmt.Sprintf("SLO %s=%s is relative and was not checked: write an SLO as an amount, like 500ms", key, q))
-		} else if reason, fail := sloFails(metric, cand, q); fail {
-			g.Failures = append(g.Failures, Failure{endpoint, metric, "slo", reason})
-		}
-	}
-	for _, r := range c.Rows {
+	used := map[string]bool{}
+	var family []gatedRow
+	var unjudged, inputs []string
+	for i := range c.Rows {
+		r := &c.Rows[i]
 		if !scenarios.IsMetric(r.Metric) {
 			continue // profile shares are evidence for verdicts, not gated
 		}
-		if q, key, ok := lookup(p.MaxRegression, r.Endpoint, r.Metric); ok {
-			gated[key] = true
-			switch {
-			case latencyUnjudged(c, r.Metric):
-				unjudged = appendUnique(unjudged, r.Endpoint+" "+r.Metric)
-			case MinP(r.Base.N, r.Candidate.N) > alpha:
-				blind = appendUnique(blind, fmt.Sprintf("%s %s (%d+%d)", r.Endpoint, r.Metric, r.Base.N, r.Candidate.N))
-			default:
-				if reason, fail := regressionFails(r, q, alpha); fail {
-					g.Failures = append(g.Failures, Failure{r.Endpoint, r.Metric, "regression", reason})
-				}
-			}
+		q, key, ok := lookup(p.MaxRegression, r.Endpoint, r.Metric)
+		if !ok {
+			continue
 		}
-		checkSLO(r.Endpoint, r.Metric, r.Candidate)
+		used[key] = true
+		switch {
+		case r.Input:
+			inputs = appendUnique(inputs, "max_regression "+key+"="+q.String())
+		case latencyUnjudged(c, r.Metric):
+			unjudged = appendUnique(unjudged, r.Endpoint+" "+r.Metric)
+		default:
+			family = append(family, gatedRow{row: r, allow: q})
+		}
 	}
-	// Metrics only the candidate measured have no regression to judge, but
-	// their SLOs hold all the same.
-	for _, v := range c.candidateOnly {
-		checkSLO(v.Endpoint, v.Metric, v.Candidate)
+	holm(family)
+	g.Gated = len(family)
+	for _, f := range family {
+		rejected := f.adjusted <= alpha
+		g.Tested = append(g.Tested, TestedRow{f.row.Endpoint, f.row.Metric, f.row.P, f.adjusted, rejected})
+		if !rejected {
+			continue
+		}
+		if reason, fail := regressionFails(*f.row, f.allow, f.adjusted, len(family)); fail {
+			g.Failures = append(g.Failures, Failure{f.row.Endpoint, f.row.Metric, FailRegression, reason})
+		}
+	}
+	g.Inconclusive, g.InconclusiveReason = undecidable(c, family, alpha)
+
+	values := make([]candidateValue, 0, len(c.Rows)+len(c.candidateOnly))
+	for _, r := range c.Rows {
+		if scenarios.IsMetric(r.Metric) {
+			values = append(values, candidateValue{r.Endpoint, r.Metric, r.Candidate, r.Input})
+		}
+	}
+	values = append(values, c.candidateOnly...)
+	fails, ignored, warns := checkSLOs(values, c.candZero, p, "candidate ", used)
+	g.Failures = append(g.Failures, fails...)
+	g.Warnings = append(g.Warnings, warns...)
+	inputs = append(inputs, ignored...)
+
+	if len(inputs) > 0 {
+		g.Warnings = append(g.Warnings, fmt.Sprintf(
+			"rps is an input in the open model (the schedule sets it, so a change says how the generator kept up, not how the server did): %s not checked; a shortfall against the target is a warning",
+			strings.Join(inputs, ", ")))
 	}
 	if len(unjudged) > 0 {
 		g.Warnings = append(g.Warnings, fmt.Sprintf(
 			"closed-model runs (rate: max) measure capacity, not latency: latency regressions in %s were not gated; SLOs were checked",
 			strings.Join(unjudged, ", ")))
 	}
-	if len(blind) > 0 {
-		g.Blind = true
-		need := NeedRuns(alpha)
-		g.Warnings = append([]string{fmt.Sprintf(
-			"GATE IS BLIND to regressions in %s: with so few runs nothing can be significant at alpha %g; only SLOs were checked. Run ≥%d runs a side (%d recommended)",
-			strings.Join(blind, ", "), alpha, need, max(need, RecommendedRuns))}, g.Warnings...)
-	}
 	// A policy key that matched no row gates nothing: say so.
 	var unused []string
 	for _, m := range []map[string]scenarios.Quantity{p.MaxRegression, p.SLO} {
 		for k := range m {
-			if !gated[k] {
+			if !used[k] {
 				unused = appendUnique(unused, k)
 			}
 		}
@@ -252,8 +321,137 @@ func Gate(c *Comparison, p Policy) GateResult {
 	for _, k := range unused {
 		g.Warnings = append(g.Warnings, fmt.Sprintf("gate: %s matches no compared metric, so it checked nothing", k))
 	}
-	g.Pass = len(g.Failures) == 0
+	g.Pass = len(g.Failures) == 0 && !g.Inconclusive
 	return g
+}
+
+// gatedRow is a row in the gate's family, with its allowance and its
+// Holm-adjusted p-value.
+type gatedRow struct {
+	row      *Row
+	allow    scenarios.Quantity
+	adjusted float64
+}
+
+// holm sets each row's Holm-adjusted p-value and sorts the family by it:
+// with the m p-values in increasing order p(1) ≤ … ≤ p(m), the adjusted
+// p(k) is max over j ≤ k of min(1, (m−j+1)·p(j)). A row is significant at
+// family-wise level alpha exactly when its adjusted p ≤ alpha, which is
+// Holm's step-down procedure (reject while p(k) ≤ alpha/(m−k+1)). A row
+// without a p-value counts as p = 1.
+func holm(family []gatedRow) {
+	pOf := func(f gatedRow) float64 {
+		if math.IsNaN(f.row.P) {
+			return 1
+		}
+		return f.row.P
+	}
+	sort.SliceStable(family, func(i, j int) bool { return pOf(family[i]) < pOf(family[j]) })
+	m, prev := len(family), 0.0
+	for k := range family {
+		adj := max(min(1, float64(m-k)*pOf(family[k])), prev)
+		family[k].adjusted, prev = adj, adj
+	}
+}
+
+// undecidable reports whether some gated row could not be significant at
+// Holm's first step, alpha/m, with the samples it has, and says what to do.
+func undecidable(c *Comparison, family []gatedRow, alpha float64) (bool, string) {
+	m := len(family)
+	if m == 0 {
+		return false, ""
+	}
+	level := alpha / float64(m)
+	short := map[string]int{} // side → fewest repetitions among blind rows
+	var thin []string         // error-rate rows with too few requests
+	for _, f := range family {
+		r := f.row
+		if r.Test == TestFisher {
+			if fisherMinP(r.Base.Requests, r.Candidate.Requests) > level {
+				thin = append(thin, fmt.Sprintf("%s %s (%d+%d requests)", r.Endpoint, r.Metric, r.Base.Requests, r.Candidate.Requests))
+			}
+			continue
+		}
+		if MinP(r.Base.N, r.Candidate.N) <= level {
+			continue
+		}
+		for side, n := range map[string]int{"base": r.Base.N, "candidate": r.Candidate.N} {
+			if v, ok := short[side]; !ok || n < v {
+				short[side] = n
+			}
+		}
+	}
+	if len(short) == 0 && len(thin) == 0 {
+		return false, ""
+	}
+	rows := fmt.Sprintf("%d gated %s", m, plural(m, "row", "rows"))
+	need := NeedRuns(level)
+	if need == 0 {
+		return true, fmt.Sprintf("inconclusive: no number of repetitions up to %d a side reaches significance at alpha %g across %s (Holm): gate fewer rows or use a larger alpha",
+			maxRunsSearched, alpha, rows)
+	}
+	var have []string
+	for _, side := range []string{"base", "candidate"} {
+		if n, ok := short[side]; ok && n < need {
+			left := ""
+			if lo := c.leftOutOf(side); lo > 0 {
+				left = fmt.Sprintf(" (%d invalid left out)", lo)
+			}
+			have = append(have, fmt.Sprintf("%s has %d%s", side, n, left))
+		}
+	}
+	if len(have) == 0 {
+		return true, fmt.Sprintf("inconclusive: too few requests for %s to reach significance at alpha %g across %s (Holm): rerun with a longer load.duration",
+			strings.Join(thin, ", "), alpha, rows)
+	}
+	return true, fmt.Sprintf("inconclusive: %s valid repetitions, at least %d are needed a side at alpha %g across %s (Holm): rerun with --runs %d or more (%d recommended)",
+		strings.Join(have, " and "), need, alpha, rows, need, max(need, RecommendedRuns))
+}
+
+func (c *Comparison) leftOutOf(side string) int {
+	if side == "base" {
+		return c.LeftOut.Base
+	}
+	return c.LeftOut.Candidate
+}
+
+// checkSLOs checks values (the candidate's, or a run's) against p's SLOs
+// and the default error-rate SLO; zero lists endpoints without a successful
+// response in some repetition, a breach always. who prefixes the messages
+// ("candidate "). It marks the policy keys it used, and returns the SLOs it
+// ignored on open-model rps and warnings about those it could not check.
+func checkSLOs(values []candidateValue, zero []zeroSuccess, p Policy, who string, used map[string]bool) (fails []Failure, ignored, warns []string) {
+	for _, v := range values {
+		q, key, ok := lookup(p.SLO, v.Endpoint, v.Metric)
+		if ok {
+			used[key] = true
+		}
+		if !ok && v.Metric == scenarios.ErrorRate {
+			q, ok = scenarios.DefaultSLO()[scenarios.ErrorRate], true
+			q.Text += " (default)"
+		}
+		switch {
+		case !ok || q.None:
+		case v.input:
+			ignored = appendUnique(ignored, "slo "+key+"="+q.String())
+		case q.Relative:
+			warns = appendUnique(warns, fmt.Sprintf("SLO %s=%s is relative and was not checked: write an SLO as an amount, like 500ms", key, q))
+		default:
+			if reason, fail := sloFails(v.Metric, v.Candidate, q, who); fail {
+				fails = append(fails, Failure{v.Endpoint, v.Metric, FailSLO, reason})
+			}
+		}
+	}
+	for _, z := range zero {
+		how := ""
+		if z.detail != "" {
+			how = ": " + z.detail
+		}
+		fails = append(fails, Failure{z.endpoint, scenarios.ErrorRate, FailSLO, fmt.Sprintf(
+			"no successful response in %s %s (%d requests, all failed%s): an endpoint that never succeeds breaks every SLO",
+			plural(len(z.reps), "repetition", "repetitions"), strings.Join(z.reps, ", "), z.requests, how)})
+	}
+	return fails, ignored, warns
 }
 
 // lookup finds the endpoint-specific entry, then the metric-wide one.
@@ -265,8 +463,10 @@ func lookup(m map[string]scenarios.Quantity, endpoint, metric string) (scenarios
 	return q, metric, ok
 }
 
-func regressionFails(r Row, allow scenarios.Quantity, alpha float64) (string, bool) {
-	if r.P > alpha || r.Candidate.Center == r.Base.Center {
+// regressionFails says whether a row the correction rejected moved the
+// worse way beyond its allowance, and how.
+func regressionFails(r Row, allow scenarios.Quantity, adjusted float64, m int) (string, bool) {
+	if r.Candidate.Center == r.Base.Center {
 		return "", false
 	}
 	worse := r.Candidate.Center < r.Base.Center
@@ -277,6 +477,13 @@ func regressionFails(r Row, allow scenarios.Quantity, alpha float64) (string, bo
 		return "", false
 	}
 	stats := fmt.Sprintf("p=%s, n=%d+%d", formatP(r.P), r.Base.N, r.Candidate.N)
+	if r.Test == TestFisher {
+		stats = fmt.Sprintf("%d/%d → %d/%d requests failed, Fisher p=%s",
+			r.Base.Errors, r.Base.Requests, r.Candidate.Errors, r.Candidate.Requests, formatP(r.P))
+	}
+	if m > 1 {
+		stats += fmt.Sprintf("; Holm-adjusted p=%s over %d gated rows", formatP(adjusted), m)
+	}
 	if allow.Relative {
 		if !math.IsNaN(r.Delta) && math.Abs(r.Delta) <= allow.Value {
 			return "", false
@@ -291,16 +498,23 @@ func regressionFails(r Row, allow scenarios.Quantity, alpha float64) (string, bo
 	return fmt.Sprintf("regressed %s → %s (%s), allowed %s", b, c, stats, allow), true
 }
 
-func sloFails(metric string, cand Stat, slo scenarios.Quantity) (string, bool) {
+func sloFails(metric string, cand Stat, slo scenarios.Quantity, who string) (string, bool) {
 	v := cand.Center
+	if math.IsNaN(v) {
+		return "", false
+	}
+	value := newScaler(metric, v).format(v)
+	if metric == scenarios.ErrorRate && cand.Requests > 0 {
+		value += fmt.Sprintf(" (%d of %d requests failed)", cand.Errors, cand.Requests)
+	}
 	if higherIsBetter(metric) {
 		if v >= slo.Value {
 			return "", false
 		}
-		return fmt.Sprintf("candidate %s %s is below the SLO %s", metric, newScaler(metric, v).format(v), slo), true
+		return fmt.Sprintf("%s%s %s is below the SLO %s", who, metric, value, slo), true
 	}
 	if v <= slo.Value {
 		return "", false
 	}
-	return fmt.Sprintf("candidate %s %s is above the SLO %s", metric, newScaler(metric, v).format(v), slo), true
+	return fmt.Sprintf("%s%s %s is above the SLO %s", who, metric, value, slo), true
 }

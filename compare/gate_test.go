@@ -21,6 +21,24 @@ func rowOf(endpoint, metric string, base, cand []float64) Row {
 	return compareSamples(endpoint, metric, base, cand, DefaultAlpha, DefaultConfidence)
 }
 
+// countRow is an error_rate row from pooled counts: e1 of n1 base requests
+// failed, e2 of n2 candidate requests.
+func countRow(endpoint string, e1, n1, e2, n2 int64) Row {
+	return compareCounts(endpoint, scenarios.ErrorRate, errorCounts{e1, n1, 10}, errorCounts{e2, n2, 10}, DefaultAlpha, DefaultConfidence)
+}
+
+// inputRow is an open-model rps row with the given target.
+func inputRow(endpoint string, base, cand []float64, target float64) Row {
+	r := rowOf(endpoint, scenarios.RPS, base, cand)
+	untested(&r, inputWarning)
+	r.Input, r.Target = true, target
+	return r
+}
+
+// holmBase and holmCand differ with p ≈ 0.03 (Mann–Whitney U, 10+10):
+// significant alone at 0.05, not in a family of two (0.05/2 = 0.025).
+var holmBase, holmCand = []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, []float64{4.5, 5.5, 6.5, 7.5, 8.5, 9.5, 10.5, 11.5, 12.5, 13.5}
+
 func comparisonOf(rows ...Row) *Comparison {
 	return &Comparison{Alpha: DefaultAlpha, Confidence: DefaultConfidence, Rows: rows}
 }
@@ -32,13 +50,13 @@ func TestGate(t *testing.T) {
 	abs := func(f float64, text string) scenarios.Quantity { return scenarios.Quantity{Value: f, Text: text} }
 	zeros := around(0, 10)
 	cases := []struct {
-		name     string
-		rows     []Row
-		policy   Policy
-		pass     bool
-		blind    bool
-		failures []string // "endpoint metric kind"
-		reason   string   // substring of the first failure's reason
+		name         string
+		rows         []Row
+		policy       Policy
+		pass         bool
+		inconclusive bool
+		failures     []string // "endpoint metric kind"
+		reason       string   // substring of the first failure's reason
 	}{
 		{
 			name:     "a significant +25% p99 regression beyond a 10% allowance fails",
@@ -66,11 +84,48 @@ func TestGate(t *testing.T) {
 			pass:   true,
 		},
 		{
-			name:     "allowance 0 fails any significant error-rate regression",
-			rows:     []Row{rowOf("search", "error_rate", zeros, around(0.001, 10))},
-			policy:   DefaultPolicy(),
+			name:     "allowance 0 fails any significant error-rate regression: 0 of 20000 → 20 of 20000 failed",
+			rows:     []Row{countRow("search", 0, 20000, 20, 20000)},
+			policy:   Policy{MaxRegression: DefaultPolicy().MaxRegression},
 			failures: []string{"search error_rate regression"},
-			reason:   "regressed 0% → 0.100%",
+			reason:   "regressed 0% → 0.100% (0/20000 → 20/20000 requests failed, Fisher p=1.9e-06), allowed 0",
+		},
+		{
+			name:   "a lone error against none is no error-rate regression: 0 of 2000 → 1 of 2000",
+			rows:   []Row{countRow("search", 0, 2000, 1, 2000)},
+			policy: DefaultPolicy(),
+			pass:   true,
+		},
+		{
+			name:     "an absolute error-rate allowance compares the pooled rates: +0.5 pp against 0.1% fails",
+			rows:     []Row{countRow("search", 10, 10000, 60, 10000)},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"error_rate": abs(0.001, "0.1%")}},
+			failures: []string{"search error_rate regression"},
+		},
+		{
+			name:   "an absolute error-rate allowance compares the pooled rates: a significant +0.08 pp against 0.1% passes",
+			rows:   []Row{countRow("search", 5000, 1000000, 5800, 1000000)},
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"error_rate": abs(0.001, "0.1%")}},
+			pass:   true,
+		},
+		{
+			name:     "a pooled error rate above the default 1% SLO fails without any regression",
+			rows:     []Row{countRow("search", 300, 20000, 300, 20000)},
+			policy:   Policy{},
+			failures: []string{"search error_rate slo"},
+			reason:   "candidate error_rate 1.50% (300 of 20000 requests failed) is above the SLO 1% (default)",
+		},
+		{
+			name:   "error_rate none lifts the default SLO",
+			rows:   []Row{countRow("search", 300, 20000, 300, 20000)},
+			policy: Policy{SLO: map[string]scenarios.Quantity{"error_rate": {None: true, Text: "none"}}},
+			pass:   true,
+		},
+		{
+			name:     "an endpoint's error_rate none lifts its limit only",
+			rows:     []Row{countRow("search", 300, 20000, 300, 20000), countRow("login", 300, 20000, 300, 20000)},
+			policy:   Policy{SLO: map[string]scenarios.Quantity{"search.error_rate": {None: true, Text: "none"}, "error_rate": abs(0.05, "5%"), "login.error_rate": abs(0.01, "1%")}},
+			failures: []string{"login error_rate slo"},
 		},
 		{
 			name:     "a relative allowance is exceeded by any regression from a zero base",
@@ -102,7 +157,7 @@ func TestGate(t *testing.T) {
 			failures: []string{"login p99 regression"},
 		},
 		{
-			name:     "an rps drop is a regression",
+			name:     "a closed-model rps drop is a regression",
 			rows:     []Row{rowOf("search", "rps", around(200, 10), around(150, 10))},
 			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"rps": rel(0.10, "10%")}},
 			failures: []string{"search rps regression"},
@@ -115,7 +170,13 @@ func TestGate(t *testing.T) {
 			reason:   "candidate p99 600ms is above the SLO 500ms",
 		},
 		{
-			name:     "a candidate rps below its SLO fails",
+			name:   "open-model rps is an input: an allowance of 0 on a 25% drop checks nothing, and says why",
+			rows:   []Row{inputRow("search", around(200, 10), around(150, 10), 200)},
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"rps": {Value: 0, Text: "0"}}, SLO: map[string]scenarios.Quantity{"rps": abs(190, "190/s")}},
+			pass:   true,
+		},
+		{
+			name:     "a closed-model candidate rps below its SLO fails",
 			rows:     []Row{rowOf("search", "rps", around(180, 10), around(180, 10))},
 			policy:   Policy{SLO: map[string]scenarios.Quantity{"rps": abs(200, "200/s")}},
 			failures: []string{"search rps slo"},
@@ -128,18 +189,59 @@ func TestGate(t *testing.T) {
 			pass:   true,
 		},
 		{
-			name:   "with 3+3 runs a fivefold regression passes, but the gate says it is blind",
-			rows:   []Row{rowOf("search", "p99", around(0.050, 3), around(0.250, 3))},
-			policy: DefaultPolicy(),
-			pass:   true,
-			blind:  true,
+			name:         "with 3+3 runs a fivefold regression cannot be seen: inconclusive, not a pass",
+			rows:         []Row{rowOf("search", "p99", around(0.050, 3), around(0.250, 3))},
+			policy:       DefaultPolicy(),
+			inconclusive: true,
 		},
 		{
-			name:     "with 3+3 runs SLOs are still checked",
-			rows:     []Row{rowOf("search", "p99", around(0.050, 3), around(0.750, 3))},
-			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.1, "10%")}, SLO: map[string]scenarios.Quantity{"p99": abs(0.5, "500ms")}},
-			blind:    true,
-			failures: []string{"search p99 slo"},
+			name:         "with 3+3 runs SLOs are still checked, and a breach fails an inconclusive gate",
+			rows:         []Row{rowOf("search", "p99", around(0.050, 3), around(0.750, 3))},
+			policy:       Policy{MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.1, "10%")}, SLO: map[string]scenarios.Quantity{"p99": abs(0.5, "500ms")}},
+			inconclusive: true,
+			failures:     []string{"search p99 slo"},
+		},
+		{
+			name:   "5+5 runs decide one gated row (the smallest p, 0.0079, is below 0.05)",
+			rows:   []Row{rowOf("search", "p99", around(0.050, 5), around(0.050, 5))},
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"p99": rel(0.1, "10%")}},
+			pass:   true,
+		},
+		{
+			name: "5+5 runs cannot decide nine gated rows: Holm's first step needs p ≤ 0.05/9 = 0.0056",
+			rows: []Row{
+				rowOf("a", "p50", around(1, 5), around(1, 5)), rowOf("a", "p99", around(1, 5), around(1, 5)), countRow("a", 0, 1000, 0, 1000),
+				rowOf("b", "p50", around(1, 5), around(1, 5)), rowOf("b", "p99", around(1, 5), around(1, 5)), countRow("b", 0, 1000, 0, 1000),
+				rowOf("c", "p50", around(1, 5), around(1, 5)), rowOf("c", "p99", around(1, 5), around(1, 5)), countRow("c", 0, 1000, 0, 1000),
+			},
+			policy:       DefaultPolicy(),
+			inconclusive: true,
+			reason:       "",
+		},
+		{
+			name: "Holm: two rows at p≈0.03 are each significant alone, but not as a family of two",
+			rows: []Row{
+				rowOf("search", "p50", holmBase, holmCand),
+				rowOf("search", "p99", holmBase, holmCand),
+			},
+			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"p50": abs(0, "0"), "p99": abs(0, "0")}},
+			pass:   true,
+		},
+		{
+			name:     "Holm: a row at p≈0.03 fails alone",
+			rows:     []Row{rowOf("search", "p50", holmBase, holmCand)},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p50": abs(0, "0")}},
+			failures: []string{"search p50 regression"},
+		},
+		{
+			name: "Holm steps down: p=1.1e-05 is rejected at 0.05/2, then p≈0.03 at 0.05/1",
+			rows: []Row{
+				rowOf("search", "p50", holmBase, holmCand),
+				rowOf("search", "p99", around(0.050, 10), around(0.0625, 10)),
+			},
+			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"p50": abs(0, "0"), "p99": abs(0, "0")}},
+			failures: []string{"search p99 regression", "search p50 regression"},
+			reason:   "Holm-adjusted p=2.2e-05 over 2 gated rows",
 		},
 		{
 			name:     "the policy's alpha decides significance: p≈0.0011 fails at 0.05",
@@ -160,11 +262,14 @@ func TestGate(t *testing.T) {
 			if g.Pass != tc.pass {
 				t.Errorf("Pass = %v, want %v; failures %+v", g.Pass, tc.pass, g.Failures)
 			}
-			if g.Blind != tc.blind {
-				t.Errorf("Blind = %v, want %v; warnings %q", g.Blind, tc.blind, g.Warnings)
+			if g.Inconclusive != tc.inconclusive {
+				t.Errorf("Inconclusive = %v, want %v (%s)", g.Inconclusive, tc.inconclusive, g.InconclusiveReason)
 			}
-			if tc.blind && (len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "GATE IS BLIND")) {
-				t.Errorf("a blind gate must say so first; warnings %q", g.Warnings)
+			if tc.inconclusive && !strings.HasPrefix(g.InconclusiveReason, "inconclusive: ") {
+				t.Errorf("an inconclusive gate must say why: %q", g.InconclusiveReason)
+			}
+			if g.Correction != CorrectionHolm {
+				t.Errorf("Correction = %q", g.Correction)
 			}
 			var got []string
 			for _, f := range g.Failures {

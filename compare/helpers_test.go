@@ -37,6 +37,8 @@ type epRep struct {
 	name             string
 	body, tail       float64 // seconds
 	requests, errors int64
+	// failStatus is the status of the failed requests; "503" when empty.
+	failStatus string
 }
 
 // repSpec is one synthetic repetition.
@@ -44,6 +46,8 @@ type repSpec struct {
 	eps    []epRep
 	shares []results.FunctionShare
 	cpu    float64 // server CPU seconds in the window; 0 = unknown
+	// invalid are the reasons the repetition is not a sample.
+	invalid []string
 }
 
 var epoch = time.Date(2026, 11, 27, 1, 2, 3, 0, time.UTC)
@@ -63,24 +67,38 @@ func synthRun(sc scenarios.Scenario, label string, n int, spec func(i int) repSp
 	for i := range n {
 		s := spec(i)
 		start := epoch.Add(time.Duration(i) * 15 * time.Second)
-		rep := results.Repetition{Index: i, Start: start, End: start.Add(10 * time.Second), Complete: true, Functions: s.shares}
+		rep := results.Repetition{Index: i, Start: start, End: start.Add(10 * time.Second), Complete: true, Functions: s.shares, Invalid: s.invalid}
 		if s.cpu > 0 {
 			rep.Server = &results.ServerStats{CPUSeconds: s.cpu}
 		}
 		for _, e := range s.eps {
-			h := results.NewHistogram()
-			for k := range 98 {
-				h.Record(seconds(e.body * (0.9 + 0.2*float64(k)/97)))
-			}
-			h.Record(seconds(e.tail))
-			h.Record(seconds(e.tail))
 			req := e.requests
 			if req == 0 {
 				req = 2000
 			}
+			// Latencies are of successes only: an endpoint whose every
+			// request failed has none.
+			h := results.NewHistogram()
+			if e.errors < req {
+				for k := range 98 {
+					h.Record(seconds(e.body * (0.9 + 0.2*float64(k)/97)))
+				}
+				h.Record(seconds(e.tail))
+				h.Record(seconds(e.tail))
+			}
+			status := map[string]int64{}
+			if e.errors < req {
+				status["200"] = req - e.errors
+			}
+			if e.errors > 0 {
+				code := e.failStatus
+				if code == "" {
+					code = "503"
+				}
+				status[code] = e.errors
+			}
 			rep.Endpoints = append(rep.Endpoints, results.EndpointRun{
-				Name: e.name, Requests: req, Errors: e.errors, Latency: h,
-				Status: map[string]int64{"200": req - e.errors},
+				Name: e.name, Requests: req, Errors: e.errors, Latency: h, Status: status,
 			})
 		}
 		r.Repetitions = append(r.Repetitions, rep)
@@ -99,7 +117,8 @@ func lognormal(rng *rand.Rand, median, cv float64) float64 {
 
 // noisy is a spec with 5 % CV noise around the given search/login shapes:
 // search body 1.2 ms, tail searchTail; login body 3 ms, tail 20 ms; the
-// hotspot function's share around share (omitted when share < 0).
+// hotspot function's share around share (omitted when share < 0), from CPU
+// profiles of 500 samples.
 func noisy(rng *rand.Rand, searchTail, share float64) func(int) repSpec {
 	return func(int) repSpec {
 		s := repSpec{eps: []epRep{
@@ -107,7 +126,7 @@ func noisy(rng *rand.Rand, searchTail, share float64) func(int) repSpec {
 			{name: "login", body: lognormal(rng, 0.003, 0.05), tail: lognormal(rng, 0.020, 0.05), requests: int64(lognormal(rng, 500, 0.02))},
 		}}
 		if share >= 0 {
-			s.shares = []results.FunctionShare{{Hotspot: "search-steps-n-plus-one", Function: stepsFor, Kind: "cpu", Share: min(lognormal(rng, share, 0.05), 1)}}
+			s.shares = []results.FunctionShare{{Hotspot: "search-steps-n-plus-one", Function: stepsFor, Kind: "cpu", Share: min(lognormal(rng, share, 0.05), 1), Samples: 500}}
 		}
 		return s
 	}

@@ -41,8 +41,18 @@ type FunctionChange struct {
 	Name                      string
 	Kind                      string // "cpu" or "allocs"
 	BaseShare, CandidateShare float64
-	P                         float64
-	Change                    string
+	// DeltaPP is the change in percentage points: 70.83 % → 75.00 % is
+	// +4.17 pp (never +5.9 %).
+	DeltaPP float64
+	P       float64
+	Change  string
+	// MinSamples is the fewest samples of any repetition's profile on
+	// either side (0: unknown). Below profiles.min_samples, TooFewSamples is
+	// true: the shares are shown but not tested, and Note says
+	// "too few samples (N)".
+	MinSamples    int64
+	TooFewSamples bool
+	Note          string
 	// Missing names the sides without this function's share ("base",
 	// "candidate", "base and candidate"); empty when both have it.
 	Missing string
@@ -50,16 +60,22 @@ type FunctionChange struct {
 
 // judge decides one hotspot's verdict from the comparison's rows. The
 // rules, in order:
-//   - a latency metric of closed-model runs: inconclusive (capacity runs
-//     give no latency verdicts);
+//   - a latency metric of closed-model runs, or rps of open-model runs:
+//     inconclusive (capacity runs give no latency verdicts; a scheduled
+//     rate is an input);
 //   - no metric row, or too few runs to see a change: inconclusive;
 //   - metric regressed: regressed, unless a function's share shrank
 //     significantly (metric and profile disagree: inconclusive);
-//   - metric improved: improved, unless a declared function has no profile
-//     (cannot confirm where: inconclusive) or a share grew significantly
-//     (disagreement: inconclusive); shrinking shares are stronger evidence;
-//   - metric ~: no significant change, unless a profile is missing or a
-//     share changed significantly (inconclusive).
+//   - metric improved: improved, unless a declared function has no usable
+//     profile (none, or too few samples: cannot confirm where:
+//     inconclusive) or a share grew significantly (disagreement:
+//     inconclusive); shrinking shares are stronger evidence;
+//   - metric ~: no significant change, unless a profile is missing or too
+//     thin, or a share changed significantly (inconclusive).
+//
+// A share from too few samples is never evidence either way: it counts as
+// a missing profile, so a thin profile can never make a verdict stronger
+// than no profile would.
 func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v := HotspotVerdict{Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Objective: h.Objective}
 	// A function's share is evidence in every profile kind that has it: CPU
@@ -68,30 +84,43 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	if h.Metric == scenarios.AllocPerReq {
 		kinds = []string{"allocs", "cpu"}
 	}
-	var missing, grew, shrank []string
+	var missing, thin, grew, shrank []string
 	var fparts []string
 	for _, f := range h.Functions {
-		found := false
+		found, usable := false, false
 		for _, kind := range kinds {
 			r := c.Row(h.Endpoint, shareMetric(kind, f))
 			if r == nil {
 				continue
 			}
 			found = true
-			v.Functions = append(v.Functions, FunctionChange{Name: f, Kind: kind,
-				BaseShare: r.Base.Center, CandidateShare: r.Candidate.Center, P: r.P, Change: r.Change})
+			fc := FunctionChange{Name: f, Kind: kind,
+				BaseShare: r.Base.Center, CandidateShare: r.Candidate.Center, DeltaPP: r.DeltaPP,
+				P: r.P, Change: r.Change, MinSamples: r.MinSamples, TooFewSamples: r.TooFewSamples}
+			if r.TooFewSamples {
+				fc.Note = fmt.Sprintf("too few samples (%d)", r.MinSamples)
+				fparts = append(fparts, fmt.Sprintf("%s %s → %s of %s: %s", f,
+					formatShare(r.Base.Center), formatShare(r.Candidate.Center), kindNoun(kind), fc.Note))
+				v.Functions = append(v.Functions, fc)
+				continue
+			}
+			usable = true
+			v.Functions = append(v.Functions, fc)
 			switch r.Change {
 			case Regressed:
 				grew = append(grew, f)
 			case Improved:
 				shrank = append(shrank, f)
 			}
-			fparts = append(fparts, fmt.Sprintf("%s %s → %s of %s", f,
-				formatShare(r.Base.Center), formatShare(r.Candidate.Center), kindNoun(kind)))
+			fparts = append(fparts, fmt.Sprintf("%s %s → %s of %s (%s)", f,
+				formatShare(r.Base.Center), formatShare(r.Candidate.Center), kindNoun(kind), formatPP(r.DeltaPP)))
 		}
-		if !found {
+		switch {
+		case found && !usable:
+			thin = append(thin, f)
+		case !found:
 			kind := kinds[0]
-			fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), P: math.NaN(), Change: NoChange}
+			fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), DeltaPP: math.NaN(), P: math.NaN(), Change: NoChange}
 			fc.Missing = missingSides(c, h.Endpoint, shareMetric(kind, f))
 			missing = append(missing, f)
 			fparts = append(fparts, fmt.Sprintf("%s: no %s profile in the %s", f, kindNoun(kind), fc.Missing))
@@ -106,7 +135,7 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 		evidence = fmt.Sprintf("%s %s: not measured on both sides", h.Endpoint, h.Metric)
 	} else {
 		evidence = metricEvidence(m)
-		if !latencyUnjudged(c, h.Metric) {
+		if !latencyUnjudged(c, h.Metric) && !m.Input {
 			v.ObjectiveMet = objectiveMet(h, m)
 		}
 	}
@@ -115,9 +144,19 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	}
 	v.Evidence = evidence
 
+	// Why the profile cannot confirm where a change happened, if it cannot.
+	var unconfirmed string
+	switch {
+	case len(missing) > 0:
+		unconfirmed = fmt.Sprintf("missing %s profiles for %s", kindNoun(kinds[0]), strings.Join(missing, ", "))
+	case len(thin) > 0:
+		unconfirmed = fmt.Sprintf("too few profile samples for %s", strings.Join(thin, ", "))
+	}
 	switch {
 	case latencyUnjudged(c, h.Metric):
 		v.Verdict, v.Reason = VerdictInconclusive, closedModelWarning
+	case m != nil && m.Input:
+		v.Verdict, v.Reason = VerdictInconclusive, inputWarning
 	case m == nil:
 		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("no %s values for %s on both sides", h.Metric, h.Endpoint)
 	case m.TooFewRuns:
@@ -126,11 +165,11 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s regressed but %s shrank in the profile: metric and profile disagree", h.Metric, strings.Join(shrank, ", "))
 	case m.Change == Regressed:
 		v.Verdict = VerdictRegressed
-		if len(missing) > 0 {
-			v.Reason = "no profile for " + strings.Join(missing, ", ") + " to say where"
+		if unconfirmed != "" {
+			v.Reason = unconfirmed + " to say where"
 		}
-	case len(missing) > 0:
-		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("missing %s profiles for %s: cannot confirm where the change happened", kindNoun(kinds[0]), strings.Join(missing, ", "))
+	case unconfirmed != "":
+		v.Verdict, v.Reason = VerdictInconclusive, unconfirmed+": cannot confirm where the change happened"
 	case m.Change == Improved && len(grew) > 0:
 		v.Verdict, v.Reason = VerdictInconclusive, fmt.Sprintf("%s improved but %s grew in the profile: metric and profile disagree", h.Metric, strings.Join(grew, ", "))
 	case m.Change == Improved:
@@ -168,6 +207,13 @@ func metricEvidence(r *Row) string {
 	}
 	if r.TooFewRuns {
 		change = "? n too small"
+	}
+	switch {
+	case r.Input:
+		return fmt.Sprintf("%s %s → %s (input: target %s)", r.Metric, b, c, formatTarget(r.Target))
+	case r.Test == TestFisher:
+		return fmt.Sprintf("%s %s → %s (%s, Fisher p=%s, %d/%d → %d/%d requests failed)", r.Metric, b, c, change, formatP(r.P),
+			r.Base.Errors, r.Base.Requests, r.Candidate.Errors, r.Candidate.Requests)
 	}
 	return fmt.Sprintf("%s %s → %s (%s, p=%s, n=%d+%d)", r.Metric, b, c, change, formatP(r.P), r.Base.N, r.Candidate.N)
 }

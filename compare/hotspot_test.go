@@ -45,7 +45,7 @@ func TestHotspotVerdicts(t *testing.T) {
 			base:     synthRun(sc, "before", 10, withoutShares(noisy(newRNG(14), 0.050, 0.41))),
 			cand:     synthRun(sc, "after", 10, withoutShares(noisy(newRNG(14), 0.080, 0.41))),
 			verdict:  VerdictRegressed,
-			evidence: []string{"no profile for " + stepsFor},
+			evidence: []string{"missing CPU profiles for " + stepsFor + " to say where"},
 		},
 		{
 			name:     "identical samples: no significant change",

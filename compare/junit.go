@@ -50,8 +50,10 @@ type (
 
 // writeJUnit writes a testsuite per endpoint and a testcase per metric row
 // and per hotspot. With a gate, its failures are the failures; without one,
-// significant regressions are. Rows with too few runs to judge, and
-// inconclusive hotspots, are skipped, so CI shows them as not tested.
+// significant regressions are. Rows that are not judged (too few runs, too
+// few profile samples, open-model rps, which is an input) and inconclusive
+// hotspots are skipped, so CI shows them as not tested; open-model rps is
+// never a failure.
 func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 	fails := failuresOf(g)
 	var caveats []string
@@ -60,10 +62,15 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 		{"base", c.Base}, {"candidate", c.Candidate},
 		{"alpha", fmt.Sprint(c.Alpha)}, {"confidence", fmt.Sprint(c.Confidence)},
 		{"runs", fmt.Sprintf("%d+%d", c.BaseRuns, c.CandidateRuns)},
+		{"left_out", fmt.Sprintf("%d+%d", c.LeftOut.Base, c.LeftOut.Candidate)},
 	}
 	if g != nil {
+		if g.Inconclusive {
+			caveats = append(caveats, g.InconclusiveReason)
+		}
 		caveats = append(caveats, g.Warnings...)
-		props = append(props, junitProperty{"gate", strings.TrimPrefix(gateLine(g), "gate: ")})
+		props = append(props, junitProperty{"gate", strings.TrimPrefix(gateLine(g), "gate: ")},
+			junitProperty{"gate_correction", fmt.Sprintf("%s over %d gated rows", g.Correction, g.Gated)})
 	}
 
 	endpoints := c.Endpoints()
@@ -91,7 +98,7 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 		for _, r := range rowsOf(c, e) {
 			cl := rowCells(r)
 			tc := junitCase{ClassName: "hotbench." + e, Name: r.Metric,
-				SystemOut: fmt.Sprintf("%s %s ± %s → %s ± %s: %s (%s)", r.Metric, cl.base, cl.baseCI, cl.cand, cl.candCI, cl.delta, cl.pn)}
+				SystemOut: fmt.Sprintf("%s %s %s → %s %s: %s (%s)", r.Metric, cl.base, cl.baseCI, cl.cand, cl.candCI, cl.delta, cl.pn)}
 			if len(r.Warnings) > 0 {
 				tc.SystemOut += "\n" + strings.Join(r.Warnings, "\n")
 			}
@@ -104,6 +111,10 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 				tc.Failure = &junitFailure{Message: strings.Join(msgs, "; "), Type: fs[0].Kind, Text: tc.SystemOut}
 			case g == nil && r.Change == Regressed:
 				tc.Failure = &junitFailure{Message: fmt.Sprintf("regressed %s (%s)", cl.delta, cl.pn), Type: "regression", Text: tc.SystemOut}
+			case r.Input:
+				tc.Skipped = &junitSkipped{Message: fmt.Sprintf("not judged: %s (achieved %s, target %s)", inputWarning, cl.cand, formatTarget(r.Target))}
+			case r.TooFewSamples:
+				tc.Skipped = &junitSkipped{Message: "not tested: " + cl.delta}
 			case r.TooFewRuns:
 				tc.Skipped = &junitSkipped{Message: "too few runs to judge: " + tooFewMessage(r.Base.N, r.Candidate.N, c.Alpha)}
 			}

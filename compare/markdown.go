@@ -3,6 +3,7 @@ package compare
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 )
@@ -14,17 +15,21 @@ func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
 	fmt.Fprintf(&b, "## hotbench: %s → %s\n\n", md(c.Base), md(c.Candidate))
 	if g != nil {
 		switch {
-		case !g.Pass:
+		case len(g.Failures) > 0:
 			fmt.Fprintf(&b, "❌ **Gate failed** (%d):\n\n", len(g.Failures))
 			for _, f := range g.Failures {
 				fmt.Fprintf(&b, "- `%s` %s: %s\n", f.Endpoint, md(f.Metric), md(f.Reason))
 			}
+			if g.Inconclusive {
+				fmt.Fprintf(&b, "- also %s\n", md(g.InconclusiveReason))
+			}
 			b.WriteString("\n")
-		case g.Blind:
-			b.WriteString("⚠️ **Gate passed, but it was blind to regressions**: too few runs, only SLOs were checked.\n\n")
+		case g.Inconclusive:
+			fmt.Fprintf(&b, "❔ **Gate inconclusive**: %s\n\n", md(strings.TrimPrefix(g.InconclusiveReason, "inconclusive: ")))
 		default:
 			b.WriteString("✅ **Gate passed**\n\n")
 		}
+		fmt.Fprintf(&b, "<sub>%s.</sub>\n\n", md(capitalize(familyLine(g))))
 	}
 	var warns []string
 	warns = append(warns, c.Warnings...)
@@ -63,7 +68,7 @@ func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
 				writeGeomeanMD(&b, rows)
 			}
 			cl := rowCells(r)
-			delta := cl.delta
+			delta := md(cl.delta)
 			switch r.Change {
 			case Improved:
 				delta = "**" + delta + "** 🟢"
@@ -73,16 +78,25 @@ func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
 			if len(fails[[2]string{r.Endpoint, r.Metric}]) > 0 {
 				delta += " ❌"
 			}
-			fmt.Fprintf(&b, "| %s | %s ± %s | %s ± %s | %s | %s | %d+%d |\n",
-				md(r.Metric), cl.base, cl.baseCI, cl.cand, cl.candCI, delta, formatP(r.P), r.Base.N, r.Candidate.N)
+			p := formatP(r.P)
+			switch {
+			case r.Input:
+				p = "target " + formatTarget(r.Target)
+			case math.IsNaN(r.P):
+				p = "not tested"
+			case r.Test == TestFisher:
+				p += fmt.Sprintf(" (%d/%d → %d/%d failed)", r.Base.Errors, r.Base.Requests, r.Candidate.Errors, r.Candidate.Requests)
+			}
+			fmt.Fprintf(&b, "| %s | %s %s | %s %s | %s | %s | %d+%d |\n",
+				md(r.Metric), cl.base, md(cl.baseCI), cl.cand, md(cl.candCI), delta, p, r.Base.N, r.Candidate.N)
 		}
 		if nMetrics == len(ordered) {
 			writeGeomeanMD(&b, rows)
 		}
 		b.WriteString("\n")
 	}
-	fmt.Fprintf(&b, "<sub>Medians of per-run values with %g%% confidence intervals; a change needs p ≤ %g (Mann–Whitney U, as benchstat); %d+%d runs.</sub>\n",
-		c.Confidence*100, c.Alpha, c.BaseRuns, c.CandidateRuns)
+	fmt.Fprintf(&b, "<sub>Medians of per-run values with %g%% confidence intervals; a change needs p ≤ %g (Mann–Whitney U, as benchstat); %d+%d valid runs. %s.</sub>\n",
+		c.Confidence*100, c.Alpha, c.BaseRuns, c.CandidateRuns, md(capitalize(perRowNote(c, g))))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -93,6 +107,14 @@ func writeGeomeanMD(b *strings.Builder, rows []Row) {
 		base, cand := formatPair("p50", gm.base, gm.cand)
 		fmt.Fprintf(b, "| geomean | %s | %s | %s | | |\n", base, cand, formatDeltaSigned(gm.ratio-1))
 	}
+}
+
+// capitalize upper-cases a sentence's first letter.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func verdictIcon(v string) string {

@@ -2,6 +2,9 @@ package compare
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,7 +210,7 @@ func TestParseOverridesRejectsEndpointsOnServerWideMetrics(t *testing.T) {
 	}
 }
 
-func TestCompareSkipsIncompleteRepetitions(t *testing.T) {
+func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 	sc := testScenario()
 	// interrupt marks the last k repetitions incomplete and makes them
 	// wildly slow, so that counting them would show.
@@ -218,19 +221,36 @@ func TestCompareSkipsIncompleteRepetitions(t *testing.T) {
 		}
 		return r
 	}
+	const lag = "generator fell behind: send lag p99 62ms > 10ms"
+	// behind marks repetition i invalid because the generator fell behind
+	// and makes its search latencies ten times larger, as a stalled
+	// generator does (issue 8: one repetition's p50 19.3ms against 1.7ms).
+	behind := func(f func(int) repSpec, reps ...int) func(int) repSpec {
+		return func(i int) repSpec {
+			s := f(i)
+			if slices.Contains(reps, i) {
+				s.invalid = []string{lag}
+				s.eps[0].body *= 10
+				s.eps[0].tail *= 10
+			}
+			return s
+		}
+	}
 	cases := []struct {
 		name             string
 		base, cand       *results.Run
 		baseN, candN     int
+		leftOut          LeftOut
 		warning, wantErr string
 	}{
 		{
-			name:    "an interrupted run's partial last repetition is skipped with a warning",
+			name:    "an interrupted run's partial last repetition is left out with a warning",
 			base:    synthRun(sc, "before", 10, noisy(newRNG(100), 0.05, 0.4)),
 			cand:    interrupt(synthRun(sc, "after", 10, noisy(newRNG(101), 0.05, 0.4)), 1),
 			baseN:   10,
 			candN:   9,
-			warning: "candidate run manual-search@after: skipped 1 incomplete repetition of 10",
+			leftOut: LeftOut{Candidate: 1},
+			warning: "candidate: left out 1 invalid repetition of 10 (interrupted: the window did not run to its end)",
 		},
 		{
 			name:    "several incomplete repetitions of the base are counted in the warning",
@@ -238,35 +258,60 @@ func TestCompareSkipsIncompleteRepetitions(t *testing.T) {
 			cand:    synthRun(sc, "after", 10, noisy(newRNG(103), 0.05, 0.4)),
 			baseN:   7,
 			candN:   10,
-			warning: "base run manual-search@before: skipped 3 incomplete repetitions of 10",
+			leftOut: LeftOut{Base: 3},
+			warning: "base: left out 3 invalid repetitions of 10 (interrupted: the window did not run to its end)",
 		},
 		{
-			name:    "a side left without complete repetitions is an error",
+			name:    "repetitions where the generator fell behind are left out, however slow they look",
+			base:    synthRun(sc, "before", 12, behind(noisy(newRNG(106), 0.05, 0.4), 3, 7)),
+			cand:    synthRun(sc, "after", 10, noisy(newRNG(107), 0.05, 0.4)),
+			baseN:   10,
+			candN:   10,
+			leftOut: LeftOut{Base: 2},
+			warning: "base: left out 2 invalid repetitions of 12 (" + lag + ")",
+		},
+		{
+			name:    "a side left without valid repetitions is inconclusive",
 			base:    interrupt(synthRun(sc, "before", 2, noisy(newRNG(104), 0.05, 0.4)), 2),
 			cand:    synthRun(sc, "after", 10, noisy(newRNG(105), 0.05, 0.4)),
-			wantErr: "the base runs have no complete repetitions (2 incomplete skipped)",
+			wantErr: "inconclusive: the base has no valid repetition (2 left out: interrupted: the window did not run to its end): run the scenario again",
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Compare(runs(tc.base), runs(tc.cand), Options{})
 			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				var ie *InconclusiveError
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.As(err, &ie) {
+					t.Fatalf("error %v, want an *InconclusiveError %q", err, tc.wantErr)
 				}
 				return
 			}
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.BaseRuns != tc.baseN || c.CandidateRuns != tc.candN {
-				t.Errorf("runs %d+%d, want %d+%d", c.BaseRuns, c.CandidateRuns, tc.baseN, tc.candN)
+			if c.BaseRuns != tc.baseN || c.CandidateRuns != tc.candN || c.LeftOut != tc.leftOut {
+				t.Errorf("runs %d+%d, left out %+v; want %d+%d, %+v", c.BaseRuns, c.CandidateRuns, c.LeftOut, tc.baseN, tc.candN, tc.leftOut)
 			}
 			if r := c.Row("search", "rps"); r == nil || r.Base.N != tc.baseN || r.Candidate.N != tc.candN || r.Change != NoChange {
 				t.Errorf("search rps row %+v: partial windows were counted", r)
 			}
+			if r := c.Row("search", "p50"); r == nil || r.Change != NoChange {
+				t.Errorf("search p50 row %+v: invalid repetitions were counted", r)
+			}
 			if !containsString(c.Warnings, tc.warning) {
 				t.Errorf("warnings %q lack %q", c.Warnings, tc.warning)
+			}
+			var buf bytes.Buffer
+			if err := Write(&buf, c, nil, "json"); err != nil {
+				t.Fatal(err)
+			}
+			var doc struct {
+				Base int `json:"base_left_out"`
+				Cand int `json:"candidate_left_out"`
+			}
+			if err := json.Unmarshal(buf.Bytes(), &doc); err != nil || doc.Base != tc.leftOut.Base || doc.Cand != tc.leftOut.Candidate {
+				t.Errorf("JSON base_left_out %d, candidate_left_out %d (%v); want %+v", doc.Base, doc.Cand, err, tc.leftOut)
 			}
 		})
 	}

@@ -8,55 +8,196 @@ import (
 	"strings"
 
 	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
-// side is one side of a comparison: its runs and their pooled repetitions.
+// side is one side of a comparison: its runs, their pooled valid
+// repetitions, and what the statistics read from them.
 type side struct {
 	role string
 	runs []*results.Run
+	// reps are the valid repetitions of all runs, in order; n counts them.
 	reps []*results.Repetition
-	// warnings are caveats found while pooling, like skipped repetitions.
+	n    int
+	// repRun names each valid repetition's run: "manual-search@after".
+	repRun []string
+	// leftOut counts the invalid repetitions that are not samples.
+	leftOut int
+	// warnings are caveats found while pooling, like left-out repetitions.
 	warnings []string
+
+	// vals holds the per-repetition values of every (endpoint, metric),
+	// read once; counts the pooled error counts of every endpoint.
+	vals   map[[2]string][]float64
+	counts map[string]errorCounts
+	// zero lists the endpoints that had requests but not one success in a
+	// valid repetition: an outage, always an SLO breach in the candidate.
+	zero []zeroSuccess
 }
 
-// newSide pools the complete repetitions of runs. An interrupted
-// repetition holds only part of a window, so it is skipped, with a warning.
+// errorCounts pools an endpoint's failed and total requests over a side's
+// valid repetitions; reps counts the repetitions that sent requests.
+type errorCounts struct {
+	errors, requests int64
+	reps             int
+}
+
+// zeroSuccess is one endpoint's repetitions without a successful response.
+type zeroSuccess struct {
+	endpoint string
+	// reps names the repetitions: "manual-search@after #3".
+	reps     []string
+	requests int64
+	// detail is how they failed: "status 404 ×200".
+	detail string
+}
+
+// newSide pools the valid repetitions of runs. Invalid ones (interrupted,
+// generator behind, requests lost) are counted and named in a warning, never
+// used: they measured something other than the server.
 func newSide(role string, runs []*results.Run) (*side, error) {
 	s := &side{role: role}
-	skippedAll := 0
+	var reasons []string
+	total := 0
 	for _, r := range runs {
 		if r == nil {
 			continue
 		}
 		s.runs = append(s.runs, r)
-		skipped := 0
-		for i := range r.Repetitions {
-			if !r.Repetitions[i].Complete {
-				skipped++
-				continue
-			}
-			s.reps = append(s.reps, &r.Repetitions[i])
+		valid, leftOut := r.ValidRepetitions()
+		s.reps = append(s.reps, valid...)
+		for range valid {
+			s.repRun = append(s.repRun, r.Scenario.Name+"@"+r.Label)
 		}
-		if skipped > 0 {
-			noun := "repetitions"
-			if skipped == 1 {
-				noun = "repetition"
+		s.leftOut += leftOut
+		total += len(r.Repetitions)
+		for i := range r.Repetitions {
+			for _, why := range r.Repetitions[i].Reasons() {
+				reasons = appendUnique(reasons, why)
 			}
-			s.warnings = append(s.warnings, fmt.Sprintf("%s run %s: skipped %d incomplete %s of %d",
-				role, r.Scenario.Name+"@"+r.Label, skipped, noun, len(r.Repetitions)))
-			skippedAll += skipped
 		}
 	}
+	s.n = len(s.reps)
 	if len(s.runs) == 0 {
 		return nil, fmt.Errorf("the %s has no runs: name at least one stored run", role)
 	}
-	if len(s.reps) == 0 && skippedAll > 0 {
-		return nil, fmt.Errorf("the %s runs have no complete repetitions (%d incomplete skipped): run the scenario again", role, skippedAll)
-	}
-	if len(s.reps) == 0 {
+	if total == 0 {
 		return nil, fmt.Errorf("the %s runs have no repetitions: run the scenario again, it measured nothing", role)
 	}
+	if s.n == 0 {
+		return nil, &InconclusiveError{Side: role, LeftOut: s.leftOut, Reasons: reasons}
+	}
+	if s.leftOut > 0 {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: left out %d invalid %s of %d (%s)",
+			role, s.leftOut, plural(s.leftOut, "repetition", "repetitions"), total, strings.Join(reasons, "; ")))
+	}
+	s.read()
 	return s, nil
+}
+
+// InconclusiveError is Compare's error when a side has no valid repetition
+// at all: nothing can be decided, the runs must be repeated. The command
+// maps it to exit status 3, like an inconclusive gate.
+type InconclusiveError struct {
+	// Side is "base" or "candidate".
+	Side string
+	// LeftOut counts the side's invalid repetitions; Reasons says why they
+	// are invalid.
+	LeftOut int
+	Reasons []string
+}
+
+func (e *InconclusiveError) Error() string {
+	why := ""
+	if len(e.Reasons) > 0 {
+		why = ": " + strings.Join(e.Reasons, "; ")
+	}
+	return fmt.Sprintf("inconclusive: the %s has no valid repetition (%d left out%s): run the scenario again",
+		e.Side, e.LeftOut, why)
+}
+
+// read collects every value the comparison needs from the valid
+// repetitions, once.
+func (s *side) read() {
+	s.vals = map[[2]string][]float64{}
+	s.counts = map[string]errorCounts{}
+	for _, e := range s.endpoints() {
+		for _, m := range scenarios.Metrics {
+			for _, rep := range s.reps {
+				if x, ok := rep.Value(e, m); ok && !math.IsNaN(x) {
+					s.vals[[2]string{e, m}] = append(s.vals[[2]string{e, m}], x)
+				}
+			}
+		}
+		var ec errorCounts
+		var z zeroSuccess
+		classes := map[string]int64{}
+		for i, rep := range s.reps {
+			er := rep.Endpoint(e)
+			if er == nil || er.Requests <= 0 {
+				continue
+			}
+			ec.errors += min(er.Errors, er.Requests)
+			ec.requests += er.Requests
+			ec.reps++
+			// Format 2 latencies hold successes only; in format 1 they held
+			// failures too, so the counts decide there.
+			if er.Errors >= er.Requests || er.Latency.Count() == 0 {
+				z.reps = append(z.reps, fmt.Sprintf("%s #%d", s.repRun[i], rep.Index))
+				z.requests += er.Requests
+				for k, v := range failureClasses(er) {
+					classes[k] += v
+				}
+			}
+		}
+		if ec.reps > 0 {
+			s.counts[e] = ec
+		}
+		if len(z.reps) > 0 {
+			z.endpoint, z.detail = e, topClasses(classes, 3)
+			s.zero = append(s.zero, z)
+		}
+	}
+}
+
+// failureClasses is how an endpoint's requests failed: its error classes
+// when recorded, else its statuses.
+func failureClasses(e *results.EndpointRun) map[string]int64 {
+	if len(e.ErrorClasses) > 0 {
+		return e.ErrorClasses
+	}
+	m := map[string]int64{}
+	for code, n := range e.Status {
+		if code == "0" {
+			m["no response"] += n
+		} else {
+			m["status "+code] += n
+		}
+	}
+	return m
+}
+
+// topClasses is "status 404 ×200, timeout ×3", the most frequent first.
+func topClasses(m map[string]int64, k int) string {
+	keys := make([]string, 0, len(m))
+	for c := range m {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for i, c := range keys {
+		if i == k {
+			parts = append(parts, "…")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s ×%d", c, m[c]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // closed reports whether any of the runs used the closed model (rate: max).
@@ -67,6 +208,26 @@ func (s *side) closed() bool {
 		}
 	}
 	return false
+}
+
+// target is the rate the open-model schedule asked of an endpoint (the
+// first run's that knows it); 0 when unknown or closed.
+func (s *side) target(endpoint string) float64 {
+	for _, r := range s.runs {
+		if t := r.TargetRPS(endpoint); t > 0 {
+			return t
+		}
+	}
+	return 0
+}
+
+// minSamples is profiles.min_samples of the side's scenario, at least 1:
+// a share needs samples, and a stored 0 means the key was not known yet.
+func (s *side) minSamples() int64 {
+	if m := s.runs[0].Scenario.Profiles.MinSamples; m > 0 {
+		return int64(m)
+	}
+	return scenarios.DefaultMinSamples
 }
 
 // name is "scenario@label", with the distinct labels joined by commas.
@@ -99,36 +260,38 @@ func (s *side) endpoints() []string {
 	return names
 }
 
+// values is the per-repetition sample of an endpoint's metric.
 func (s *side) values(endpoint, metric string) []float64 {
-	var v []float64
-	for _, rep := range s.reps {
-		if x, ok := rep.Value(endpoint, metric); ok && !math.IsNaN(x) {
-			v = append(v, x)
-		}
-	}
-	return v
+	return s.vals[[2]string{endpoint, metric}]
 }
 
-// shares collects a function's share of one profile kind per repetition.
-// A share recorded for another hotspot naming the same function counts too:
-// it is the same measurement.
-func (s *side) shares(hotspot, function, kind string) []float64 {
+// shares collects a function's share of one profile kind per repetition,
+// and the fewest samples any of those shares was computed from (0 when a
+// repetition does not say: an old run). A share recorded for another
+// hotspot naming the same function counts too: it is the same measurement.
+func (s *side) shares(hotspot, function, kind string) ([]float64, int64) {
 	var v []float64
+	fewest := int64(math.MaxInt64)
 	for _, rep := range s.reps {
-		found, ok := 0.0, false
+		var found results.FunctionShare
+		ok := false
 		for _, f := range rep.Functions {
 			if f.Function != function || f.Kind != kind {
 				continue
 			}
 			if !ok || f.Hotspot == hotspot {
-				found, ok = f.Share, true
+				found, ok = f, true
 			}
 		}
 		if ok {
-			v = append(v, found)
+			v = append(v, found.Share)
+			fewest = min(fewest, max(found.Samples, 0))
 		}
 	}
-	return v
+	if len(v) == 0 {
+		fewest = 0
+	}
+	return v, fewest
 }
 
 // checkSides refuses runs of different scenarios or endpoint sets, unless
@@ -197,9 +360,21 @@ func warnProvenance(c *Comparison, b, cand *side) {
 				}
 				c.Warnings = appendUnique(c.Warnings, msg)
 			}
+			if r.FormatVersion == 1 {
+				c.Warnings = appendUnique(c.Warnings, fmt.Sprintf(
+					"%s run %s was stored by an older hotbench (format 1): its latencies include failed requests and its profile shares carry no sample counts (so they are not tested)",
+					s.role, id))
+			}
 			for _, w := range r.Warnings {
 				c.Warnings = appendUnique(c.Warnings, fmt.Sprintf("%s run %s: %s", s.role, id, w))
 			}
 		}
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -11,7 +11,7 @@ import (
 func writeText(w io.Writer, c *Comparison, g *GateResult) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hotbench compare: %s → %s\n", c.Base, c.Candidate)
-	fmt.Fprintf(&b, "medians of per-run values with %g%% confidence intervals; changes need p ≤ %g; %d+%d runs\n",
+	fmt.Fprintf(&b, "medians of per-run values with %g%% confidence intervals; error rates pooled over runs; changes need p ≤ %g; %d+%d valid runs\n",
 		c.Confidence*100, c.Alpha, c.BaseRuns, c.CandidateRuns)
 	for _, warn := range c.Warnings {
 		fmt.Fprintf(&b, "WARNING: %s\n", warn)
@@ -36,6 +36,9 @@ func writeText(w io.Writer, c *Comparison, g *GateResult) error {
 	}
 
 	b.Reset()
+	if len(c.Rows) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", perRowNote(c, g))
+	}
 	if len(c.Hotspots) > 0 {
 		b.WriteString("\nhotspots\n")
 		for _, h := range c.Hotspots {
@@ -55,25 +58,45 @@ func writeText(w io.Writer, c *Comparison, g *GateResult) error {
 		for _, f := range g.Failures {
 			fmt.Fprintf(&b, "  %s %s: %s\n", f.Endpoint, f.Metric, f.Reason)
 		}
+		if g.Inconclusive && len(g.Failures) > 0 {
+			fmt.Fprintf(&b, "  also %s\n", g.InconclusiveReason)
+		}
+		fmt.Fprintf(&b, "  %s\n", familyLine(g))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// gateLine is the one-line decision, loud when the gate was blind.
+// gateLine is the one-line decision: failures first, then an
+// inconclusive gate, which is no pass.
 func gateLine(g *GateResult) string {
 	switch {
-	case !g.Pass:
+	case len(g.Failures) > 0:
 		n := len(g.Failures)
-		s := "s"
-		if n == 1 {
-			s = ""
-		}
-		return fmt.Sprintf("gate: FAIL (%d failure%s)", n, s)
-	case g.Blind:
-		return "gate: PASS, BUT BLIND TO REGRESSIONS (too few runs; only SLOs were checked)"
+		return fmt.Sprintf("gate: FAIL (%d %s)", n, plural(n, "failure", "failures"))
+	case g.Inconclusive:
+		return "gate: INCONCLUSIVE (" + strings.TrimPrefix(g.InconclusiveReason, "inconclusive: ") + ")"
 	}
 	return "gate: PASS"
+}
+
+// familyLine says how the gate controls its false alarms.
+func familyLine(g *GateResult) string {
+	if g.Gated == 0 {
+		return "no row was gated for regressions; SLOs were checked"
+	}
+	return fmt.Sprintf("regressions tested on %d %s at family-wise alpha %g (Holm's step-down method); SLOs checked on the candidate",
+		g.Gated, plural(g.Gated, "row", "rows"), g.Alpha)
+}
+
+// perRowNote marks the table's p-values as benchstat's, per row.
+func perRowNote(c *Comparison, g *GateResult) string {
+	s := fmt.Sprintf("p-values are per row, as benchstat prints them, not corrected for comparing %d %s at once; error_rate rows pool all requests of the valid runs (Fisher's exact test)",
+		len(c.Rows), plural(len(c.Rows), "row", "rows"))
+	if g != nil {
+		return s + "; the gate corrects for the rows it gates (Holm)"
+	}
+	return s
 }
 
 func endpointText(w io.Writer, endpoint string, rows []Row, fails map[[2]string][]Failure) error {
@@ -94,7 +117,7 @@ func endpointText(w io.Writer, endpoint string, rows []Row, fails map[[2]string]
 		if m := notes.mark(r.Warnings); m != "" {
 			note = append(note, m)
 		}
-		t.add(r.Metric, c.base, "± "+c.baseCI, c.cand, "± "+c.candCI, c.delta, "("+c.pn+")", strings.Join(note, " "))
+		t.add(r.Metric, c.base, c.baseCI, c.cand, c.candCI, c.delta, "("+c.pn+")", strings.Join(note, " "))
 	}
 	for _, r := range rows {
 		if isShare(r.Metric) {

@@ -151,3 +151,40 @@ func formatP(p float64) string {
 	}
 	return strconv.FormatFloat(p, 'g', 2, 64)
 }
+
+// formatPP is a share change in percentage points: "+4.2 pp", "-38 pp".
+func formatPP(pp float64) string {
+	if math.IsNaN(pp) {
+		return "n/a"
+	}
+	prec := 1
+	if math.Abs(pp) >= 10 {
+		prec = 0
+	}
+	s := strconv.FormatFloat(pp, 'f', prec, 64) + " pp"
+	if pp > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// formatPPTable is a share change for tables, to benchstat's two decimals:
+// "+4.17 pp".
+func formatPPTable(pp float64) string {
+	if math.IsNaN(pp) {
+		return "n/a"
+	}
+	s := strconv.FormatFloat(pp, 'f', 2, 64) + " pp"
+	if pp > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+// formatTarget is a scheduled rate, "200 req/s", or "unknown".
+func formatTarget(t float64) string {
+	if t <= 0 {
+		return "unknown"
+	}
+	return newScaler(scenarios.RPS, t).format(t)
+}

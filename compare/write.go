@@ -42,38 +42,66 @@ func Write(w io.Writer, c *Comparison, g *GateResult, format string) error {
 
 // cells is a row's values formatted for tables.
 type cells struct {
-	base, baseCI, cand, candCI string
-	delta                      string // "-8.33%", "~", "? (n too small)"
-	pn                         string // benchstat's "p=0.000 n=10"
+	base, cand     string
+	baseCI, candCI string // "± 8%", or "[0%, 0.0192%]" for a pooled rate
+	delta          string // "-8.33%", "+4.17 pp", "~", "? (n too small)", "input"
+	pn             string // benchstat's "p=0.000 n=10", or what stands in for it
 }
 
 func rowCells(r Row) cells {
 	s := newScaler(r.Metric, r.Base.Center, r.Candidate.Center)
 	c := cells{
 		base:   s.format(r.Base.Center),
-		baseCI: ciString(r.Base),
+		baseCI: ciString(r.Metric, r.Test, r.Base),
 		cand:   s.format(r.Candidate.Center),
-		candCI: ciString(r.Candidate),
+		candCI: ciString(r.Metric, r.Test, r.Candidate),
 		pn:     pnString(r),
 	}
 	switch {
+	case r.Input:
+		c.delta = "input"
+	case r.TooFewSamples:
+		c.delta = fmt.Sprintf("too few samples (%d)", r.MinSamples)
 	case r.TooFewRuns:
 		c.delta = "? (n too small)"
 	case !r.Significant:
 		c.delta = "~"
+	case inPP(r):
+		c.delta = formatPPTable(r.DeltaPP)
 	default:
 		c.delta = formatDeltaSigned(r.Delta)
 	}
 	return c
 }
 
-// ciString is benchstat's ± range as a percentage of the center.
-func ciString(s Stat) string {
-	return benchmath.Summary{Center: s.Center, Lo: s.Lo, Hi: s.Hi}.PctRangeString()
+// inPP reports whether a row's change reads in percentage points: profile
+// shares and pooled error rates, which are fractions themselves.
+func inPP(r Row) bool { return isShare(r.Metric) || r.Test == TestFisher }
+
+// ciString is benchstat's ± range as a percentage of the center, or for a
+// pooled rate its interval, which a percentage of 0 % cannot express.
+func ciString(metric, test string, s Stat) string {
+	if test == TestFisher {
+		if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
+			return "[?]"
+		}
+		sc := newScaler(metric, s.Lo, s.Hi)
+		return "[" + sc.format(s.Lo) + ", " + sc.format(s.Hi) + "]"
+	}
+	return "± " + benchmath.Summary{Center: s.Center, Lo: s.Lo, Hi: s.Hi}.PctRangeString()
 }
 
-// pnString is benchmath's "p=0.000 n=10" (or "n=3+4").
+// pnString is benchmath's "p=0.000 n=10" (or "n=3+4"); pooled rates show
+// their counts, rows without a test say so.
 func pnString(r Row) string {
+	switch {
+	case r.Input:
+		return "target " + formatTarget(r.Target)
+	case math.IsNaN(r.P):
+		return benchmath.Comparison{N1: r.Base.N, N2: r.Candidate.N}.String() + ", not tested"
+	case r.Test == TestFisher:
+		return fmt.Sprintf("p=%0.3f failed %d/%d → %d/%d", r.P, r.Base.Errors, r.Base.Requests, r.Candidate.Errors, r.Candidate.Requests)
+	}
 	return benchmath.Comparison{P: r.P, N1: r.Base.N, N2: r.Candidate.N}.String()
 }
 

@@ -15,7 +15,8 @@ import (
 
 // fixture is a comparison as the month's work produces it: search's p99
 // fixed (and its function gone from the profile), login slower beyond the
-// gate's allowance, login's error rate up from zero.
+// gate's allowance, and an outage of login in the candidate's second
+// repetition (40 of its 500 requests failed).
 func fixture(t testing.TB, n int) (*Comparison, *GateResult) {
 	t.Helper()
 	sc := testScenario()
@@ -24,7 +25,9 @@ func fixture(t testing.TB, n int) (*Comparison, *GateResult) {
 		return func(i int) repSpec {
 			s := f(i)
 			s.eps[1].body *= 1.3
-			s.eps[1].errors = int64(i % 2)
+			if i == 1 {
+				s.eps[1].requests, s.eps[1].errors = 500, 40
+			}
 			return s
 		}
 	}
@@ -207,7 +210,7 @@ func TestWriteJUnit(t *testing.T) {
 			t.Errorf("no hotspot testcase")
 		}
 	})
-	t.Run("with too few runs rows and hotspots are skipped, not passed", func(t *testing.T) {
+	t.Run("with too few runs rows and hotspots are skipped, not passed; pooled error rates are still judged", func(t *testing.T) {
 		c, _ := fixture(t, 3)
 		var buf bytes.Buffer
 		if err := Write(&buf, c, nil, "junit"); err != nil {
@@ -219,9 +222,36 @@ func TestWriteJUnit(t *testing.T) {
 		}
 		for _, s := range doc.Suites {
 			for _, tc := range s.Cases {
-				if tc.Skipped == nil {
+				switch {
+				case tc.Name == "error_rate" && s.Name == "login":
+					if tc.Failure == nil {
+						t.Errorf("login's outage is not a failure with 3+3 runs")
+					}
+				case tc.Name == "error_rate":
+					if tc.Skipped != nil || tc.Failure != nil {
+						t.Errorf("%s error_rate: skipped %v, failure %v; want a passed test", s.Name, tc.Skipped, tc.Failure)
+					}
+				case tc.Skipped == nil:
 					t.Errorf("%s %s is not skipped with 3+3 runs", s.Name, tc.Name)
 				}
+			}
+		}
+	})
+	t.Run("open-model rps is never a failure, even when it dropped", func(t *testing.T) {
+		c := comparisonOf(inputRow("search", around(200, 10), around(100, 10), 200))
+		g := Gate(c, Policy{MaxRegression: map[string]scenarios.Quantity{"rps": {Text: "0"}}})
+		for _, gate := range []*GateResult{nil, &g} {
+			var buf bytes.Buffer
+			if err := Write(&buf, c, gate, "junit"); err != nil {
+				t.Fatal(err)
+			}
+			var doc junitDoc
+			if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+				t.Fatalf("invalid XML: %v", err)
+			}
+			if doc.Failures != 0 || len(doc.Suites) != 1 || doc.Suites[0].Cases[0].Skipped == nil ||
+				!strings.Contains(doc.Suites[0].Cases[0].Skipped.Message, "input in the open model") {
+				t.Errorf("gate %v: %s", gate != nil, buf.String())
 			}
 		}
 	})
