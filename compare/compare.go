@@ -537,7 +537,8 @@ func shareMetric(kind, function string) string {
 func warnPower(c *Comparison) {
 	var few []string
 	for _, r := range c.Rows {
-		if r.TooFewRuns {
+		// Pooled error rates depend on requests, not runs, and say so.
+		if r.TooFewRuns && r.Test != TestFisher {
 			c.TooFewRuns = true
 			few = appendUnique(few, fmt.Sprintf("%d+%d", r.Base.N, r.Candidate.N))
 		}

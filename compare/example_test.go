@@ -31,3 +31,49 @@ func ExampleCompare() {
 	// search p99 improved, significant: true
 	// gate passes: true
 }
+
+// Gate a candidate whose login p50 is 30 % slower: the gate tests the rows
+// its policy names, corrects them with Holm's method, and says so.
+func ExampleGate() {
+	sc := testScenario()
+	slowerLogin := func(i int) repSpec {
+		s := noisy(newRNG(93), 0.050, 0.41)(i)
+		s.eps[1].body *= 1.3
+		return s
+	}
+	before := synthRun(sc, "before", 10, noisy(newRNG(92), 0.050, 0.41))
+	after := synthRun(sc, "after", 10, slowerLogin)
+
+	c, err := Compare([]*results.Run{before}, []*results.Run{after}, Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return
+	}
+	g := Gate(c, DefaultPolicy())
+	fmt.Printf("pass: %v, inconclusive: %v, %d rows gated (%s)\n", g.Pass, g.Inconclusive, g.Gated, g.Correction)
+	for _, f := range g.Failures {
+		fmt.Printf("%s %s %s\n", f.Endpoint, f.Metric, f.Kind)
+	}
+	// Output:
+	// pass: false, inconclusive: false, 6 rows gated (holm)
+	// login p50 regression
+}
+
+// A run checks its own SLOs at its end: here 20 of search's 1000 requests
+// failed, above the default error-rate SLO of 1 %.
+func ExampleCheckRun() {
+	sc := testScenario()
+	run := synthRun(sc, "nightly", 5, func(i int) repSpec {
+		s := noisy(newRNG(94), 0.050, 0.41)(i)
+		s.eps[0].requests = 200
+		if i == 2 {
+			s.eps[0].errors = 20
+		}
+		return s
+	})
+	for _, f := range CheckRun(run, PolicyFromScenario(sc.Gate)) {
+		fmt.Printf("%s %s: %s\n", f.Endpoint, f.Metric, f.Reason)
+	}
+	// Output:
+	// search error_rate: error_rate 2.00% (20 of 1000 requests failed) is above the SLO 1% (default)
+}

@@ -390,22 +390,25 @@ func undecidable(c *Comparison, family []gatedRow, alpha float64) (bool, string)
 		return true, fmt.Sprintf("inconclusive: no number of repetitions up to %d a side reaches significance at alpha %g across %s (Holm): gate fewer rows or use a larger alpha",
 			maxRunsSearched, alpha, rows)
 	}
-	var have []string
+	var have, left []string
 	for _, side := range []string{"base", "candidate"} {
 		if n, ok := short[side]; ok && n < need {
-			left := ""
+			have = append(have, fmt.Sprintf("%s has %d", side, n))
 			if lo := c.leftOutOf(side); lo > 0 {
-				left = fmt.Sprintf(" (%d invalid left out)", lo)
+				left = append(left, fmt.Sprintf("%s %d", side, lo))
 			}
-			have = append(have, fmt.Sprintf("%s has %d%s", side, n, left))
 		}
 	}
 	if len(have) == 0 {
 		return true, fmt.Sprintf("inconclusive: too few requests for %s to reach significance at alpha %g across %s (Holm): rerun with a longer load.duration",
 			strings.Join(thin, ", "), alpha, rows)
 	}
-	return true, fmt.Sprintf("inconclusive: %s valid repetitions, at least %d are needed a side at alpha %g across %s (Holm): rerun with --runs %d or more (%d recommended)",
-		strings.Join(have, " and "), need, alpha, rows, need, max(need, RecommendedRuns))
+	invalid := ""
+	if len(left) > 0 {
+		invalid = " (left out as invalid: " + strings.Join(left, ", ") + ")"
+	}
+	return true, fmt.Sprintf("inconclusive: %s valid repetitions%s, at least %d are needed a side at alpha %g across %s (Holm): rerun with --runs %d or more (%d recommended)",
+		strings.Join(have, " and "), invalid, need, alpha, rows, need, max(need, RecommendedRuns))
 }
 
 func (c *Comparison) leftOutOf(side string) int {

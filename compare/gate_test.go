@@ -373,6 +373,17 @@ func TestParseOverrides(t *testing.T) {
 				}
 			},
 		},
+		{
+			name:          "an SLO of none lifts a limit, the default error-rate SLO included",
+			slo:           "error_rate=none,search.p99=NONE",
+			startsDefault: true,
+			check: func(t *testing.T, p Policy) {
+				if !p.SLO["error_rate"].None || !p.SLO["search.p99"].None {
+					t.Errorf("SLO = %+v", p.SLO)
+				}
+			},
+		},
+		{name: "none is no allowance", mr: "p99=none", wantErr: "--max-regression p99:"},
 		{name: "empty flags change nothing", check: func(t *testing.T, p Policy) {
 			if len(p.MaxRegression)+len(p.SLO) != 0 || p.Alpha != 0 {
 				t.Errorf("policy %+v", p)

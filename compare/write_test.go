@@ -280,3 +280,87 @@ func TestMarkdownEscapesNames(t *testing.T) {
 		t.Errorf("md = %s", got)
 	}
 }
+
+// TestWriteJSONAddsIssue8Fields: the fields issue 8 adds, beside the old
+// ones (fields are added, never renamed: gate.blind stays, and says what
+// gate.inconclusive says).
+func TestWriteJSONAddsIssue8Fields(t *testing.T) {
+	c, g := fixture(t, 3) // login's outage fails it; 3+3 runs make it inconclusive too
+	var buf bytes.Buffer
+	if err := Write(&buf, c, g, "json"); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		BaseLeftOut *int   `json:"base_left_out"`
+		CandLeftOut *int   `json:"candidate_left_out"`
+		PCorrection string `json:"p_correction"`
+		Rows        []struct {
+			Endpoint, Metric, Test string
+			P                      *float64 `json:"p"`
+			DeltaPP                *float64 `json:"delta_pp"`
+			Input                  bool     `json:"input"`
+			Base                   struct {
+				Errors, Requests *int64
+			} `json:"base"`
+			Candidate struct {
+				Errors, Requests *int64
+			} `json:"candidate"`
+		} `json:"rows"`
+		Gate struct {
+			Pass               bool   `json:"pass"`
+			Blind              bool   `json:"blind"`
+			Inconclusive       bool   `json:"inconclusive"`
+			InconclusiveReason string `json:"inconclusive_reason"`
+			Correction         string `json:"correction"`
+			GatedRows          int    `json:"gated_rows"`
+			Tested             []struct {
+				Endpoint, Metric string
+				P                float64
+				AdjustedP        float64 `json:"adjusted_p"`
+				Rejected         bool
+			} `json:"tested"`
+			Failures []struct{ Kind string } `json:"failures"`
+		} `json:"gate"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.BaseLeftOut == nil || doc.CandLeftOut == nil || doc.PCorrection != "none" {
+		t.Errorf("left out %v/%v, p_correction %q", doc.BaseLeftOut, doc.CandLeftOut, doc.PCorrection)
+	}
+	seen := map[string]bool{}
+	for _, r := range doc.Rows {
+		switch {
+		case r.Metric == "error_rate":
+			seen["error_rate"] = true
+			if r.Test != TestFisher || r.Candidate.Errors == nil || r.Candidate.Requests == nil || r.DeltaPP == nil {
+				t.Errorf("%s error_rate: test %q, counts %v/%v, delta_pp %v", r.Endpoint, r.Test, r.Candidate.Errors, r.Candidate.Requests, r.DeltaPP)
+			}
+			if r.Endpoint == "login" && (*r.Candidate.Errors != 40 || *r.Base.Errors != 0) {
+				t.Errorf("login errors %d → %d, want 0 → 40", *r.Base.Errors, *r.Candidate.Errors)
+			}
+		case r.Metric == "rps":
+			seen["rps"] = true
+			if !r.Input || r.P != nil || r.Test != "" {
+				t.Errorf("%s rps: input %v, p %v, test %q; want an input without a p", r.Endpoint, r.Input, r.P, r.Test)
+			}
+		case r.Metric == "p99":
+			if r.Test != TestMannWhitney || r.Base.Errors != nil || r.DeltaPP != nil {
+				t.Errorf("%s p99: test %q, errors %v, delta_pp %v", r.Endpoint, r.Test, r.Base.Errors, r.DeltaPP)
+			}
+		}
+	}
+	if !seen["error_rate"] || !seen["rps"] {
+		t.Errorf("rows lack error_rate or rps: %v", seen)
+	}
+	jg := doc.Gate
+	if jg.Pass || !jg.Inconclusive || !jg.Blind || !strings.HasPrefix(jg.InconclusiveReason, "inconclusive: base has 3 and candidate has 3 valid repetitions") ||
+		jg.Correction != "holm" || jg.GatedRows != 6 || len(jg.Tested) != 6 || len(jg.Failures) != 2 {
+		t.Errorf("gate %+v", jg)
+	}
+	for i, r := range jg.Tested {
+		if r.AdjustedP < r.P || (i > 0 && r.AdjustedP < jg.Tested[i-1].AdjustedP) {
+			t.Errorf("tested[%d] %+v: adjusted p below p or not monotone", i, r)
+		}
+	}
+}
