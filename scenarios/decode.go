@@ -329,10 +329,6 @@ func (d *decoder) headers(endpoint int, field string, v any) map[string]string {
 	return out
 }
 
-// maxBodySize bounds body_file: load tests send small payloads, and a path
-// like /dev/zero must not hang loading.
-const maxBodySize = 16 << 20
-
 func (d *decoder) bodyFile(field, name string) string {
 	data, err := d.readBody(name)
 	if err != nil {

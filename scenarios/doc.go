@@ -163,7 +163,10 @@
 //	runs: 1e+20 is too large: at most 1000
 //	load.duration: "100000000h" is too large: at most 24h
 //
-// A body_file is at most 16 MiB.
+// A scenario file is at most 4 MiB, and its mappings and lists nest at
+// most 32 levels deep (the format needs 5; the root mapping is level 1);
+// both are checked before the file is parsed any further, so a hostile
+// file is refused at once. A body_file is at most 16 MiB.
 //
 // # Metrics and quantities
 //

@@ -23,9 +23,6 @@ import (
 // load.rate is HOTBENCH_LOAD_RATE.
 const EnvPrefix = "HOTBENCH"
 
-// maxFileSize bounds a scenario file; real ones are a few kilobytes.
-const maxFileSize = 16 << 20
-
 // Load reads the scenario file at path (.yaml, .yml, .toml or .json),
 // layers the environment (HOTBENCH_LOAD_RATE for load.rate) and then
 // overrides (dotted keys like "load.rate", as the command's flags give them)
@@ -42,7 +39,7 @@ func Load(path string, overrides map[string]string) (*Scenario, error) {
 		}
 		st, err := f.Stat()
 		return f, st, err
-	}, maxFileSize)
+	}, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario: %w", err)
 	}
@@ -60,7 +57,7 @@ func LoadBytes(name string, data []byte, overrides map[string]string) (*Scenario
 // LoadFS is Load for a file inside fsys (such as Examples); body_file paths
 // are resolved inside fsys too.
 func LoadFS(fsys fs.FS, name string, overrides map[string]string) (*Scenario, error) {
-	data, err := readLimited(fsOpener(fsys, name), maxFileSize)
+	data, err := readLimited(fsOpener(fsys, name), MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario: %w", err)
 	}
@@ -107,7 +104,7 @@ func osBodies(dir string) func(string) ([]byte, error) {
 
 // readBody reads a body_file, with messages that say where it was looked for.
 func readBody(rel string, open func() (io.ReadCloser, fs.FileInfo, error)) ([]byte, error) {
-	data, err := readLimited(open, maxBodySize)
+	data, err := readLimited(open, MaxBodySize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("%s does not exist: body_file is relative to the scenario's folder", rel)
@@ -148,13 +145,19 @@ func load(name string, data []byte, bodies func(string) ([]byte, error), overrid
 	if !ok {
 		return nil, ErrorList{{File: name, Msg: fmt.Sprintf("unknown format %q: name the file .yaml, .toml or .json", ext)}}
 	}
+	// Size and depth first: past them viper's work grows with the cube of
+	// the depth.
+	doc, shapeErr := checkShape(name, format, data)
+	if shapeErr != nil {
+		return nil, ErrorList{shapeErr}
+	}
 	v := viper.New()
 	v.SetConfigType(format)
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, syntaxErrors(name, format, data, err)
 	}
 
-	raw := indexFile(format, data)
+	raw := indexFile(format, data, doc)
 	sources := map[string]string{} // lower-case field → where its value came from
 	scalars := overridableKeys()
 
@@ -186,16 +189,16 @@ func load(name string, data []byte, bodies func(string) ([]byte, error), overrid
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
 	for _, key := range sortedKeys(scalars) {
-		if !fits(key) {
+		// Only variables that are set are bound: viper ignores empty ones,
+		// and binding every key cost a third of a small file's load.
+		if val, ok := os.LookupEnv(EnvName(key)); !ok || val == "" || !fits(key) {
 			continue
 		}
 		if err := v.BindEnv(key); err != nil {
 			return nil, fmt.Errorf("load scenario %s: %w", name, err)
 		}
 		if _, overridden := sources[key]; !overridden {
-			if val, ok := os.LookupEnv(EnvName(key)); ok && val != "" {
-				sources[key] = "environment variable " + EnvName(key)
-			}
+			sources[key] = "environment variable " + EnvName(key)
 		}
 	}
 	for _, key := range sortedKeys(layered) {

@@ -64,13 +64,19 @@ func newRawIndex() *rawIndex {
 	return &rawIndex{entries: map[string]rawEntry{}, headers: map[int][]rawHeader{}, children: map[string][]string{}}
 }
 
-// indexFile indexes data in format. It never fails: a file it cannot read
-// only loses positions, and viper has reported its syntax already.
-func indexFile(format string, data []byte) *rawIndex {
+// indexFile indexes data in format, using doc, YAML data already parsed,
+// when it is not nil. It never fails: a file it cannot read only loses
+// positions, and viper has reported its syntax already.
+func indexFile(format string, data []byte, doc *yaml.Node) *rawIndex {
 	ix := newRawIndex()
 	switch format {
 	case "yaml":
-		ix.fromYAML(data)
+		if doc != nil {
+			budget := maxRawNodes
+			ix.walkYAML("", doc, &budget)
+		} else {
+			ix.fromYAML(data)
+		}
 	case "json":
 		// JSON is YAML's flow style, so yaml.v3 gives JSON files lines too;
 		// tabs and duplicate keys can defeat it, and then lines are lost.
