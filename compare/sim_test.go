@@ -197,7 +197,7 @@ func TestSimulatedAAFalseAlarms(t *testing.T) {
 		assert bool
 	}{
 		{"lone errors", 2000, defaultShape, true},
-		{"errors in bursts of 3 on average", 1000, simShape{machine: 0.03, own: 0.04, outlier: 0.1, outlierBy: 1.2, lone: 0.05, burst: 3}, false},
+		{"errors in bursts of 3 on average", 600, simShape{machine: 0.03, own: 0.04, outlier: 0.1, outlierBy: 1.2, lone: 0.05, burst: 3}, false},
 	}
 	for _, sh := range shapes {
 		t.Run(sh.name, func(t *testing.T) {
@@ -258,7 +258,7 @@ func TestSimulatedAAFalseAlarms(t *testing.T) {
 // allowance, so a shift of exactly 10 % fails it about half the time, by
 // design.
 func TestSimulatedPower(t *testing.T) {
-	const trials, n = 1000, 10
+	const trials, n = 600, 10
 	for _, tc := range []struct {
 		metric string
 		floor  float64
