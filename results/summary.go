@@ -11,10 +11,12 @@ import (
 // `run --json` and `show --json` print (DESIGN.md). Fields may be added,
 // never renamed.
 type Summary struct {
-	Scenario  string            `json:"scenario"`
-	Label     string            `json:"label"`
-	Path      string            `json:"path"`
-	Complete  bool              `json:"complete"`
+	Scenario string `json:"scenario"`
+	Label    string `json:"label"`
+	Path     string `json:"path"`
+	Complete bool   `json:"complete"`
+	// Runs is the number of valid repetitions: the samples. Repetitions
+	// lists every one run, retries and invalid ones included.
 	Runs      int               `json:"runs"`
 	Warnings  []string          `json:"warnings,omitempty"`
 	Endpoints []EndpointSummary `json:"endpoints"`
@@ -74,13 +76,13 @@ func Summarize(r *Run) Summary {
 		Label:    r.Label,
 		Path:     r.Dir,
 		Complete: r.Complete,
-		Runs:     len(r.Repetitions),
 		Warnings: r.Warnings,
 	}
 	for _, rep := range r.Repetitions {
 		s.Repetitions = append(s.Repetitions, RepetitionSummary{Index: rep.Index, Valid: rep.Valid(), Reasons: rep.Reasons()})
 	}
 	reps, leftOut := r.ValidRepetitions()
+	s.Runs = len(reps)
 	if len(reps) == 0 && leftOut > 0 {
 		for i := range r.Repetitions {
 			reps = append(reps, &r.Repetitions[i])

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -37,12 +38,20 @@ func (a *app) gateCommand() *cobra.Command {
 		Use:   "gate BASE CAND",
 		Short: "Fail (exit 1) on a significant regression or an SLO breach; exit 0 otherwise",
 		Long: `gate compares like compare, then applies the policy of the base scenario's
-gate section, overridden by flags. Exit codes: 0 pass, 1 regression or SLO breach,
-2 usage or input error (including an unknown metric or endpoint in the policy).`,
+gate section, overridden by flags. Regressions are tested with Holm's correction
+across the gated rows, so an A/A pair fails at most alpha of the time. Exit codes:
+0 pass, 1 regression or SLO breach, 2 usage or input error (including an unknown
+metric or endpoint in the policy), 3 inconclusive: a side has too few valid
+repetitions to decide (rerun with more; --allow-inconclusive passes with a warning).`,
 		Args: exactArgs(2, "a base and a candidate"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var policy compare.Policy
 			c, err := a.comparison(args, &policy)
+			var undecided inconclusiveError
+			if errors.As(err, &undecided) && a.v.GetBool("allow-inconclusive") {
+				fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", undecided.msg)
+				return nil
+			}
 			if err != nil {
 				return err
 			}
@@ -50,13 +59,19 @@ gate section, overridden by flags. Exit codes: 0 pass, 1 regression or SLO breac
 			if err := a.writeVerdict("gate", c, &g); err != nil {
 				return err
 			}
-			if !g.Pass {
+			switch {
+			case len(g.Failures) > 0:
 				return failError{fmt.Sprintf("gate failed: %d failure(s)", len(g.Failures))}
+			case g.Inconclusive && a.v.GetBool("allow-inconclusive"):
+				fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", g.InconclusiveReason)
+			case g.Inconclusive:
+				return inconclusiveError{g.InconclusiveReason}
 			}
 			return nil
 		},
 	}
 	a.verdictFlags(cmd)
+	cmd.Flags().Bool("allow-inconclusive", false, "pass (with a warning) when a side has too few valid repetitions to decide, instead of exit 3")
 	cmd.Flags().String("max-regression", "", "allowed regressions, overriding the scenario's gate: p99=10%,error_rate=0,search.p50=5ms")
 	cmd.Flags().String("slo", "", "limits the candidate must meet: p99=500ms,error_rate=0.1%")
 	return cmd
@@ -71,8 +86,8 @@ func (a *app) verdictFlags(cmd *cobra.Command) {
 }
 
 // comparison loads both sides and compares them. With policy non-nil it is
-// filled from the candidate's gate section and the flags first, so the table
-// and the gate test at the same alpha.
+// filled from the base's gate section and the flags first, so the table and
+// the gate test at the same alpha.
 func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Comparison, error) {
 	base, err := a.loadRuns(args[0])
 	if err != nil {
@@ -102,8 +117,13 @@ func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Compar
 		alpha = cand[0].Scenario.Gate.Alpha
 	}
 	c, err := compare.Compare(base, cand, compare.Options{Alpha: alpha, Force: a.v.GetBool("force")})
-	if err != nil {
-		// Mismatched scenarios and unusable samples are input errors.
+	var undecided *compare.InconclusiveError
+	switch {
+	case errors.As(err, &undecided):
+		// A side without one valid repetition: nothing to decide on, rerun.
+		return nil, inconclusiveError{err.Error()}
+	case err != nil:
+		// Mismatched scenarios are input errors.
 		return nil, usageError{err}
 	}
 	return c, nil

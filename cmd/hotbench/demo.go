@@ -29,8 +29,9 @@ const demoScenario = "examples/demo.yaml"
 
 func (a *app) demoCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "demo",
-		Short: "Run the whole loop on the embedded demo service, unfixed then fixed",
+		Use:         "demo",
+		Annotations: map[string]string{watchesInterrupt: "true"},
+		Short:       "Run the whole loop on the embedded demo service, unfixed then fixed",
 		Long: `demo starts the embedded manuals service (with three planted hotspots) on
 127.0.0.1 as a child process (this binary's "demo serve"), runs the shipped demo
 scenario against it unfixed and then with every fix switched on, stores both runs
@@ -49,9 +50,10 @@ and prints them side by side.`,
 	cmd.Flags().Int("runs", 0, "repetitions a side, overriding the demo scenario's 6")
 	cmd.Flags().String("duration", "", "measured window of a repetition, overriding the demo scenario's 4s")
 	serve := &cobra.Command{
-		Use:   "serve",
-		Short: "Serve the demo service alone (with net/http/pprof) until interrupted",
-		Args:  noArgs,
+		Use:         "serve",
+		Annotations: map[string]string{watchesInterrupt: "true"},
+		Short:       "Serve the demo service alone (with net/http/pprof) until interrupted",
+		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fixes, err := demo.ParseFixed(a.v.GetString("fixed"))
 			if err != nil {

@@ -12,15 +12,18 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/hotbench/hotbench/internal/safefile"
 	"github.com/hotbench/hotbench/runner"
 )
 
 // Exit codes. Every decision about them is made in exitCode.
 const (
-	exitOK          = 0
-	exitFail        = 1 // the run failed, or the gate found a regression
-	exitUsage       = 2 // bad input: flags, scenario, references, results
-	exitInterrupted = 130
+	exitOK    = 0
+	exitFail  = 1 // the run failed, or the gate found a regression
+	exitUsage = 2 // bad input: flags, scenario, references, results
+	// exitInconclusive: a side has too few valid repetitions to decide.
+	exitInconclusive = 3
+	exitInterrupted  = 130
 )
 
 func main() {
@@ -33,17 +36,45 @@ func main() {
 }
 
 // Main runs hotbench with args and returns the exit code; tests call it
-// in-process.
+// in-process. When ctx is cancelled (Ctrl-C, SIGTERM), a command that
+// watches it (run, demo, profile view) stops on its own and keeps what it
+// measured; any other command is abandoned at once with exit 130, its
+// unfinished output files removed, so a signal always stops hotbench.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cmd := newRootCommand(ctx, stdout, stderr)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	watches := false
+	if sub, _, err := cmd.Find(args); err == nil {
+		watches = sub.Annotations[watchesInterrupt] == "true"
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Execute() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		if watches {
+			err = <-done
+			break
+		}
+		select {
+		case err = <-done: // it finished as the signal came
+		default:
+			safefile.RemoveUnfinished()
+			fmt.Fprintln(stderr, "hotbench: interrupted")
+			return exitInterrupted
+		}
+	}
 	code := exitCode(err)
 	if err != nil && !errors.Is(err, errSilent) {
 		fmt.Fprintln(stderr, "hotbench:", err)
 	}
 	return code
 }
+
+// watchesInterrupt is the annotation of a command that stops by itself,
+// keeping what it did, when the context is cancelled.
+const watchesInterrupt = "hotbench/watches-interrupt"
 
 // errSilent marks an error whose message was already printed.
 var errSilent = errors.New("")
@@ -61,9 +92,15 @@ type failError struct{ msg string }
 
 func (e failError) Error() string { return e.msg }
 
+// inconclusiveError is a gate that could not decide: exit 3, rerun.
+type inconclusiveError struct{ msg string }
+
+func (e inconclusiveError) Error() string { return e.msg }
+
 func exitCode(err error) int {
 	var usage usageError
 	var fail failError
+	var inconclusive inconclusiveError
 	switch {
 	case err == nil:
 		return exitOK
@@ -73,6 +110,8 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &fail):
 		return exitFail
+	case errors.As(err, &inconclusive):
+		return exitInconclusive
 	case isCobraUsage(err):
 		return exitUsage
 	}

@@ -30,7 +30,7 @@ func writeScenario(t *testing.T, dir, target, extra string) string {
 	path := filepath.Join(dir, "svc.yaml")
 	body := `name: svc
 target: ` + target + `
-load: {rate: 100/s, duration: 1s, warmup: 200ms, timeout: 2s}
+load: {rate: 100/s, duration: 1s, warmup: 200ms, timeout: 2s, max_send_lag: 250ms}
 runs: 2
 endpoints:
   - {name: home, path: /}

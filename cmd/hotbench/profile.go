@@ -56,9 +56,10 @@ func (a *app) profileCommand() *cobra.Command {
 	top.Flags().Bool("cum", false, "sort by cumulative share (where a function's time goes to its callees)")
 
 	view := &cobra.Command{
-		Use:   "view RUN",
-		Short: "Open pprof's web UI on a run's profiles (or on their diff against --diff BASE)",
-		Args:  exactArgs(1, "a run"),
+		Use:         "view RUN",
+		Annotations: map[string]string{watchesInterrupt: "true"},
+		Short:       "Open pprof's web UI on a run's profiles (or on their diff against --diff BASE)",
+		Args:        exactArgs(1, "a run"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := a.v.GetString("kind")
 			files, err := a.profileFiles(args[0], kind)

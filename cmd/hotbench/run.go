@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/runner"
 	"github.com/hotbench/hotbench/scenarios"
@@ -15,8 +17,9 @@ import (
 
 func (a *app) runCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "run SCENARIO",
-		Short: "Drive a scenario's load and store the run",
+		Use:         "run SCENARIO",
+		Annotations: map[string]string{watchesInterrupt: "true"},
+		Short:       "Drive a scenario's load and store the run",
 		Long: `run drives the scenario's load (open model by default), records a latency
 histogram per endpoint and repetition measured from each request's scheduled send
 time, and stores the run under the results folder. Ctrl-C stops the load at once
@@ -35,7 +38,10 @@ and keeps what was measured, marked incomplete.`,
 				Interactive: interactive(a.stderr),
 				Version:     version(),
 			})
-			return a.finishRun(run, err, a.v.GetBool("json"))
+			if err := a.finishRun(run, err, a.v.GetBool("json")); err != nil {
+				return err
+			}
+			return a.checkRunSLOs(run)
 		},
 	}
 	f := cmd.Flags()
@@ -95,6 +101,25 @@ func (a *app) finishRun(run *results.Run, err error, asJSON bool) error {
 	}
 	fmt.Fprintf(a.stderr, "stored %s\n", run.Dir)
 	return nil
+}
+
+// checkRunSLOs holds a stored run to its scenario's gate.slo (default
+// error_rate 1 %), as k6 holds a test to its thresholds: a breach, or a run
+// without one valid repetition, is printed and fails the run (exit 1); the
+// run stays stored either way.
+func (a *app) checkRunSLOs(run *results.Run) error {
+	failures := compare.CheckRun(run, compare.PolicyFromScenario(run.Scenario.Gate))
+	if len(failures) == 0 {
+		return nil
+	}
+	for _, f := range failures {
+		where := strings.TrimPrefix(f.Endpoint+" "+f.Metric, " ")
+		if where != "" {
+			where += ": "
+		}
+		fmt.Fprintf(a.stderr, "FAIL %s%s\n", where, f.Reason)
+	}
+	return failError{fmt.Sprintf("run failed: %d SLO breach(es) (gate.slo; the run is kept in %s)", len(failures), run.Dir)}
 }
 
 func (a *app) printSummary(s results.Summary, asJSON bool) error {
