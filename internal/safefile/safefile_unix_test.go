@@ -15,6 +15,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -61,11 +62,22 @@ func readAll(path string) <-chan string {
 			got <- err.Error()
 			return
 		}
-		defer f.Close()
 		b, _ := io.ReadAll(f)
+		f.Close() // before the next writer opens the FIFO, which a reader still here would let through
 		got <- string(b)
 	}()
 	return got
+}
+
+func receive(t *testing.T, got <-chan string) string {
+	t.Helper()
+	select {
+	case s := <-got:
+		return s
+	case <-time.After(10 * time.Second):
+		t.Fatal("the FIFO's reader got nothing in 10s")
+		return ""
+	}
 }
 
 func TestAFIFOIsStreamedIntoAndStaysAFIFO(t *testing.T) {
@@ -77,7 +89,7 @@ func TestAFIFOIsStreamedIntoAndStaysAFIFO(t *testing.T) {
 	if err := Write(fifo, writeString(want)); err != nil {
 		t.Fatal(err)
 	}
-	if s := <-got; s != want {
+	if s := receive(t, got); s != want {
 		t.Errorf("the reader got %d bytes, want %d", len(s), len(want))
 	}
 	if fi, _ := os.Lstat(fifo); fi.Mode()&fs.ModeNamedPipe == 0 {
@@ -92,7 +104,7 @@ func TestAFIFOIsStreamedIntoAndStaysAFIFO(t *testing.T) {
 		if err := Write(link, writeString("via link")); err != nil {
 			t.Fatal(err)
 		}
-		if s := <-got; s != "via link" {
+		if s := receive(t, got); s != "via link" {
 			t.Errorf("the reader got %q", s)
 		}
 		if fi, _ := os.Lstat(link); fi.Mode()&fs.ModeSymlink == 0 {
