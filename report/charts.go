@@ -570,44 +570,225 @@ func monthTicks(min, max float64) []plot.Tick {
 type timePoint struct {
 	At             time.Time
 	Center, Lo, Hi float64
+	// Marked: the run has caveats (invalid repetitions, warnings).
+	Marked bool
 }
 
-// pointsWithBars draws one marker per run, joined by a thin line, with
-// error bars where the interval is bounded; values are divided by u.div.
-func pointsWithBars(p *plot.Plot, pts []timePoint, u unit, c color.Color) (*plotter.Scatter, bool) {
-	var x, y []float64
-	var bars plotter.XYs
-	var errs plotter.YErrors
-	for _, pt := range pts {
-		at := float64(pt.At.Unix())
-		x, y = append(x, at), append(y, pt.Center/u.div)
-		if finite(pt.Lo) && finite(pt.Hi) && finite(pt.Center) {
-			bars = append(bars, plotter.XY{X: at, Y: pt.Center / u.div})
-			errs = append(errs, struct{ Low, High float64 }{(pt.Center - pt.Lo) / u.div, (pt.Hi - pt.Center) / u.div})
+// runMarks are what drawRuns drew, for the legend; nil where nothing of
+// the sort was drawn.
+type runMarks struct {
+	clean, marked, clipped, none *plotter.Scatter
+	bars                         bool
+}
+
+// rows is the number of legend rows the marks take.
+func (m runMarks) rows() int {
+	n := 0
+	for _, s := range []*plotter.Scatter{m.clean, m.marked, m.clipped, m.none} {
+		if s != nil {
+			n++
 		}
 	}
-	hasBars := false
+	return n
+}
+
+// Marks of runs, the same in every trend chart: a run without caveats is
+// a filled dot in the metric's colour, a run with caveats a red ring, a
+// value above the chart a triangle at its top edge with the value written
+// beside it, a run without a valid repetition a grey cross on the axis.
+var (
+	colMarked = rgb(0xd62728)
+	colNone   = rgb(0x8a8a8a)
+)
+
+// valueAxis is a trend chart's value axis: its top in the chart's unit,
+// and the side of the chart its legend goes in.
+type valueAxis struct {
+	top        float64
+	legendLeft bool
+}
+
+// trendAxis lays out a trend chart's value axis. Its data reach to
+// robustTop of the values of the runs without caveats (of all runs when
+// every one has caveats) and floor (the objective), raised to show their
+// intervals up to half as high again: a run with caveats or an outlier
+// above that is drawn at the edge, so a broken run cannot set the scale
+// of the good ones. The legend, legendRows rows from the top, goes in the
+// half of the month where the runs are lower (after a fix, the right),
+// and the axis rises until it clears them.
+func trendAxis(pts []timePoint, floor float64, u unit, legendRows int, from, to time.Time) valueAxis {
+	floor /= u.div
+	data := robustTop(scaleCenters(trusted(pts), u.div), floor)
+	bars := data
+	for _, pt := range trusted(pts) {
+		if finite(pt.Hi) && pt.Center/u.div <= data {
+			bars = math.Max(bars, pt.Hi/u.div)
+		}
+	}
+	data = math.Max(data, math.Min(bars, 1.5*data))
+	if !(data > 0) || !finite(data) {
+		data = 1
+	}
+	// The share of the plot's height the legend takes.
+	legend := 0.05 + 0.085*float64(legendRows)
+	mid := from.Add(to.Sub(from) / 2)
+	sideTop := func(left bool) float64 {
+		high := floor
+		for _, pt := range pts {
+			if pt.At.Before(mid) != left || !finite(pt.Center) {
+				continue
+			}
+			v := pt.Center / u.div
+			if v > 1.5*data {
+				return math.Inf(1) // drawn at the top edge, where the legend is
+			}
+			if pt.Center/u.div <= data && finite(pt.Hi) {
+				v = math.Max(v, math.Min(pt.Hi/u.div, bars))
+			}
+			high = math.Max(high, v)
+		}
+		return math.Max(1.05*data, high/(1-legend))
+	}
+	left, right := sideTop(true), sideTop(false)
+	switch {
+	case !finite(left) && !finite(right):
+		return valueAxis{top: math.Max(1.05*data, data/(1-legend)), legendLeft: true}
+	case right < left:
+		return valueAxis{top: right}
+	}
+	return valueAxis{top: left, legendLeft: true}
+}
+
+// trendUnit picks the unit of a trend chart from the values that are kept
+// on its axis: an outlier drawn at the edge must not make the others read
+// "0.003 s".
+func trendUnit(metric string, pts []timePoint, floor float64) unit {
+	return unitFor(metric, robustTop(scaleCenters(trusted(pts), 1), floor), floor)
+}
+
+// trusted are the points of runs without caveats, or all points when
+// every run has caveats.
+func trusted(pts []timePoint) []timePoint {
+	var out []timePoint
+	for _, pt := range pts {
+		if !pt.Marked {
+			out = append(out, pt)
+		}
+	}
+	if len(out) == 0 {
+		return pts
+	}
+	return out
+}
+
+func scaleCenters(pts []timePoint, div float64) []float64 {
+	out := make([]float64, len(pts))
+	for i, pt := range pts {
+		out[i] = pt.Center / div
+	}
+	return out
+}
+
+// drawRuns draws one mark per run: values divided by u.div, the runs
+// without caveats joined by a thin line, error bars where the interval is
+// bounded. A value above clipAt (in the chart's unit) is drawn at the top
+// edge and written beside it with format; runs without a value (noValue)
+// are crossed on the time axis.
+func drawRuns(p *plot.Plot, pts []timePoint, noValue []time.Time, u unit, c color.Color, clipAt float64, format func(float64) string) runMarks {
+	var m runMarks
+	var bars plotter.XYs
+	var errs plotter.YErrors
+	var clean, marked, clipped, joined plotter.XYs
+	var labels []string
+	edge := clipAt * 0.965 // a triangle just inside the edge shows whole
+	for _, pt := range pts {
+		if !finite(pt.Center) {
+			continue
+		}
+		at := float64(pt.At.Unix())
+		y := pt.Center / u.div
+		if finite(pt.Lo) && finite(pt.Hi) && y <= clipAt {
+			bars = append(bars, plotter.XY{X: at, Y: y})
+			errs = append(errs, struct{ Low, High float64 }{y - pt.Lo/u.div, pt.Hi/u.div - y})
+		}
+		switch {
+		case y > clipAt:
+			clipped = append(clipped, plotter.XY{X: at, Y: edge})
+			labels = append(labels, "  "+format(pt.Center))
+			if pt.Marked {
+				marked = append(marked, plotter.XY{X: at, Y: edge})
+			}
+		case pt.Marked:
+			marked = append(marked, plotter.XY{X: at, Y: y})
+		default:
+			clean = append(clean, plotter.XY{X: at, Y: y})
+		}
+		if !pt.Marked {
+			joined = append(joined, plotter.XY{X: at, Y: math.Min(y, edge)})
+		}
+	}
 	if len(bars) > 0 {
-		eb := &plotter.YErrorBars{XYs: bars, YErrors: errs, LineStyle: draw.LineStyle{Color: c, Width: vg.Points(1)}, CapWidth: vg.Points(4)}
-		p.Add(eb)
-		hasBars = true
+		p.Add(&plotter.YErrorBars{XYs: bars, YErrors: errs, LineStyle: draw.LineStyle{Color: c, Width: vg.Points(1)}, CapWidth: vg.Points(4)})
+		m.bars = true
 	}
-	pts2 := xys(x, y)
-	line(p, pts2, faded(c), vg.Points(1), nil)
-	if len(pts2) == 0 {
-		return nil, hasBars
-	}
-	sc, err := plotter.NewScatter(pts2)
-	if err != nil {
-		return nil, hasBars
-	}
+	line(p, joined, faded(c), vg.Points(1), nil)
 	radius := vg.Points(2.5)
-	if len(pts2) > 40 { // a month of daily runs: smaller dots stay apart
+	if len(pts) > 40 { // a month of daily runs: smaller dots stay apart
 		radius = vg.Points(1.6)
 	}
-	sc.GlyphStyle = draw.GlyphStyle{Color: c, Radius: radius, Shape: draw.CircleGlyph{}}
-	p.Add(sc)
-	return sc, hasBars
+	scatter := func(xy plotter.XYs, g draw.GlyphStyle) *plotter.Scatter {
+		if len(xy) == 0 {
+			return nil
+		}
+		sc, err := plotter.NewScatter(xy)
+		if err != nil {
+			return nil
+		}
+		sc.GlyphStyle = g
+		p.Add(sc)
+		return sc
+	}
+	m.clean = scatter(clean, draw.GlyphStyle{Color: c, Radius: radius, Shape: draw.CircleGlyph{}})
+	m.clipped = scatter(clipped, draw.GlyphStyle{Color: c, Radius: radius * 1.4, Shape: draw.PyramidGlyph{}})
+	m.marked = scatter(marked, draw.GlyphStyle{Color: colMarked, Radius: radius * 1.5, Shape: draw.RingGlyph{}})
+	if m.clipped != nil {
+		if lbl, err := plotter.NewLabels(plotter.XYLabels{XYs: clipped, Labels: labels}); err == nil {
+			for i := range lbl.TextStyle {
+				lbl.TextStyle[i].Font = font.From(sans, 8)
+				lbl.TextStyle[i].Color = c
+				lbl.TextStyle[i].XAlign = draw.XLeft
+				lbl.TextStyle[i].YAlign = draw.YCenter
+			}
+			p.Add(lbl)
+		}
+	}
+	var none plotter.XYs
+	for _, at := range noValue {
+		none = append(none, plotter.XY{X: float64(at.Unix()), Y: 0})
+	}
+	m.none = scatter(none, draw.GlyphStyle{Color: colNone, Radius: radius * 1.3, Shape: draw.CrossGlyph{}})
+	return m
+}
+
+// addRunLegend names the marks drawRuns drew: what names the runs'
+// values ("median of each run's valid repetitions"), marked the runs with
+// caveats; without marked, only the values are named.
+func addRunLegend(p *plot.Plot, m runMarks, what, marked string) {
+	if m.clean != nil {
+		p.Legend.Add(what, m.clean)
+	}
+	if marked == "" {
+		return
+	}
+	if m.marked != nil {
+		p.Legend.Add(marked, m.marked)
+	}
+	if m.clipped != nil {
+		p.Legend.Add("above the chart: value written beside it", m.clipped)
+	}
+	if m.none != nil {
+		p.Legend.Add("run without a valid repetition: no value", m.none)
+	}
 }
 
 // monthAxis spans the whole month, so every trend chart of a report lines
@@ -617,62 +798,86 @@ func monthAxis(p *plot.Plot, from, to time.Time) {
 	p.X.Tick.Marker = plot.TickerFunc(monthTicks)
 }
 
-// hotspotChart draws a hotspot's month: each run's center with its
-// interval, the objective as a red dashed line and the fitted trend.
+// hotspotChart draws a hotspot's month: each run's value with its
+// interval, the objective as a red dashed line and the trend fitted to the
+// runs without caveats. The value axis comes from axisTop, so one broken
+// run cannot flatten the others.
 func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence float64) *chart {
 	if len(h.Points) == 0 {
 		return nil
 	}
-	vals := []float64{h.Objective.Value}
+	floor := 0.0
+	hasObjective := !h.Objective.Relative && h.Objective.Value > 0
+	if hasObjective {
+		floor = h.Objective.Value
+	}
 	pts := make([]timePoint, len(h.Points))
+	anyMarked := false
 	for i, pt := range h.Points {
-		pts[i] = timePoint{At: pt.At, Center: pt.Center, Lo: pt.Lo, Hi: pt.Hi}
-		vals = append(vals, pt.Center)
-		if finite(pt.Hi) {
-			vals = append(vals, pt.Hi)
+		pts[i] = timePoint{At: pt.At, Center: pt.Center, Lo: pt.Lo, Hi: pt.Hi, Marked: pt.Marked}
+		anyMarked = anyMarked || pt.Marked
+	}
+	var noValue []time.Time
+	for _, r := range h.NoValue {
+		noValue = append(noValue, r.Start)
+	}
+	u := trendUnit(h.Metric, pts, floor)
+	// Legend rows: the runs, the objective, the trend, and the marks of
+	// runs with caveats, values above the chart and runs without a value.
+	rows := 1 + btoi(hasObjective) + btoi(h.trendOK) + btoi(anyMarked) + btoi(len(noValue) > 0)
+	axis := trendAxis(pts, floor, u, rows, from, to)
+	for _, pt := range pts {
+		if pt.Center/u.div > axis.top {
+			axis = trendAxis(pts, floor, u, rows+1, from, to) // the clipped values' legend row
+			break
 		}
 	}
-	u := unitFor(h.Metric, vals...)
 	p := newPlot(fmt.Sprintf("%s: %s of %s", h.Name, metricLabel(h.Metric), h.Endpoint), "run date (UTC)", axisLabel(h.Metric, u))
+	p.Legend.Left = axis.legendLeft
+	if !axis.legendLeft {
+		p.Legend.XOffs = -2 * vg.Millimeter
+	}
 	monthAxis(p, from, to)
 	x0, x1 := float64(from.Unix()), float64(to.Unix())
 	c := metricColor(h.Metric)
-	sc, bars := pointsWithBars(p, pts, u, c)
-	if sc != nil {
-		what := "median of each run's repetitions"
-		if bars {
-			what += fmt.Sprintf(" (bars: %.0f%% interval)", confidence*100)
-		}
-		p.Legend.Add(what, sc)
+	marks := drawRuns(p, pts, noValue, u, c, axis.top, func(v float64) string { return formatMetric(h.Metric, v) })
+	what := "median of each run's valid repetitions"
+	if h.Metric == scenarios.ErrorRate {
+		what = "errors over requests of each run's valid repetitions"
 	}
-	if !h.Objective.Relative && h.Objective.Value > 0 {
+	if marks.bars {
+		what += fmt.Sprintf(" (bars: %.0f%% interval)", confidence*100)
+	}
+	addRunLegend(p, marks, what, "run with invalid repetitions or warnings: not in the trend")
+	if hasObjective {
 		hline(p, x0, x1, h.Objective.Value/u.div, colObjective, dashed, "objective "+h.objectiveText())
 	}
 	if h.trendOK {
-		ta, tb := float64(h.Points[0].At.Unix()), float64(h.Points[len(h.Points)-1].At.Unix())
+		clean := h.cleanPoints()
+		ta, tb := float64(clean[0].At.Unix()), float64(clean[len(clean)-1].At.Unix())
 		ya, yb := (h.trendA+h.trendB*ta)/u.div, (h.trendA+h.trendB*tb)/u.div
 		if yb < 0 && ya > 0 { // no metric goes below zero: stop the line there
 			tb = ta + (tb-ta)*ya/(ya-yb)
 			yb = 0
 		}
 		if l := line(p, xys([]float64{ta, tb}, []float64{ya, yb}), colTrend, vg.Points(1.5), dotted); l != nil {
-			what := "linear trend of the month's runs"
+			what := fmt.Sprintf("linear trend of the %d runs without caveats", len(clean))
 			if h.Status == StatusOnTrack || h.Status == StatusOffTrack {
 				what = fmt.Sprintf("linear trend: %s by %s", formatMetric(h.Metric, h.Projected), h.judgedDate())
 			}
 			p.Legend.Add(what, l)
 		}
 	}
-	yRange(p, maxOf(scaled(vals, u.div)), 3)
+	// Last: adding plotters widens the axis to their data.
+	p.Y.Min, p.Y.Max = 0, axis.top
 	return &chart{name: name, alt: h.Name + ": " + metricLabel(h.Metric) + " per run this month against its objective", panels: []*plot.Plot{p}, w: chartWidth, h: chartHeight}
 }
 
-func scaled(vals []float64, div float64) []float64 {
-	out := make([]float64, len(vals))
-	for i, v := range vals {
-		out[i] = v / div
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
-	return out
+	return 0
 }
 
 func axisLabel(metric string, u unit) string {
@@ -684,33 +889,53 @@ func axisLabel(metric string, u unit) string {
 }
 
 // endpointTrendChart draws an endpoint's throughput over its error rate,
-// one point per run of the month.
+// one point per run of the month, each from the run's valid repetitions
+// pooled: requests over the windows' seconds, errors over requests.
 func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *chart {
 	if len(e.Points) == 0 {
 		return nil
 	}
 	var rps, errs []timePoint
+	anyMarked := false
 	for _, pt := range e.Points {
-		rps = append(rps, timePoint{At: pt.At, Center: pt.RPS, Lo: math.NaN(), Hi: math.NaN()})
-		errs = append(errs, timePoint{At: pt.At, Center: pt.ErrorRate, Lo: math.NaN(), Hi: math.NaN()})
+		rps = append(rps, timePoint{At: pt.At, Center: pt.RPS, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked})
+		errs = append(errs, timePoint{At: pt.At, Center: pt.ErrorRate, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked})
+		anyMarked = anyMarked || pt.Marked
 	}
-	tp := newPlot(e.Name+": throughput and error rate per run", "", "throughput (req/s)")
-	monthAxis(tp, from, to)
-	if sc, _ := pointsWithBars(tp, rps, unit{1, "req/s"}, colThroughput); sc != nil {
-		tp.Legend.Add("requests per second, all repetitions", sc)
+	var noValue []time.Time
+	for _, r := range e.NoValue {
+		noValue = append(noValue, r.Start)
 	}
-	var rv, ev []float64
-	for _, pt := range e.Points {
-		rv, ev = append(rv, pt.RPS), append(ev, pt.ErrorRate*100)
+	// The marks of runs with caveats and without a value are named in the
+	// upper panel only.
+	panel := func(title, xLabel string, pts []timePoint, u unit, c color.Color, floor float64, what, marked string, format func(float64) string) *plot.Plot {
+		rows := 1
+		if marked != "" {
+			rows += btoi(anyMarked) + btoi(len(noValue) > 0)
+		}
+		p := newPlot(title, xLabel, axisLabel("", u))
+		axis := trendAxis(pts, floor, u, rows, from, to)
+		for _, pt := range pts {
+			if pt.Center/u.div > axis.top {
+				axis = trendAxis(pts, floor, u, rows+1, from, to)
+				break
+			}
+		}
+		p.Legend.Left = axis.legendLeft
+		if !axis.legendLeft {
+			p.Legend.XOffs = -2 * vg.Millimeter
+		}
+		monthAxis(p, from, to)
+		addRunLegend(p, drawRuns(p, pts, noValue, u, c, axis.top, format), what, marked)
+		p.Y.Min, p.Y.Max = 0, axis.top
+		return p
 	}
-	yRange(tp, maxOf(rv), 1)
-
-	ep := newPlot("", "run date (UTC)", "error rate (%)")
-	monthAxis(ep, from, to)
-	if sc, _ := pointsWithBars(ep, errs, unit{0.01, "%"}, colErrors); sc != nil {
-		ep.Legend.Add("failed requests, all repetitions", sc)
-	}
-	ep.Y.Min, ep.Y.Max = 0, math.Max(maxOf(ev), 0.1)*1.35
+	tp := panel(e.Name+": throughput and error rate per run", "", rps, unit{1, "req/s"}, colThroughput, 0,
+		"requests per second, valid repetitions", "run with invalid repetitions or warnings", formatRPS)
+	tp.Y.Label.Text = "throughput (req/s)"
+	ep := panel("", "run date (UTC)", errs, unit{0.01, "%"}, colErrors, 0.001,
+		"failed requests, valid repetitions pooled", "", formatPercent)
+	ep.Y.Label.Text = "error rate (%)"
 	return &chart{name: name, alt: e.Name + ": throughput and error rate of each run this month",
 		panels: []*plot.Plot{tp, ep}, w: chartWidth, h: chartPanel2High}
 }

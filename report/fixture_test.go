@@ -94,6 +94,22 @@ func checkout() scenarios.Scenario {
 	return sc
 }
 
+// suggest has one hotspot, measured twice on one day.
+func suggest() scenarios.Scenario {
+	sc := scenarios.Scenario{
+		Name:      "suggest",
+		Target:    "http://127.0.0.1:8080",
+		Runs:      6,
+		Endpoints: []scenarios.Endpoint{{Name: "suggest", Method: "GET", Path: "/api/suggest?q=ki", Weight: 1}},
+		Hotspots: []scenarios.Hotspot{{Name: "suggest-prefix-scan", Endpoint: "suggest", Metric: scenarios.P99,
+			Objective: latencyQuantity("50ms"), Due: date(2026, 12, 31)}},
+	}
+	sc.Load.Rate = scenarios.Rate{PerSecond: 40}
+	sc.Load.Duration = scenarios.Duration(5 * time.Second)
+	sc.Load.Warmup = scenarios.Duration(2 * time.Second)
+	return sc
+}
+
 // shape is what a synthetic endpoint measures in a run.
 type shape struct {
 	endpoint string
@@ -116,6 +132,10 @@ type spec struct {
 	// stacks, when set, are written as each repetition's CPU profile.
 	stacks map[string]int64
 	seed   uint64
+	// invalid makes repetitions (1-based) invalid with these reasons.
+	invalid map[int][]string
+	// warnings are the run's.
+	warnings []string
 }
 
 // makeRun creates a run in the store, measures it synthetically, writes its
@@ -142,7 +162,8 @@ func makeRun(tb testing.TB, store *results.Store, s spec) *results.Run {
 	rng := rand.New(rand.NewPCG(s.seed, 7))
 	t := s.start.Add(time.Duration(s.warmup) * time.Second)
 	for i := 0; i < s.reps; i++ {
-		rep := results.Repetition{Index: i + 1, Start: t, End: t.Add(time.Duration(s.seconds) * time.Second), Complete: true}
+		rep := results.Repetition{Index: i + 1, Start: t, End: t.Add(time.Duration(s.seconds) * time.Second), Complete: true,
+			Window: float64(s.seconds), Invalid: s.invalid[i+1]}
 		t = rep.End.Add(time.Duration(s.warmup) * time.Second)
 		for _, sh := range s.shapes {
 			rep.Endpoints = append(rep.Endpoints, measure(rng, sh, s.seconds, s.warmup))
@@ -152,7 +173,7 @@ func makeRun(tb testing.TB, store *results.Store, s spec) *results.Run {
 			for _, h := range s.sc.Hotspots {
 				for _, f := range h.Functions {
 					if f == fn {
-						rep.Functions = append(rep.Functions, results.FunctionShare{Hotspot: h.Name, Function: fn, Kind: "cpu", Share: share * (0.95 + 0.1*rng.Float64())})
+						rep.Functions = append(rep.Functions, results.FunctionShare{Hotspot: h.Name, Function: fn, Kind: "cpu", Share: share * (0.95 + 0.1*rng.Float64()), Samples: 500})
 					}
 				}
 			}
@@ -165,6 +186,7 @@ func makeRun(tb testing.TB, store *results.Store, s spec) *results.Run {
 		r.Repetitions = append(r.Repetitions, rep)
 	}
 	r.End = t
+	r.Warnings = s.warnings
 	if err := results.Save(r); err != nil {
 		tb.Fatal(err)
 	}
@@ -196,7 +218,15 @@ func measure(rng *rand.Rand, sh shape, seconds, warmup int) results.EndpointRun 
 				continue
 			}
 			e.Requests++
-			e.Latency.Record(lat)
+			// Format 2: failed requests are timed apart.
+			if failed {
+				if e.ErrorLatency == nil {
+					e.ErrorLatency = results.NewHistogram()
+				}
+				e.ErrorLatency.Record(lat)
+			} else {
+				e.Latency.Record(lat)
+			}
 			e.SendLag.Record(time.Duration(rng.ExpFloat64() * float64(40*time.Microsecond)))
 			if failed {
 				e.Errors++
@@ -309,6 +339,32 @@ func monthFixture(tb testing.TB) *results.Store {
 			stacks: p.stacks,
 		})
 	}
+	// Two runs the month must not be fooled by. On Nov 19 the load
+	// generator fell behind: two repetitions are invalid and the other four
+	// read a hundred times slower. On Nov 20 every repetition was invalid.
+	lag := []string{"the load generator fell behind: send lag p99 62ms exceeds 10ms"}
+	makeRun(tb, store, spec{
+		sc: ms, label: "noisy-neighbour", start: day(19, 10), seed: 150,
+		shapes:   []shape{{endpoint: "search", p99: 0.33, rate: 60}, {endpoint: "step-list", p99: 0.0184, rate: 60}},
+		shares:   map[string]float64{"regexp.Compile": 0.02, "manuals.(*Store).StepsFor": 0.28},
+		invalid:  map[int][]string{2: lag, 5: lag},
+		warnings: []string{"the load generator fell behind in 2 of 6 repetitions (send lag p99 up to 62ms): this run measures the generator, not only the server"},
+	})
+	allInvalid := map[int][]string{}
+	for i := 1; i <= 6; i++ {
+		allInvalid[i] = []string{"the load generator fell behind: send lag p99 480ms exceeds 10ms"}
+	}
+	makeRun(tb, store, spec{
+		sc: ms, label: "generator-stalled", start: day(20, 10), seed: 151,
+		shapes:  []shape{{endpoint: "search", p99: 2.5, rate: 60}, {endpoint: "step-list", p99: 2.5, rate: 60}},
+		invalid: allInvalid,
+	})
+	// suggest was measured twice, 19 s apart: no trend yet.
+	sg := suggest()
+	makeRun(tb, store, spec{sc: sg, label: "try-1", start: day(25, 9), seed: 300,
+		shapes: []shape{{endpoint: "suggest", p99: 0.081, rate: 40}}})
+	makeRun(tb, store, spec{sc: sg, label: "try-2", start: day(25, 9).Add(19 * time.Second), seed: 301,
+		shapes: []shape{{endpoint: "suggest", p99: 0.078, rate: 40}}})
 	co := checkout()
 	// pay's throughput rises toward 220/s; errors fall.
 	for i, p := range []struct {

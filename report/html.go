@@ -141,7 +141,7 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 <dl class="meta">
 <div><dt>Date</dt><dd>{{.Date}}</dd></div>
 <div><dt>Duration</dt><dd>{{if .Duration}}{{.Duration}}{{else}}unknown{{end}}</dd></div>
-<div><dt>Repetitions</dt><dd>{{.Repetitions}}</dd></div>
+<div><dt>Repetitions</dt><dd>{{.Valid}} valid{{if .LeftOut}}, {{.LeftOut}} left out{{end}}</dd></div>
 <div><dt>Complete</dt><dd>{{if .Complete}}<span class="badge ok">complete</span>{{else}}<span class="badge bad">incomplete</span>{{end}}</dd></div>
 <div><dt>Host</dt><dd>{{.Host}}</dd></div>
 <div><dt>Git commit</dt><dd class="mono">{{.Commit}}</dd></div>
@@ -158,7 +158,16 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 {{range .Summary}}<tr><td><strong>{{.Name}}</strong></td><td class="num">{{.Requests}}</td><td class="num">{{.Errors}}</td><td class="num">{{.RPS}}</td><td class="num{{if .Failing}} bad{{end}}">{{.ErrorRate}}</td><td class="num">{{.P50}}</td><td class="num">{{.P90}}</td><td class="num">{{.P99}}</td><td class="num">{{.P999}}</td><td class="num">{{.Max}}</td></tr>
 {{end}}</tbody>
 </table>
-<p class="muted">Latency is measured from each request's scheduled send time, over all repetitions merged.</p>
+<p class="muted">Latency is measured from each request's scheduled send time, for the responses that met expect, over the valid repetitions merged{{if .LeftOut}} ({{.LeftOut}} invalid left out){{end}}.</p>
+{{if .ErrorLatency}}<h3>Failed requests</h3>
+<table><thead><tr><th>endpoint</th><th class="num">failed</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr></thead><tbody>
+{{range .ErrorLatency}}<tr><td><strong>{{.Name}}</strong></td><td class="num">{{.Failed}}</td><td class="num">{{.P50}}</td><td class="num">{{.P90}}</td><td class="num">{{.P99}}</td><td class="num">{{.Max}}</td></tr>
+{{end}}</tbody></table>
+<p class="muted">Failed requests (an unexpected status, a timeout, a transport error) are timed apart: they never make the latency above look faster.</p>{{end}}
+<details{{if .LeftOut}} open{{end}}><summary>Repetitions: {{.Valid}} valid{{if .LeftOut}}, {{.LeftOut}} left out of every value{{end}}</summary>
+<table><thead><tr><th class="num">repetition</th><th>valid</th><th>why not</th><th>retry</th></tr></thead><tbody>
+{{range .RepRows}}<tr><td class="num">{{.Index}}</td><td>{{if .Valid}}<span class="badge ok">valid</span>{{else}}<span class="badge bad">invalid</span>{{end}}</td><td>{{.Reasons}}</td><td>{{.Retry}}</td></tr>
+{{end}}</tbody></table></details>
 {{range .Endpoints}}
 <h2>{{.Name}}{{if .Path}} <span class="muted mono">{{.Method}} {{.Path}}</span>{{end}}</h2>
 <div class="tables">
@@ -182,7 +191,8 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 {{end}}
 {{end}}
 <h2>Top CPU functions</h2>
-{{if .CPU}}<p class="muted">Server CPU profiles of all repetitions merged. Flat: time in the function itself; cum: with its callees.</p>
+{{if .CPU}}<p class="muted">Server CPU profiles of the valid repetitions merged: {{.CPUMerged}}. Flat: time in the function itself; cum: with its callees.</p>
+{{if .CPUCaveat}}<div class="warn"><strong>Few samples</strong>{{.CPUCaveat}}: more load or a longer window gives more.</div>{{end}}
 <table><thead><tr><th class="num">flat</th><th class="num">flat %</th><th class="num">cum</th><th class="num">cum %</th><th>function</th></tr></thead><tbody>
 {{range .CPU}}<tr><td class="num">{{.Flat}}</td><td class="num">{{.FlatPct}}</td><td class="num">{{.Cum}}</td><td class="num">{{.CumPct}}</td><td class="mono">{{.Name}}</td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted">{{.CPUNote}}</p>{{end}}
@@ -215,6 +225,8 @@ var monthHTML = template.Must(template.New("month").Funcs(htmlFuncs).Parse(`<!DO
 <h2>{{.Name}}</h2>
 <p class="sub">{{if .Description}}{{.Description}} · {{end}}{{.Period}}</p>
 {{if .Warnings}}<div class="warn"><strong>Left out of this scenario</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .Caveats}}<div class="warn"><strong>Runs with caveats: marked on the charts (red rings), left out of the trends</strong><ul>{{range .Caveats}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .LeftOut}}<p class="muted">{{.LeftOut}}</p>{{end}}
 {{if .Hotspots}}
 <h3>Hotspots</h3>
 <table class="wide">
@@ -240,13 +252,14 @@ var monthHTML = template.Must(template.New("month").Funcs(htmlFuncs).Parse(`<!DO
 {{range .Failures}}<div class="evidence">gate failure: {{.}}</div>{{end}}</td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted">No compare or gate verdicts were saved this month.</p>{{end}}
 <h3>Top CPU functions: last run against first</h3>
-{{if .CPU}}<p class="muted">Merged server CPU profiles of {{.CPUFirst}} (first) and {{.CPULast}} (last), as shares of each profile; Δ in points of the first run's total.</p>
+{{if .CPU}}<p class="muted">Merged server CPU profiles of the valid repetitions of {{.CPUFirst}} (first: {{.CPUFirstSamples}}) and {{.CPULast}} (last: {{.CPULastSamples}}), as shares of each profile; Δ is the change of a share in percentage points (pp).</p>
+{{if .CPUCaveats}}<div class="warn"><strong>Few samples: these shares are noise</strong><ul>{{range .CPUCaveats}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 <table class="wide"><thead><tr><th>function</th><th class="num">first cum</th><th class="num">last cum</th><th class="num">Δ cum</th><th class="num">first flat</th><th class="num">last flat</th><th class="num">Δ flat</th></tr></thead><tbody>
 {{range .CPU}}<tr><td class="mono">{{.Name}}</td><td class="num">{{.BaseCum}}</td><td class="num">{{.CandCum}}</td><td class="num{{if .Better}} ok{{end}}{{if .Worse}} bad{{end}}">{{.DeltaCum}}</td><td class="num">{{.BaseFlat}}</td><td class="num">{{.CandFlat}}</td><td class="num">{{.DeltaFlat}}</td></tr>
 {{end}}</tbody></table>{{else}}<p class="muted">{{.CPUNote}}</p>{{end}}
 {{if .Runs}}<details><summary>All {{len .Runs}} runs of the month</summary>
-<table class="wide"><thead><tr><th>date</th><th>run</th><th>commit</th><th class="num">repetitions</th><th>complete</th>{{range .HotspotNames}}<th class="num">{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .Runs}}<tr><td>{{.Date}}</td><td>{{.Ref}}</td><td class="mono">{{.Commit}}</td><td class="num">{{.Repetitions}}</td><td>{{.Complete}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+<table class="wide"><thead><tr><th>date</th><th>run</th><th>commit</th><th class="num">valid repetitions</th><th>complete</th><th>caveats</th>{{range .HotspotNames}}<th class="num">{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Runs}}<tr><td>{{.Date}}</td><td>{{.Ref}}</td><td class="mono">{{.Commit}}</td><td class="num">{{.Repetitions}}</td><td>{{.Complete}}</td><td{{if .Caveats}} class="bad"{{end}}>{{.Caveats}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table></details>{{end}}
 {{end}}
 </main>

@@ -24,9 +24,9 @@ var runMarkdown = template.Must(template.New("run.md").Funcs(mdFuncs).Parse(`# {
 
 hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generated {{.Generated}}
 
-| date | duration | repetitions | complete | host | git commit | load | versions |
+| date | duration | valid repetitions | complete | host | git commit | load | versions |
 |---|---|---:|---|---|---|---|---|
-| {{.Date}} | {{if .Duration}}{{.Duration}}{{else}}unknown{{end}} | {{.Repetitions}} | {{if .Complete}}yes{{else}}**no**{{end}} | {{md .Host}} | {{code .Commit}} | {{md .Load}} | {{md .Version}} |
+| {{.Date}} | {{if .Duration}}{{.Duration}}{{else}}unknown{{end}} | {{.Valid}} | {{if .Complete}}yes{{else}}**no**{{end}} | {{md .Host}} | {{code .Commit}} | {{md .Load}} | {{md .Version}} |
 {{if not .Complete}}
 > **This run is incomplete.**{{if .Incomplete}} {{md .Incomplete}}.{{end}} What was measured is shown; it may not be comparable with complete runs.
 {{end}}{{if .Warnings}}
@@ -40,8 +40,22 @@ hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generate
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 {{range .Summary}}| **{{md .Name}}** | {{.Requests}} | {{.Errors}} | {{.RPS}} | {{.ErrorRate}} | {{.P50}} | {{.P90}} | {{.P99}} | {{.P999}} | {{.Max}} |
 {{end}}
-Latency is measured from each request's scheduled send time, over all repetitions merged.
-{{range .Endpoints}}
+Latency is measured from each request's scheduled send time, for the responses that met expect, over the valid repetitions merged{{if .LeftOut}} ({{.LeftOut}} invalid left out){{end}}.
+{{if .ErrorLatency}}
+### Failed requests
+
+| endpoint | failed | p50 | p90 | p99 | max |
+|---|---:|---:|---:|---:|---:|
+{{range .ErrorLatency}}| **{{md .Name}}** | {{.Failed}} | {{.P50}} | {{.P90}} | {{.P99}} | {{.Max}} |
+{{end}}
+Failed requests (an unexpected status, a timeout, a transport error) are timed apart: they never make the latency above look faster.
+{{end}}
+### Repetitions
+
+| repetition | valid | why not | retry |
+|---:|---|---|---|
+{{range .RepRows}}| {{.Index}} | {{if .Valid}}yes{{else}}**no**{{end}} | {{md .Reasons}} | {{.Retry}} |
+{{end}}{{range .Endpoints}}
 ## {{md .Name}}{{if .Path}} ({{code (print .Method " " .Path)}}){{end}}
 
 | status | responses | share |
@@ -58,8 +72,10 @@ Send lag (how late the generator sent requests): p99 {{.SendLagP99}}, max {{.Sen
 {{end}}{{end}}
 ## Top CPU functions
 {{if .CPU}}
-Server CPU profiles of all repetitions merged. Flat: time in the function itself; cum: with its callees.
-
+Server CPU profiles of the valid repetitions merged: {{.CPUMerged}}. Flat: time in the function itself; cum: with its callees.
+{{if .CPUCaveat}}
+> **Few samples:** {{md .CPUCaveat}}: more load or a longer window gives more.
+{{end}}
 | flat | flat % | cum | cum % | function |
 |---:|---:|---:|---:|---|
 {{range .CPU}}| {{.Flat}} | {{.FlatPct}} | {{.Cum}} | {{.CumPct}} | {{code .Name}} |
@@ -90,7 +106,13 @@ No runs and no saved verdicts in this month.
 > **Left out of this scenario**
 {{range .Warnings}}>
 > - {{md .}}
-{{end}}{{end}}
+{{end}}{{end}}{{if .Caveats}}
+> **Runs with caveats: marked on the charts (red rings), left out of the trends**
+{{range .Caveats}}>
+> - {{md .}}
+{{end}}{{end}}{{if .LeftOut}}
+{{.LeftOut}}
+{{end}}
 ### Hotspots
 {{if .Hotspots}}
 | hotspot | metric | objective | due | first run | last run | best | since first run | status |
@@ -121,8 +143,12 @@ No compare or gate verdicts were saved this month.
 {{end}}
 ### Top CPU functions: last run against first
 {{if .CPU}}
-Merged server CPU profiles of {{md .CPUFirst}} (first) and {{md .CPULast}} (last), as shares of each profile; Δ in points of the first run's total.
-
+Merged server CPU profiles of the valid repetitions of {{md .CPUFirst}} (first: {{.CPUFirstSamples}}) and {{md .CPULast}} (last: {{.CPULastSamples}}), as shares of each profile; Δ is the change of a share in percentage points (pp).
+{{if .CPUCaveats}}
+> **Few samples: these shares are noise**
+{{range .CPUCaveats}}>
+> - {{md .}}
+{{end}}{{end}}
 | function | first cum | last cum | Δ cum | first flat | last flat | Δ flat |
 |---|---:|---:|---:|---:|---:|---:|
 {{range .CPU}}| {{code .Name}} | {{.BaseCum}} | {{.CandCum}} | {{.DeltaCum}} | {{.BaseFlat}} | {{.CandFlat}} | {{.DeltaFlat}} |
@@ -131,9 +157,9 @@ Merged server CPU profiles of {{md .CPUFirst}} (first) and {{md .CPULast}} (last
 {{end}}{{if .Runs}}
 <details><summary>All {{len .Runs}} runs of the month</summary>
 
-| date | run | commit | repetitions | complete |{{range .HotspotNames}} {{md .}} |{{end}}
-|---|---|---|---:|---|{{range .HotspotNames}}---:|{{end}}
-{{range .Runs}}| {{.Date}} | {{md .Ref}} | {{code .Commit}} | {{.Repetitions}} | {{.Complete}} |{{range .Values}} {{.}} |{{end}}
+| date | run | commit | valid repetitions | complete | caveats |{{range .HotspotNames}} {{md .}} |{{end}}
+|---|---|---|---:|---|---|{{range .HotspotNames}}---:|{{end}}
+{{range .Runs}}| {{.Date}} | {{md .Ref}} | {{code .Commit}} | {{.Repetitions}} | {{.Complete}} | {{if .Caveats}}**{{.Caveats}}**{{end}} |{{range .Values}} {{.}} |{{end}}
 {{end}}
 </details>
 {{end}}{{end}}`))

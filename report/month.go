@@ -20,17 +20,26 @@ import (
 
 // Hotspot statuses: where a hotspot stands against its objective.
 const (
-	// StatusMet: the month's last run meets the objective.
+	// StatusMet: the month's last run without caveats meets the objective.
 	StatusMet = "met"
 	// StatusOnTrack: not met yet, but the month's trend reaches the
 	// objective by the due date (by the month's end without one).
 	StatusOnTrack = "on track"
 	// StatusOffTrack: not met, and the trend does not reach it in time.
 	StatusOffTrack = "off track"
-	// StatusNoTrend: not met, and one run is not a trend.
-	StatusNoTrend = "not met, no trend"
+	// StatusNoTrend: not met, and too few runs for a trend: a trend is
+	// projected from at least TrendMinRuns runs without caveats on at least
+	// TrendMinDays days (UTC). Two runs seconds apart are no trend.
+	StatusNoTrend = "no trend yet"
 	// StatusNoData: no run of the month measured the hotspot's metric.
 	StatusNoData = "no data"
+)
+
+// What a trend needs: runs without caveats (no invalid repetition, no
+// warning), on different days.
+const (
+	TrendMinRuns = 3
+	TrendMinDays = 2
 )
 
 // Changes of a hotspot between the month's first and last runs, decided
@@ -65,10 +74,14 @@ type ScenarioMonth struct {
 	Endpoints []EndpointMonth
 	Verdicts  []Verdict
 	// CPU compares the last run's merged CPU profile with the first's;
-	// CPUNote says why it is missing when it is.
-	CPU      []profiles.FuncDiff
-	CPUNote  string
-	Warnings []string
+	// CPUNote says why it is missing when it is. CPUFirst and CPULast say
+	// what each side merged ("6 profiles, 3,120 samples over 30 s");
+	// CPUCaveats name profiles of too few samples.
+	CPU               []profiles.FuncDiff
+	CPUNote           string
+	CPUFirst, CPULast string
+	CPUCaveats        []string
+	Warnings          []string
 }
 
 // RunPoint is one run of the month.
@@ -78,20 +91,38 @@ type RunPoint struct {
 	Start       time.Time
 	Commit      string
 	Repetitions int
-	Complete    bool
+	// Valid is the number of valid repetitions: only they give values.
+	Valid    int
+	Complete bool
+	// Caveats say why the run is marked on the charts and left out of
+	// trends: invalid repetitions, the run's warnings, an interruption.
+	Caveats []string
 }
+
+// Marked reports whether the run has caveats.
+func (r RunPoint) Marked() bool { return len(r.Caveats) > 0 }
 
 // HotspotMonth is a hotspot's progress over the month.
 type HotspotMonth struct {
 	scenarios.Hotspot
-	// Points has one entry per run that measured the metric.
-	Points            []Point
+	// Points has one entry per run whose valid repetitions measured the
+	// metric. Runs without a valid repetition have no value: they are in
+	// NoValue.
+	Points []Point
+	// NoValue lists the runs that measured nothing valid.
+	NoValue []RunPoint
+	// First, Last and Best are of the runs without caveats (of all Points
+	// when every run has caveats).
 	First, Last, Best Point
 	// Projected is the trend's value at JudgedAt: the due date, or the
 	// month's end without one (NaN without a trend).
 	Projected float64
 	JudgedAt  time.Time
 	Status    string
+	// TrendRuns and TrendDays are the runs without caveats and their UTC
+	// days: what a trend is fitted to. NoTrend says why there is none.
+	TrendRuns, TrendDays int
+	NoTrend              string
 	// Change is the first run against the last, by compare's statistics;
 	// Evidence is compare's sentence behind it.
 	Change, Evidence string
@@ -100,28 +131,41 @@ type HotspotMonth struct {
 	trendOK        bool
 }
 
-// Point is one run's value of a metric: the median of its repetitions
-// with the confidence interval around it (±Inf when too few repetitions).
+// Point is one run's value of a metric from its valid repetitions: their
+// median with the confidence interval around it (±Inf when too few), or
+// for the error rate the pooled rate (errors over requests) with its
+// Wilson interval.
 type Point struct {
 	At             time.Time
 	Run            string
 	Center, Lo, Hi float64
-	N              int
+	// N is the number of valid repetitions behind the value; LeftOut the
+	// invalid ones left out.
+	N, LeftOut int
+	// Marked: the run has caveats (RunPoint.Caveats). It is drawn hollow
+	// and left out of the trend.
+	Marked bool
 }
 
 // EndpointMonth is an endpoint's throughput and error rate per run.
 type EndpointMonth struct {
 	Name   string
 	Points []EndpointPoint
+	// NoValue lists the runs without a valid repetition of the endpoint.
+	NoValue []RunPoint
 }
 
-// EndpointPoint is one run of an endpoint, all repetitions pooled.
+// EndpointPoint is one run of an endpoint, its valid repetitions pooled.
 type EndpointPoint struct {
 	At        time.Time
 	Run       string
 	Requests  int64
 	RPS       float64
 	ErrorRate float64
+	// N is the number of valid repetitions pooled; LeftOut the invalid
+	// ones left out. Marked as in Point.
+	N, LeftOut int
+	Marked     bool
 }
 
 // monthRange is the calendar month (UTC) that contains t.
@@ -212,36 +256,49 @@ func splitErrors(err error) []string {
 // histograms, so a month of hundreds of runs stays small in memory.
 type runSample struct {
 	point     RunPoint
-	hotspot   [][]float64 // per hotspot, one value per repetition
+	hotspot   []hotspotSample // per hotspot
 	endpoints map[string]EndpointPoint
 	order     []string // endpoint names in the run's order
 }
 
+// hotspotSample is a hotspot's metric in one run's valid repetitions: one
+// value per repetition, and the pooled counts behind an error rate.
+type hotspotSample struct {
+	vals         []float64
+	errors, reqs int64
+}
+
 func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
+	valid, leftOut := r.ValidRepetitions()
 	s := runSample{
 		point: RunPoint{
 			Ref: r.Ref(), Name: r.Name(), Label: r.Label, Start: r.Start.UTC(),
-			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Complete: r.Complete,
+			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Valid: len(valid), Complete: r.Complete,
+			Caveats: runCaveats(r, leftOut),
 		},
 		endpoints: map[string]EndpointPoint{},
 		order:     r.EndpointNames(),
 	}
 	for _, h := range hotspots {
-		var vals []float64
-		for i := range r.Repetitions {
-			if v, ok := r.Repetitions[i].Value(h.Endpoint, h.Metric); ok {
-				vals = append(vals, v)
+		var hs hotspotSample
+		for _, rep := range valid {
+			if v, ok := rep.Value(h.Endpoint, h.Metric); ok {
+				hs.vals = append(hs.vals, v)
+				if e := rep.Endpoint(h.Endpoint); e != nil {
+					hs.errors += e.Errors
+					hs.reqs += e.Requests
+				}
 			}
 		}
-		s.hotspot = append(s.hotspot, vals)
+		s.hotspot = append(s.hotspot, hs)
 	}
 	for _, name := range s.order {
-		p := EndpointPoint{At: s.point.Start, Run: s.point.Ref}
+		p := EndpointPoint{At: s.point.Start, Run: s.point.Ref, LeftOut: leftOut, Marked: s.point.Marked()}
 		var errs int64
 		var secs float64
-		for i := range r.Repetitions {
-			rep := &r.Repetitions[i]
-			if e := rep.Endpoint(name); e != nil {
+		for _, rep := range valid {
+			if e := rep.Endpoint(name); e != nil && e.Requests > 0 {
+				p.N++
 				p.Requests += e.Requests
 				errs += e.Errors
 				if d := rep.Seconds(); d > 0 {
@@ -258,6 +315,39 @@ func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
 		s.endpoints[name] = p
 	}
 	return s
+}
+
+// runCaveats says why a run's values are not to be trusted as much as the
+// others': invalid repetitions (with their reasons), the run's warnings,
+// an interruption.
+func runCaveats(r *results.Run, leftOut int) []string {
+	var out []string
+	if leftOut > 0 {
+		var reasons []string
+		for _, rep := range r.Repetitions {
+			for _, why := range rep.Reasons() {
+				if !slices.Contains(reasons, why) {
+					reasons = append(reasons, why)
+				}
+			}
+		}
+		c := fmt.Sprintf("%d of %d repetitions invalid, left out", leftOut, len(r.Repetitions))
+		if len(reasons) > 0 {
+			c += " (" + strings.Join(reasons, "; ") + ")"
+		}
+		out = append(out, c)
+	}
+	if !r.Complete {
+		c := "incomplete"
+		if r.IncompleteReason != "" {
+			c += ": " + r.IncompleteReason
+		}
+		out = append(out, c)
+	}
+	for _, w := range r.Warnings {
+		out = append(out, "warning: "+w)
+	}
+	return out
 }
 
 // buildScenario loads a scenario's runs of the month. The last run is
@@ -357,18 +447,26 @@ feed:
 		sm.Hotspots = append(sm.Hotspots, buildHotspot(h, i, kept, cmpn, to, opts))
 	}
 	sm.Endpoints = buildEndpoints(kept)
-	sm.CPU, sm.CPUNote = cpuDiff(first, last, opts.TopFunctions)
+	cpuDiff(sm, first, last, opts.TopFunctions)
 	return sm, nil
 }
 
 func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Comparison, monthEnd time.Time, opts Options) HotspotMonth {
 	hm := HotspotMonth{Hotspot: h, Projected: math.NaN()}
 	for _, r := range runs {
-		if i >= len(r.hotspot) || len(r.hotspot[i]) == 0 {
+		if i >= len(r.hotspot) || len(r.hotspot[i].vals) == 0 {
+			if r.point.Valid == 0 {
+				hm.NoValue = append(hm.NoValue, r.point)
+			}
 			continue
 		}
-		e := summarize(r.hotspot[i], opts.Confidence)
-		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N})
+		hs := r.hotspot[i]
+		e := summarize(hs.vals, opts.Confidence)
+		if h.Metric == scenarios.ErrorRate {
+			e = pooledRate(hs.errors, hs.reqs, len(hs.vals), opts.Confidence)
+		}
+		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N,
+			LeftOut: r.point.Repetitions - r.point.Valid, Marked: r.point.Marked()})
 	}
 	hm.JudgedAt = monthEnd
 	if !h.Due.IsZero() {
@@ -379,17 +477,25 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 		hm.Status, hm.Change = StatusNoData, ChangeUnknown
 		return hm
 	}
-	hm.First, hm.Last, hm.Best = hm.Points[0], hm.Points[len(hm.Points)-1], hm.Points[0]
-	for _, p := range hm.Points {
+	clean := hm.cleanPoints()
+	shown := clean
+	if len(shown) == 0 {
+		shown = hm.Points
+	}
+	hm.First, hm.Last, hm.Best = shown[0], shown[len(shown)-1], shown[0]
+	for _, p := range shown {
 		if better(h.Metric, p.Center, hm.Best.Center) {
 			hm.Best = p
 		}
 	}
-	var xs, ys []float64
-	for _, p := range hm.Points {
-		xs, ys = append(xs, float64(p.At.Unix())), append(ys, p.Center)
+	hm.TrendRuns, hm.TrendDays = len(clean), days(clean)
+	if hm.TrendRuns >= TrendMinRuns && hm.TrendDays >= TrendMinDays {
+		var xs, ys []float64
+		for _, p := range clean {
+			xs, ys = append(xs, float64(p.At.Unix())), append(ys, p.Center)
+		}
+		hm.trendA, hm.trendB, hm.trendOK = linearFit(xs, ys)
 	}
-	hm.trendA, hm.trendB, hm.trendOK = linearFit(xs, ys)
 	if hm.trendOK {
 		at := hm.JudgedAt
 		if at.Before(hm.Last.At) {
@@ -397,14 +503,18 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 		}
 		// Every metric is ≥ 0: a falling line that crosses zero means "reaches 0".
 		hm.Projected = math.Max(0, hm.trendA+hm.trendB*float64(at.Unix()))
+	} else {
+		hm.NoTrend = noTrendReason(hm.TrendRuns, hm.TrendDays, len(hm.Points)-len(clean))
 	}
-	hm.Status = hotspotStatus(h, hm.Last.Center, hm.Projected, hm.trendOK)
+	hm.Status = hotspotStatus(h, clean, hm.Projected, hm.trendOK)
 
 	hm.Change = ChangeUnknown
 	if c != nil {
 		if row := c.Row(h.Endpoint, h.Metric); row != nil {
 			switch {
-			case row.TooFewRuns:
+			case row.TooFewRuns, row.Input, row.TooFewSamples:
+				// Not tested: an open-model rps is an input, and too few
+				// runs or samples decide nothing.
 			case row.Change == compare.Improved:
 				hm.Change = ChangeImproved
 			case row.Change == compare.Regressed:
@@ -422,13 +532,45 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 	return hm
 }
 
-// hotspotStatus decides met / on track / off track. Relative objectives
-// have nothing absolute to meet and are judged by nothing.
-func hotspotStatus(h scenarios.Hotspot, last, projected float64, trend bool) string {
+// cleanPoints are the points of runs without caveats: what the status and
+// the trend rest on.
+func (h *HotspotMonth) cleanPoints() []Point {
+	var out []Point
+	for _, p := range h.Points {
+		if !p.Marked {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// days counts the distinct UTC dates the points' runs started on.
+func days(pts []Point) int {
+	seen := map[string]bool{}
+	for _, p := range pts {
+		seen[formatDate(p.At)] = true
+	}
+	return len(seen)
+}
+
+// noTrendReason: "2 runs on 1 day: a trend needs ≥ 3 runs on ≥ 2 days".
+func noTrendReason(runs, days, marked int) string {
+	s := fmt.Sprintf("%s on %s", plural(runs, "run"), plural(days, "day"))
+	if marked > 0 {
+		s = fmt.Sprintf("%s without caveats on %s (%s with caveats left out)", plural(runs, "run"), plural(days, "day"), plural(marked, "run"))
+	}
+	return fmt.Sprintf("%s: a trend needs ≥ %d runs on ≥ %d days", s, TrendMinRuns, TrendMinDays)
+}
+
+// hotspotStatus decides the status from the runs without caveats: met when
+// the last of them meets the objective, else on or off track by the trend,
+// else no trend yet. Relative objectives have nothing absolute to meet and
+// are judged by nothing.
+func hotspotStatus(h scenarios.Hotspot, clean []Point, projected float64, trend bool) string {
 	switch {
 	case h.Objective.Relative:
 		return StatusNoData
-	case meets(h, last):
+	case len(clean) > 0 && meets(h, clean[len(clean)-1].Center):
 		return StatusMet
 	case !trend:
 		return StatusNoTrend
@@ -469,8 +611,12 @@ func buildEndpoints(runs []runSample) []EndpointMonth {
 	for _, n := range names {
 		e := EndpointMonth{Name: n}
 		for _, r := range runs {
-			if p, ok := r.endpoints[n]; ok && p.Requests > 0 {
+			p, ok := r.endpoints[n]
+			switch {
+			case ok && p.Requests > 0:
 				e.Points = append(e.Points, p)
+			case r.point.Valid == 0:
+				e.NoValue = append(e.NoValue, r.point)
 			}
 		}
 		out = append(out, e)
@@ -479,31 +625,46 @@ func buildEndpoints(runs []runSample) []EndpointMonth {
 }
 
 // cpuDiff compares the merged CPU profiles of the last run against the
-// first; the note says why there is no table.
-func cpuDiff(first, last *results.Run, n int) ([]profiles.FuncDiff, string) {
+// first (their valid repetitions); the note says why there is no table.
+func cpuDiff(sm *ScenarioMonth, first, last *results.Run, n int) {
 	switch {
 	case first == nil || last == nil:
-		return nil, "The month's first or last run could not be read (see above): nothing to compare."
+		sm.CPUNote = "The month's first or last run could not be read (see above): nothing to compare."
+		return
 	case first == last:
-		return nil, "One run this month: nothing to compare."
+		sm.CPUNote = "One run this month: nothing to compare."
+		return
 	}
-	base, err := mergedProfile(first, "cpu")
+	base, bsrc, err := mergedProfile(first, "cpu")
 	if err != nil {
-		return nil, profileNote("first", first, err)
+		sm.CPUNote = profileNote("first", first, err)
+		return
 	}
-	cand, err := mergedProfile(last, "cpu")
+	cand, csrc, err := mergedProfile(last, "cpu")
 	if err != nil {
-		return nil, profileNote("last", last, err)
+		sm.CPUNote = profileNote("last", last, err)
+		return
 	}
 	idx, err := profiles.SampleIndex(cand, "cpu")
 	if err != nil {
-		return nil, fmt.Sprintf("The last run's CPU profile cannot be read: %v.", err)
+		sm.CPUNote = fmt.Sprintf("The last run's CPU profile cannot be read: %v.", err)
+		return
 	}
 	rows := profiles.Diff(base, cand, idx, n)
 	if rows == nil {
-		return nil, "The two runs' CPU profiles measure different things and cannot be compared."
+		sm.CPUNote = "The two runs' CPU profiles measure different things and cannot be compared."
+		return
 	}
-	return rows, ""
+	sm.CPU = rows
+	var caveat string
+	sm.CPUFirst, caveat = sourcesText(bsrc)
+	if caveat != "" {
+		sm.CPUCaveats = append(sm.CPUCaveats, first.Ref()+": "+caveat)
+	}
+	sm.CPULast, caveat = sourcesText(csrc)
+	if caveat != "" {
+		sm.CPUCaveats = append(sm.CPUCaveats, last.Ref()+": "+caveat)
+	}
 }
 
 func profileNote(which string, r *results.Run, err error) string {
@@ -515,7 +676,7 @@ func profileNote(which string, r *results.Run, err error) string {
 
 // Summary counts the hotspots of the month.
 type Summary struct {
-	Hotspots, Met, OnTrack, OffTrack                 int
+	Hotspots, Met, OnTrack, OffTrack, NoTrend        int
 	Improved, Regressed, Unchanged, CannotTell, Runs int
 }
 
@@ -531,8 +692,10 @@ func (m *Month) Summary() Summary {
 				s.Met++
 			case StatusOnTrack:
 				s.OnTrack++
-			case StatusOffTrack, StatusNoTrend:
+			case StatusOffTrack:
 				s.OffTrack++
+			case StatusNoTrend:
+				s.NoTrend++
 			}
 			switch h.Change {
 			case ChangeImproved:
@@ -556,9 +719,13 @@ func (m *Month) Headline() string {
 	if s.Hotspots == 0 {
 		return fmt.Sprintf("%s: %d runs in %d scenarios, no hotspots declared.", m.From.Format("January 2006"), s.Runs, len(m.Scenarios))
 	}
-	line := fmt.Sprintf("%s: %s in %s, %s. Status: %d met, %d on track, %d off track. Since the month's first run: %d improved, %d regressed, %d unchanged",
+	noTrend := ""
+	if s.NoTrend > 0 {
+		noTrend = fmt.Sprintf(", %d no trend yet", s.NoTrend)
+	}
+	line := fmt.Sprintf("%s: %s in %s, %s. Status: %d met, %d on track, %d off track%s. Since the month's first run: %d improved, %d regressed, %d unchanged",
 		m.From.Format("January 2006"), plural(s.Hotspots, "hotspot"), plural(len(m.Scenarios), "scenario"), plural(s.Runs, "run"),
-		s.Met, s.OnTrack, s.OffTrack, s.Improved, s.Regressed, s.Unchanged)
+		s.Met, s.OnTrack, s.OffTrack, noTrend, s.Improved, s.Regressed, s.Unchanged)
 	if s.CannotTell > 0 {
 		line += fmt.Sprintf(", %d cannot tell", s.CannotTell)
 	}
@@ -590,11 +757,14 @@ func (h *HotspotMonth) Line() string {
 	return fmt.Sprintf("%s: %s %s%s (objective %s, %s)", h.Name, metricLabel(h.Metric), values, change, h.objectiveText(), h.StatusText())
 }
 
-// StatusText is the status with what it rests on: "on track for
-// 2026-12-31", "off track: trend reaches 20 ms by 2026-12-31".
+// StatusText is the status with what it rests on: "on track: trend
+// reaches 8 ms by 2026-12-31", "no trend yet: 2 runs on 1 day: a trend
+// needs ≥ 3 runs on ≥ 2 days".
 func (h *HotspotMonth) StatusText() string {
 	due := h.judgedDate()
 	switch h.Status {
+	case StatusNoTrend:
+		return "no trend yet: " + h.NoTrend
 	case StatusOnTrack:
 		return fmt.Sprintf("on track: trend reaches %s by %s", formatMetric(h.Metric, h.Projected), due)
 	case StatusOffTrack:

@@ -33,6 +33,11 @@ func TestMonthMarkdownGolden(t *testing.T) {
 	golden(t, "month-2026-11.md", buf.Bytes())
 	checkLinkedCharts(t, buf.String(), filepath.Dir(charts))
 	if dir := os.Getenv("REPORT_SAMPLE_DIR"); dir != "" {
+		// The samples are for people to look at: full resolution.
+		m, err := BuildMonth(context.Background(), store, day(15, 0), Options{Now: fixedNow})
+		if err != nil {
+			t.Fatal(err)
+		}
 		var h bytes.Buffer
 		if err := m.WriteHTML(&h); err != nil {
 			t.Fatal(err)
@@ -70,8 +75,8 @@ func TestMonthKeepsToItsCalendarMonth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Scenarios) != 2 {
-		t.Fatalf("%d scenarios, want checkout and manual-search", len(m.Scenarios))
+	if len(m.Scenarios) != 3 {
+		t.Fatalf("%d scenarios, want checkout, manual-search and suggest", len(m.Scenarios))
 	}
 	for _, s := range m.Scenarios {
 		for _, r := range s.Runs {
@@ -86,8 +91,8 @@ func TestMonthKeepsToItsCalendarMonth(t *testing.T) {
 		}
 	}
 	ms := m.Scenarios[1]
-	if len(ms.Runs) != 5 || len(ms.Verdicts) != 2 {
-		t.Errorf("manual-search has %d runs and %d verdicts, want 5 and 2", len(ms.Runs), len(ms.Verdicts))
+	if len(ms.Runs) != 7 || len(ms.Verdicts) != 2 {
+		t.Errorf("manual-search has %d runs and %d verdicts, want 7 and 2", len(ms.Runs), len(ms.Verdicts))
 	}
 	// October's run is slower than November's first: the month starts at 47.5 ms, not 90.
 	if got := ms.Hotspots[0].First.Run; got != "manual-search@before" {
@@ -130,8 +135,8 @@ func TestMonthNamesWhatItCannotRead(t *testing.T) {
 			t.Errorf("the warnings do not name %s:\n%s", want, all)
 		}
 	}
-	if n := len(m.Scenarios[1].Runs); n != 4 {
-		t.Errorf("manual-search has %d runs, want the 4 readable ones", n)
+	if n := len(m.Scenarios[1].Runs); n != 6 {
+		t.Errorf("manual-search has %d runs, want the 6 readable ones", n)
 	}
 	var buf bytes.Buffer
 	if err := m.WriteHTML(&buf); err != nil {
@@ -165,9 +170,9 @@ func TestMonthHTML(t *testing.T) {
 	page := fullMonthPage(t)
 	var buf bytes.Buffer
 	buf.Write(page)
-	// 3 hotspot trends and 3 endpoint trends.
-	if n := checkSelfContained(t, buf.Bytes()); n != 6 {
-		t.Errorf("the month page has %d charts, want 6", n)
+	// 4 hotspot trends and 4 endpoint trends.
+	if n := checkSelfContained(t, buf.Bytes()); n != 8 {
+		t.Errorf("the month page has %d charts, want 8", n)
 	}
 	for _, want := range []string{
 		"manual-search / search-regexp: p99 47.5 ms → 3.02 ms, improved (objective 10 ms, met)",
@@ -175,6 +180,12 @@ func TestMonthHTML(t *testing.T) {
 		"manual-search@regexp-fix → manual-search@after",
 		"gate passed",
 		"regexp/syntax.Parse",
+		`<span class="badge no-trend">no trend yet</span>`,
+		"no trend yet: 2 runs on 1 day: a trend needs ≥ 3 runs on ≥ 2 days",
+		"manual-search@noisy-neighbour (2026-11-19 10:00 UTC): marked on the charts and left out of the trends",
+		"manual-search@generator-stalled (2026-11-20 10:00 UTC): no valid repetition",
+		"8 invalid repetitions of 2 runs were left out",
+		"-49.3 pp", // regexp.Compile's share: 53.1% → 3.81%
 	} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("the month page lacks %q", want)

@@ -3,7 +3,10 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // WriteHTML writes the month as one self-contained HTML page, charts
@@ -46,14 +49,22 @@ type summaryLine struct{ Text, Status string }
 type scenarioView struct {
 	Name, Description, Period string
 	Warnings                  []string
-	Hotspots                  []hotspotView
-	HotspotNames              []string
-	Endpoints                 []trendView
-	Verdicts                  []verdictView
-	CPU                       []cpuDiffRow
-	CPUFirst, CPULast         string
-	CPUNote                   string
-	Runs                      []runRow
+	// Caveats list the runs marked on the charts and left out of trends,
+	// and those without a value; LeftOut says how many invalid
+	// repetitions the values leave out.
+	Caveats           []string
+	LeftOut           string
+	Hotspots          []hotspotView
+	HotspotNames      []string
+	Endpoints         []trendView
+	Verdicts          []verdictView
+	CPU               []cpuDiffRow
+	CPUFirst, CPULast string
+	CPUFirstSamples   string
+	CPULastSamples    string
+	CPUCaveats        []string
+	CPUNote           string
+	Runs              []runRow
 }
 
 type hotspotView struct {
@@ -82,8 +93,11 @@ type cpuDiffRow struct {
 
 type runRow struct {
 	Date, Ref, Commit, Complete string
-	Repetitions                 int
-	Values                      []string
+	// Repetitions is "6", or "4 of 6" valid.
+	Repetitions string
+	// Caveats is "yes" for a run marked on the charts.
+	Caveats string
+	Values  []string
 }
 
 func (m *Month) view(place placer) (*monthView, error) {
@@ -99,7 +113,9 @@ func (m *Month) view(place placer) (*monthView, error) {
 	used := map[string]bool{}
 	for i := range m.Scenarios {
 		s := &m.Scenarios[i]
-		sv := scenarioView{Name: s.Name, Description: s.Description, Period: period(s.Runs), Warnings: s.Warnings, CPUNote: s.CPUNote}
+		sv := scenarioView{Name: s.Name, Description: s.Description, Period: period(s.Runs), Warnings: s.Warnings, CPUNote: s.CPUNote,
+			CPUFirstSamples: s.CPUFirst, CPULastSamples: s.CPULast, CPUCaveats: s.CPUCaveats}
+		sv.Caveats, sv.LeftOut = runCaveatLines(s.Runs)
 		for j := range s.Hotspots {
 			h := &s.Hotspots[j]
 			v.Lines = append(v.Lines, summaryLine{Text: s.Name + " / " + h.Line(), Status: h.Status})
@@ -166,23 +182,59 @@ func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]boo
 
 // statusSentence says what the status rests on, in a sentence.
 func statusSentence(h *HotspotMonth) string {
-	n := plural(len(h.Points), "run")
-	switch h.Status {
-	case StatusMet:
-		return fmt.Sprintf("Met: the last run's %s is %s, objective %s (%s this month)",
-			metricLabel(h.Metric), formatMetric(h.Metric, h.Last.Center), h.objectiveText(), n)
-	case StatusOnTrack, StatusOffTrack:
-		return fmt.Sprintf("%s: the last run's %s is %s; the linear trend of %s projects %s by %s, objective %s",
-			capitalize(h.Status), metricLabel(h.Metric), formatMetric(h.Metric, h.Last.Center), n,
-			formatMetric(h.Metric, h.Projected), h.judgedDate(), h.objectiveText())
-	case StatusNoTrend:
-		return fmt.Sprintf("Not met: the only run's %s is %s, objective %s; one run makes no trend",
-			metricLabel(h.Metric), formatMetric(h.Metric, h.Last.Center), h.objectiveText())
+	if len(h.Points) > 0 {
+		last := "the last run's " + metricLabel(h.Metric)
+		if latest := h.Points[len(h.Points)-1]; latest.Marked && !latest.At.Equal(h.Last.At) {
+			last = fmt.Sprintf("the %s of the last run without caveats (%s)", metricLabel(h.Metric), h.Last.Run)
+		}
+		value := formatMetric(h.Metric, h.Last.Center)
+		switch h.Status {
+		case StatusMet:
+			return fmt.Sprintf("Met: %s is %s, objective %s (%s measured it this month)",
+				last, value, h.objectiveText(), plural(len(h.Points), "run"))
+		case StatusOnTrack, StatusOffTrack:
+			return fmt.Sprintf("%s: %s is %s; the linear trend of %s on %s projects %s by %s, objective %s",
+				capitalize(h.Status), last, value, plural(h.TrendRuns, "run"), plural(h.TrendDays, "day"),
+				formatMetric(h.Metric, h.Projected), h.judgedDate(), h.objectiveText())
+		case StatusNoTrend:
+			return fmt.Sprintf("No trend yet: %s. Not met: %s is %s, objective %s",
+				h.NoTrend, last, value, h.objectiveText())
+		}
 	}
 	if h.Objective.Relative {
 		return "The objective is relative, so there is nothing absolute to meet"
 	}
 	return fmt.Sprintf("No run this month measured %s of %s", metricLabel(h.Metric), h.Endpoint)
+}
+
+// runCaveatLines lists the runs marked on the charts and the runs without
+// a value, one line each, and says how many invalid repetitions the
+// month's values leave out.
+func runCaveatLines(runs []RunPoint) (lines []string, leftOut string) {
+	reps, inRuns := 0, 0
+	for _, r := range runs {
+		if n := r.Repetitions - r.Valid; n > 0 {
+			reps += n
+			inRuns++
+		}
+		if !r.Marked() {
+			continue
+		}
+		what := "marked on the charts and left out of the trends"
+		if r.Valid == 0 {
+			what = "no valid repetition: no value, crossed on the time axis"
+		}
+		lines = append(lines, fmt.Sprintf("%s (%s): %s; %s", r.Ref, formatDateTime(r.Start), what, strings.Join(r.Caveats, "; ")))
+	}
+	if reps > 0 {
+		verb := "were"
+		if reps == 1 {
+			verb = "was"
+		}
+		leftOut = fmt.Sprintf("Every value uses valid repetitions only: %s of %s %s left out.",
+			plural(reps, "invalid repetition"), plural(inRuns, "run"), verb)
+	}
+	return lines, leftOut
 }
 
 func capitalize(s string) string {
@@ -214,6 +266,9 @@ func period(runs []RunPoint) string {
 	case 1:
 		return "1 run, on " + formatDate(runs[0].Start)
 	}
+	if first, last := formatDate(runs[0].Start), formatDate(runs[len(runs)-1].Start); first == last {
+		return fmt.Sprintf("%d runs, all on %s", len(runs), first)
+	}
 	return fmt.Sprintf("%d runs, %s to %s", len(runs), formatDate(runs[0].Start), formatDate(runs[len(runs)-1].Start))
 }
 
@@ -230,31 +285,31 @@ func verdictRow(v Verdict) verdictView {
 
 func runRows(s *ScenarioMonth) []runRow {
 	values := map[string][]string{} // run ref+start → hotspot values
-	key := func(ref string, p Point) string { return ref + p.At.String() }
-	for _, h := range s.Hotspots {
-		for _, p := range h.Points {
-			k := key(p.Run, p)
-			for len(values[k]) < len(s.Hotspots) {
-				values[k] = append(values[k], "–")
-			}
-		}
+	key := func(ref string, at time.Time) string { return ref + at.String() }
+	for _, r := range s.Runs {
+		values[key(r.Ref, r.Start)] = slices.Repeat([]string{"–"}, len(s.Hotspots))
 	}
 	for i, h := range s.Hotspots {
 		for _, p := range h.Points {
-			values[key(p.Run, p)][i] = formatMetric(h.Metric, p.Center)
+			if v, ok := values[key(p.Run, p.At)]; ok {
+				v[i] = formatMetric(h.Metric, p.Center)
+			}
 		}
 	}
 	var rows []runRow
 	for _, r := range s.Runs {
-		complete := "yes"
+		row := runRow{Date: formatDateTime(r.Start), Ref: r.Ref, Commit: r.Commit, Complete: "yes",
+			Repetitions: strconv.Itoa(r.Repetitions), Values: values[key(r.Ref, r.Start)]}
 		if !r.Complete {
-			complete = "no"
+			row.Complete = "no"
 		}
-		vals := values[key(r.Ref, Point{At: r.Start})]
-		for len(vals) < len(s.Hotspots) {
-			vals = append(vals, "–")
+		if r.Valid < r.Repetitions {
+			row.Repetitions = fmt.Sprintf("%d of %d", r.Valid, r.Repetitions)
 		}
-		rows = append(rows, runRow{Date: formatDateTime(r.Start), Ref: r.Ref, Commit: r.Commit, Complete: complete, Repetitions: r.Repetitions, Values: vals})
+		if r.Marked() {
+			row.Caveats = "yes"
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -56,19 +57,39 @@ type runView struct {
 	Date, Duration, Host, Commit, Version string
 	Load                                  string
 	Repetitions                           int
-	Complete                              bool
-	Incomplete                            string
-	Warnings                              []string
-	Summary                               []summaryRow
-	Endpoints                             []endpointView
-	CPU                                   []cpuRow
-	CPUNote                               string
+	// Valid is "6", or "4 of 6" when repetitions were left out; LeftOut
+	// counts those.
+	Valid      string
+	LeftOut    int
+	RepRows    []repRow
+	Complete   bool
+	Incomplete string
+	Warnings   []string
+	Summary    []summaryRow
+	// ErrorLatency describes failed requests where there were any.
+	ErrorLatency         []errorLatencyRow
+	Endpoints            []endpointView
+	CPU                  []cpuRow
+	CPUNote              string
+	CPUMerged, CPUCaveat string
 }
 
 type summaryRow struct {
 	Name, Requests, Errors, RPS, ErrorRate string
 	P50, P90, P99, P999, Max               string
 	Failing                                bool
+}
+
+// errorLatencyRow is the latency of an endpoint's failed requests.
+type errorLatencyRow struct {
+	Name, Failed, P50, P90, P99, Max string
+}
+
+// repRow is one repetition's validity.
+type repRow struct {
+	Index          int
+	Valid          bool
+	Reasons, Retry string
 }
 
 type endpointView struct {
@@ -91,6 +112,7 @@ type cpuRow struct {
 
 func buildRunView(run *results.Run, opts Options, place placer) (*runView, error) {
 	sc := run.Scenario
+	sum := results.Summarize(run)
 	v := &runView{
 		Generated:   formatDateTime(opts.Now()),
 		Scenario:    sc.Name,
@@ -105,7 +127,7 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 		Repetitions: len(run.Repetitions),
 		Complete:    run.Complete,
 		Incomplete:  run.IncompleteReason,
-		Warnings:    run.Warnings,
+		Warnings:    sum.Warnings,
 	}
 	if !run.End.IsZero() && run.End.After(run.Start) {
 		v.Duration = run.End.Sub(run.Start).Round(1e9).String()
@@ -113,7 +135,18 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 	if v.Label == "" {
 		v.Label = "(none)"
 	}
-	sum := results.Summarize(run)
+	valid, leftOut := run.ValidRepetitions()
+	v.LeftOut, v.Valid = leftOut, strconv.Itoa(len(valid))
+	if leftOut > 0 {
+		v.Valid = fmt.Sprintf("%d of %d", len(valid), len(run.Repetitions))
+	}
+	for _, rep := range run.Repetitions {
+		r := repRow{Index: rep.Index, Valid: rep.Valid(), Reasons: strings.Join(rep.Reasons(), "; ")}
+		if rep.Retry {
+			r.Retry = "yes"
+		}
+		v.RepRows = append(v.RepRows, r)
+	}
 	names := map[string]bool{}
 	for _, e := range sum.Endpoints {
 		v.Summary = append(v.Summary, summaryRow{
@@ -123,14 +156,31 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 			P999: formatSeconds(e.Latency.P999), Max: formatSeconds(e.Latency.Max),
 			Failing: e.Errors > 0,
 		})
+		if el := e.ErrorLatency; el != nil {
+			v.ErrorLatency = append(v.ErrorLatency, errorLatencyRow{Name: e.Name, Failed: formatCount(e.Errors),
+				P50: formatSeconds(el.P50), P90: formatSeconds(el.P90), P99: formatSeconds(el.P99), Max: formatSeconds(el.Max)})
+		}
 		ev, err := endpointSection(run, e, opts, place, names)
 		if err != nil {
 			return nil, err
 		}
 		v.Endpoints = append(v.Endpoints, ev)
 	}
-	v.CPU, v.CPUNote = cpuTop(run, opts.TopFunctions)
+	v.CPU, v.CPUNote, v.CPUMerged, v.CPUCaveat = cpuTop(run, opts.TopFunctions)
 	return v, nil
+}
+
+// reportedRepetitions are the repetitions a report draws: the valid ones,
+// or all of them when none is valid (results.Summarize merges all then,
+// and warns).
+func reportedRepetitions(run *results.Run) []*results.Repetition {
+	reps, _ := run.ValidRepetitions()
+	if len(reps) == 0 {
+		for i := range run.Repetitions {
+			reps = append(reps, &run.Repetitions[i])
+		}
+	}
+	return reps
 }
 
 func endpointSection(run *results.Run, e results.EndpointSummary, opts Options, place placer, used map[string]bool) (endpointView, error) {
@@ -144,8 +194,8 @@ func endpointSection(run *results.Run, e results.EndpointSummary, opts Options, 
 	var s series
 	merged := results.NewHistogram()
 	var hists []*results.Histogram
-	for i := range run.Repetitions {
-		rep := run.Repetitions[i].Endpoint(e.Name)
+	for _, r := range reportedRepetitions(run) {
+		rep := r.Endpoint(e.Name)
 		if rep == nil {
 			continue
 		}
@@ -188,8 +238,9 @@ func endpointSection(run *results.Run, e results.EndpointSummary, opts Options, 
 	return ev, nil
 }
 
-// cpuTop is the run's top CPU functions over all repetitions' profiles.
-func cpuTop(run *results.Run, n int) ([]cpuRow, string) {
+// cpuTop is the run's top CPU functions over its valid repetitions'
+// profiles, with what they merged.
+func cpuTop(run *results.Run, n int) (rows []cpuRow, note, merged, caveat string) {
 	has := false
 	for _, rep := range run.Repetitions {
 		for _, p := range rep.Profiles {
@@ -197,26 +248,29 @@ func cpuTop(run *results.Run, n int) ([]cpuRow, string) {
 		}
 	}
 	if !has {
-		return nil, "No CPU profiles were captured in this run."
+		return nil, "No CPU profiles were captured in this run.", "", ""
 	}
-	p, err := mergedProfile(run, "cpu")
+	p, src, err := mergedProfile(run, "cpu")
+	if errors.Is(err, errNoProfiles) {
+		return nil, "No CPU profiles were captured in the valid repetitions.", "", ""
+	}
 	if err != nil {
-		return nil, fmt.Sprintf("The CPU profiles could not be read: %v.", err)
+		return nil, fmt.Sprintf("The CPU profiles could not be read: %v.", err), "", ""
 	}
 	idx, err := profiles.SampleIndex(p, "cpu")
 	if err != nil {
-		return nil, fmt.Sprintf("The CPU profile cannot be read: %v.", err)
+		return nil, fmt.Sprintf("The CPU profile cannot be read: %v.", err), "", ""
 	}
 	unit := p.SampleType[idx].Unit
-	var rows []cpuRow
 	for _, f := range profiles.Top(p, idx, n) {
 		rows = append(rows, cpuRow{Name: f.Name, Flat: profiles.FormatValue(f.FlatValue, unit), FlatPct: formatPercent(f.Flat),
 			Cum: profiles.FormatValue(f.CumValue, unit), CumPct: formatPercent(f.Cum)})
 	}
 	if len(rows) == 0 {
-		return nil, "The CPU profiles hold no samples."
+		return nil, "The CPU profiles hold no samples.", "", ""
 	}
-	return rows, ""
+	merged, caveat = sourcesText(src)
+	return rows, "", merged, caveat
 }
 
 func hostText(h results.Host) string {

@@ -42,7 +42,7 @@ func TestRunReport(t *testing.T) {
 		"<title>manual-search@before — hotbench run report</title>",
 		"2026-11-02 10:00 UTC",                       // date
 		"bench-1 (linux/amd64, 8 CPUs)",              // host
-		"Repetitions</dt><dd>6<",                     // repetitions
+		"Repetitions</dt><dd>6 valid<",               // repetitions
 		`<span class="badge ok">complete</span>`,     // complete
 		"the load generator fell behind",             // warning box
 		"search: p50 and p99 latency per second",     // chart alt text
@@ -51,6 +51,9 @@ func TestRunReport(t *testing.T) {
 		"regexp/syntax.Parse",                        // top CPU function
 		"120/s (open model), measured 20s, after 5s", // load
 		"generated 2026-12-01 09:00 UTC",             // Options.Now
+		"<h3>Failed requests</h3>",                   // error latency, apart
+		"Repetitions: 6 valid</summary>",             // validity table
+		"6 profiles, ",                               // what the CPU table merged
 	} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("the run report lacks %q", want)
@@ -81,6 +84,24 @@ func TestRunReportStates(t *testing.T) {
 		}, []string{"The CPU profiles could not be read", "rep-02-cpu.pb.gz"}, []string{"regexp/syntax.Parse"}},
 		{"a run without warnings shows no warning box", func(r *results.Run) { r.Warnings = nil },
 			nil, []string{"Warnings: read these"}},
+		{"invalid repetitions are counted, listed with their reasons and left out", func(r *results.Run) {
+			r.Repetitions[1].Invalid = []string{"the load generator fell behind: send lag p99 62ms exceeds 10ms"}
+		}, []string{"Repetitions</dt><dd>5 of 6 valid, 1 left out<", "<details open><summary>Repetitions: 5 of 6 valid, 1 left out of every value",
+			`<span class="badge bad">invalid</span></td><td>the load generator fell behind: send lag p99 62ms exceeds 10ms`,
+			"over the valid repetitions merged (1 invalid left out)", "5 profiles, "}, nil},
+		{"a run without a valid repetition says its numbers are not evidence", func(r *results.Run) {
+			for i := range r.Repetitions {
+				r.Repetitions[i].Invalid = []string{"interrupted"}
+			}
+		}, []string{"0 of 6 valid, 6 left out", "no repetition is valid"}, nil},
+		{"a run without failures has no failed-requests table", func(r *results.Run) {
+			for i := range r.Repetitions {
+				for j := range r.Repetitions[i].Endpoints {
+					r.Repetitions[i].Endpoints[j].ErrorLatency = nil
+					r.Repetitions[i].Endpoints[j].Errors = 0
+				}
+			}
+		}, nil, []string{"Failed requests"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,6 +147,7 @@ func TestRunMarkdown(t *testing.T) {
 	}
 	md := buf.String()
 	for _, want := range []string{"# manual-search @ before", "| **search** |", "## Top CPU functions", "`regexp/syntax.Parse`",
+		"### Failed requests", "### Repetitions", "| 1 | yes |  |  |",
 		"![search: p50 and p99 latency per second](charts/manual-search-search-latency.png)"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the Markdown lacks %q", want)

@@ -63,3 +63,56 @@ func median(vals []float64) float64 {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
+
+// pooledRate is an error rate over the pooled counts of n repetitions:
+// errors over requests, with the Wilson score interval at the confidence
+// level. A median of per-repetition rates would hide an outage confined
+// to one repetition; the pooled count shows what was lost.
+func pooledRate(errors, requests int64, n int, confidence float64) estimate {
+	if requests <= 0 {
+		return estimate{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), N: n}
+	}
+	p := float64(errors) / float64(requests)
+	z := math.Sqrt2 * math.Erfinv(confidence)
+	r := float64(requests)
+	den := 1 + z*z/r
+	mid := (p + z*z/(2*r)) / den
+	half := z * math.Sqrt(p*(1-p)/r+z*z/(4*r*r)) / den
+	return estimate{Center: p, Lo: math.Max(0, mid-half), Hi: math.Min(1, mid+half), N: n}
+}
+
+// outlierRatio is how far above everything else a value must be before a
+// chart leaves it off its axis: ten times. A fix that takes p99 from 48 ms
+// to 3 ms keeps both on the chart; a broken run a hundred times slower
+// than the others does not squash them into the bottom pixels.
+const outlierRatio = 10
+
+// robustTop is the top of a value axis that starts at zero: the largest
+// value, unless the largest few are each more than outlierRatio times the
+// rest and floor (the objective, which the chart must show). At most a
+// quarter of the values (one of three or more) are left above it, to be
+// drawn clipped at the chart's edge; with fewer than three values nothing
+// is.
+func robustTop(vals []float64, floor float64) float64 {
+	var s []float64
+	for _, v := range vals {
+		if finite(v) {
+			s = append(s, v)
+		}
+	}
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.Max(floor, 0)
+	}
+	n := len(s)
+	if n >= 3 {
+		// The fewest values above a gap of outlierRatio.
+		for k := 1; k <= max(1, n/4); k++ {
+			rest := math.Max(s[n-k-1], floor)
+			if rest > 0 && s[n-k] > outlierRatio*rest {
+				return rest
+			}
+		}
+	}
+	return math.Max(s[n-1], floor)
+}
