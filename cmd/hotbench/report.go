@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/hotbench/hotbench/internal/safefile"
 	"github.com/hotbench/hotbench/report"
 	"github.com/hotbench/hotbench/results"
 )
@@ -65,7 +67,7 @@ func (a *app) runReport(ref string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(a.stdout, path)
+	a.printPath(path)
 	return nil
 }
 
@@ -75,12 +77,12 @@ func (a *app) writeRunReport(run *results.Run, out, md string) (string, error) {
 	if out == "" {
 		out = filepath.Join(run.Dir, "report.html")
 	}
-	if err := writeFileWith(out, func(w io.Writer) error { return report.RunReport(w, run, report.Options{}) }); err != nil {
+	if err := a.writeFileWith(out, func(w io.Writer) error { return report.RunReport(w, run, report.Options{}) }); err != nil {
 		return "", err
 	}
 	if md != "" {
 		dir, rel := chartDir(md)
-		if err := writeFileWith(md, func(w io.Writer) error { return report.RunMarkdown(w, run, dir, rel, report.Options{}) }); err != nil {
+		if err := a.writeFileWith(md, func(w io.Writer) error { return report.RunMarkdown(w, run, dir, rel, report.Options{}) }); err != nil {
 			return "", err
 		}
 		fmt.Fprintln(a.stderr, "markdown:", md)
@@ -98,7 +100,7 @@ func (a *app) monthReport(month string) error {
 		return err
 	}
 	fmt.Fprintln(a.stderr, headline)
-	fmt.Fprintln(a.stdout, path)
+	a.printPath(path)
 	return nil
 }
 
@@ -112,12 +114,12 @@ func (a *app) writeMonthReport(month time.Time, out, md string) (string, string,
 	if out == "" {
 		out = filepath.Join(a.store().Dir, "reports", "month-"+month.Format("2006-01")+".html")
 	}
-	if err := writeFileWith(out, m.WriteHTML); err != nil {
+	if err := a.writeFileWith(out, m.WriteHTML); err != nil {
 		return "", "", err
 	}
 	if md != "" {
 		dir, rel := chartDir(md)
-		if err := writeFileWith(md, func(w io.Writer) error { return m.WriteMarkdown(w, dir, rel) }); err != nil {
+		if err := a.writeFileWith(md, func(w io.Writer) error { return m.WriteMarkdown(w, dir, rel) }); err != nil {
 			return "", "", err
 		}
 		fmt.Fprintln(a.stderr, "markdown:", md)
@@ -125,26 +127,47 @@ func (a *app) writeMonthReport(month time.Time, out, md string) (string, string,
 	return out, m.Headline(), nil
 }
 
+// printPath prints where the report went, unless it went to standard output.
+func (a *app) printPath(path string) {
+	if path == "-" {
+		fmt.Fprintln(a.stderr, "report: written to standard output")
+		return
+	}
+	fmt.Fprintln(a.stdout, path)
+}
+
 // chartDir is where a Markdown file's PNG charts go: a folder named after
 // it, beside it (month.md → month-charts/).
 func chartDir(md string) (dir, rel string) {
+	if md == "-" { // Markdown on standard output: the charts go to ./charts
+		return "charts", "charts"
+	}
 	base := strings.TrimSuffix(filepath.Base(md), filepath.Ext(md)) + "-charts"
 	return filepath.Join(filepath.Dir(md), base), base
 }
 
 // writeFileWith renders into memory first, so a failed render leaves no
-// half-written file, then writes path (creating its folder).
-func writeFileWith(path string, render func(io.Writer) error) error {
+// half-written file, then writes path (creating its folder) through
+// safefile: "-" is standard output, and a device, FIFO or link is written
+// into or refused, never replaced.
+func (a *app) writeFileWith(path string, render func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := render(&buf); err != nil {
 		return fmt.Errorf("render %s: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return usagef("create the folder of %s: %v", path, err)
+	if path != "-" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return usagef("create the folder of %s: %v", path, err)
+		}
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		return usagef("write %s: %v", path, err)
+	return outputError(safefile.WriteFile(path, buf.Bytes(), 0o644, safefile.Stdout(a.stdout)))
+}
+
+// outputError makes a refused output path (a folder, a socket, a dangling
+// link) a usage error; other failures, like a full disk, stay failures.
+func outputError(err error) error {
+	if errors.Is(err, safefile.ErrFolder) || errors.Is(err, safefile.ErrRefused) {
+		return usageError{err}
 	}
-	return os.Rename(tmp, path)
+	return err
 }

@@ -3,13 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/hotbench/hotbench/internal/safefile"
 	"github.com/hotbench/hotbench/results"
 )
 
@@ -133,16 +134,18 @@ so stock benchstat reads hotbench results:
 			if err != nil {
 				return err
 			}
-			out := a.stdout
-			if path := a.v.GetString("out"); path != "" {
-				f, err := os.Create(path)
-				if err != nil {
-					return usagef("create %s: %v", path, err)
+			for _, r := range runs {
+				if _, left := r.ValidRepetitions(); left > 0 {
+					fmt.Fprintf(a.stderr, "export: %s: left out %d invalid repetition(s), as compare does (named in the file's comments)\n", r.Ref(), left)
 				}
-				defer f.Close()
-				out = f
 			}
-			return results.ExportBenchfmt(out, runs...)
+			path := a.v.GetString("out")
+			if path == "" {
+				path = "-"
+			}
+			return outputError(safefile.Write(path, func(w io.Writer) error {
+				return results.ExportBenchfmt(w, runs...)
+			}, safefile.Stdout(a.stdout)))
 		},
 	}
 	cmd.Flags().String("format", "benchfmt", "export format (benchfmt)")
