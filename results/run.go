@@ -1,6 +1,7 @@
 package results
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
@@ -221,4 +222,19 @@ func ref(scenario, label, dir string) string {
 		return scenario + "@" + filepath.Base(dir)
 	}
 	return scenario
+}
+
+// ProfileFiles lists the stored profiles of one kind over the run's valid
+// repetitions, as paths, with a name for each ("svc@before rep-03").
+func (r *Run) ProfileFiles(kind string) (files, names []string) {
+	valid, _ := r.ValidRepetitions()
+	for _, rep := range valid {
+		for _, p := range rep.Profiles {
+			if p.Kind == kind {
+				files = append(files, filepath.Join(r.Dir, filepath.FromSlash(p.File)))
+				names = append(names, fmt.Sprintf("%s rep-%02d", r.Ref(), rep.Index))
+			}
+		}
+	}
+	return files, names
 }

@@ -6,8 +6,6 @@ import (
 	"regexp"
 	"text/tabwriter"
 
-	"github.com/google/pprof/profile"
-
 	"github.com/hotbench/hotbench/profiles"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -53,18 +51,11 @@ func writeProfileEvidence(w io.Writer, unfixed, fixed *results.Run) {
 // first function matching re in a run's merged profile of one kind; ok is
 // false when the run has no such profile.
 func rankIn(r *results.Run, kind string, re *regexp.Regexp) (string, bool) {
-	var ps []*profile.Profile
-	for _, f := range runProfileFiles(r, kind) {
-		p, err := profiles.Load(f)
-		if err != nil {
-			return "", false
-		}
-		ps = append(ps, p)
-	}
-	if len(ps) == 0 {
+	files, names := r.ProfileFiles(kind)
+	if len(files) == 0 {
 		return "", false
 	}
-	merged, err := profiles.Merge(ps)
+	merged, _, err := profiles.LoadMerged(files, names)
 	if err != nil {
 		return "", false
 	}

@@ -48,7 +48,7 @@ func profiledScenario(t *testing.T, dir, target string) string {
 	path := filepath.Join(dir, "hot.yaml")
 	body := `name: hot
 target: ` + target + `
-load: {rate: 50/s, duration: 1s, timeout: 5s}
+load: {rate: 50/s, duration: 1s, timeout: 5s, max_send_lag: 200ms}
 runs: 4
 endpoints: [{name: work, path: /work}]
 profiles: {pprof: ` + target + `/admin/debug/pprof, kinds: [cpu]}

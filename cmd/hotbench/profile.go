@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
-	"path/filepath"
 
 	"github.com/google/pprof/profile"
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/profiles"
-	"github.com/hotbench/hotbench/results"
 )
 
 func (a *app) profileCommand() *cobra.Command {
@@ -26,7 +24,7 @@ func (a *app) profileCommand() *cobra.Command {
 			if n <= 0 {
 				return usagef("-n %d: show at least one function", n)
 			}
-			cand, err := a.mergedProfile(args[0], kind)
+			cand, candSrc, err := a.mergedProfile(args[0], kind)
 			if err != nil {
 				return err
 			}
@@ -35,14 +33,23 @@ func (a *app) profileCommand() *cobra.Command {
 				return usageError{err}
 			}
 			if base := a.v.GetString("diff"); base != "" {
-				bp, err := a.mergedProfile(base, kind)
+				bp, baseSrc, err := a.mergedProfile(base, kind)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(a.stdout, "%s profile: %s against %s (Δ as pprof -diff_base: share of the base's total)\n", kind, args[0], base)
+				fmt.Fprintf(a.stdout, "%s profile: %s against %s (Δ: change of each function's share, in percentage points)\n", kind, args[0], base)
+				baseSrc.Label, candSrc.Label = "base", "candidate"
+				for _, src := range []profiles.Sources{baseSrc, candSrc} {
+					if err := profiles.WriteSources(a.stdout, src); err != nil {
+						return err
+					}
+				}
 				return profiles.WriteDiff(a.stdout, profiles.Diff(bp, cand, idx, n))
 			}
-			fmt.Fprintf(a.stdout, "%s profile of %s (%s, repetitions merged)\n", kind, args[0], cand.SampleType[idx].Type)
+			fmt.Fprintf(a.stdout, "%s profile of %s (%s, valid repetitions merged)\n", kind, args[0], cand.SampleType[idx].Type)
+			if err := profiles.WriteSources(a.stdout, candSrc); err != nil {
+				return err
+			}
 			rows := profiles.Top(cand, idx, n)
 			if a.v.GetBool("cum") {
 				rows = profiles.TopCum(cand, idx, n)
@@ -62,7 +69,7 @@ func (a *app) profileCommand() *cobra.Command {
 		Args:        exactArgs(1, "a run"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			kind := a.v.GetString("kind")
-			files, err := a.profileFiles(args[0], kind)
+			files, _, _, err := a.profileFiles(args[0], kind)
 			if err != nil {
 				return err
 			}
@@ -74,7 +81,7 @@ func (a *app) profileCommand() *cobra.Command {
 				Stderr:    a.stderr,
 			}
 			if base := a.v.GetString("diff"); base != "" {
-				if opts.BaseFiles, err = a.profileFiles(base, kind); err != nil {
+				if opts.BaseFiles, _, _, err = a.profileFiles(base, kind); err != nil {
 					return err
 				}
 			}
@@ -89,48 +96,36 @@ func (a *app) profileCommand() *cobra.Command {
 	return cmd
 }
 
-// profileFiles lists the stored profiles of one kind over every repetition
-// of the runs a reference names.
-func (a *app) profileFiles(ref, kind string) ([]string, error) {
+// profileFiles lists the stored profiles of one kind over the valid
+// repetitions of the runs a reference names, with a name for each
+// ("svc@before rep-03"), and the runs' profiles.min_samples.
+func (a *app) profileFiles(ref, kind string) (files, names []string, minSamples int64, err error) {
 	runs, err := a.loadRuns(ref)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
-	var files []string
 	for _, r := range runs {
-		files = append(files, runProfileFiles(r, kind)...)
+		f, n := r.ProfileFiles(kind)
+		files, names = append(files, f...), append(names, n...)
+		minSamples = max(minSamples, int64(r.Scenario.Profiles.MinSamples))
 	}
 	if len(files) == 0 {
-		return nil, usagef("%s has no %s profiles: set profiles.pprof (or profiles.command) and kinds in the scenario", ref, kind)
+		return nil, nil, 0, usagef("%s has no %s profiles in valid repetitions: set profiles.pprof (or profiles.command) and kinds in the scenario", ref, kind)
 	}
-	return files, nil
+	return files, names, minSamples, nil
 }
 
-func runProfileFiles(r *results.Run, kind string) []string {
-	var files []string
-	for _, rep := range r.Repetitions {
-		for _, p := range rep.Profiles {
-			if p.Kind == kind {
-				files = append(files, filepath.Join(r.Dir, filepath.FromSlash(p.File)))
-			}
-		}
-	}
-	return files
-}
-
-// mergedProfile merges a reference's profiles of one kind.
-func (a *app) mergedProfile(ref, kind string) (*profile.Profile, error) {
-	files, err := a.profileFiles(ref, kind)
+// mergedProfile merges a reference's profiles of one kind and describes
+// what it merged.
+func (a *app) mergedProfile(ref, kind string) (*profile.Profile, profiles.Sources, error) {
+	files, names, minSamples, err := a.profileFiles(ref, kind)
 	if err != nil {
-		return nil, err
+		return nil, profiles.Sources{}, err
 	}
-	var ps []*profile.Profile
-	for _, f := range files {
-		p, err := profiles.Load(f)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		ps = append(ps, p)
+	m, src, err := profiles.LoadMerged(files, names)
+	if err != nil {
+		return nil, profiles.Sources{}, usageError{err}
 	}
-	return profiles.Merge(ps)
+	src.MinSamples = minSamples
+	return m, src, nil
 }
