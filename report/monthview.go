@@ -274,11 +274,18 @@ func period(runs []RunPoint) string {
 
 func verdictRow(v Verdict) verdictView {
 	vv := verdictView{Date: formatDateTime(v.At), Kind: v.Kind, Base: v.Base, Candidate: v.Candidate, Hotspots: v.Hotspots, Failures: v.Failures}
-	if v.Pass != nil {
-		vv.Result, vv.ResultClass = "gate failed", "fail"
-		if *v.Pass {
-			vv.Result, vv.ResultClass = "gate passed", "pass"
+	switch {
+	case v.Pass == nil:
+	case *v.Pass:
+		vv.Result, vv.ResultClass = "gate passed", "pass"
+	case v.Inconclusive && len(v.Failures) == 0:
+		// Not a failure of the change: the gate could not decide.
+		vv.Result, vv.ResultClass = "gate inconclusive", "cannot-tell"
+		if v.InconclusiveReason != "" {
+			vv.Failures = []string{v.InconclusiveReason}
 		}
+	default:
+		vv.Result, vv.ResultClass = "gate failed", "fail"
 	}
 	return vv
 }

@@ -15,8 +15,12 @@ type Verdict struct {
 	At              time.Time
 	Base, Candidate string
 	// Pass is the gate's decision; nil for a compare.
-	Pass     *bool
-	Hotspots []VerdictHotspot
+	Pass *bool
+	// Inconclusive is a gate that could not decide (too few valid
+	// repetitions); Reason says why.
+	Inconclusive       bool
+	InconclusiveReason string
+	Hotspots           []VerdictHotspot
 	// Failures are the gate's reasons to fail, one line each.
 	Failures []string
 	Warnings []string
@@ -39,8 +43,10 @@ type verdictJSON struct {
 		Evidence string `json:"evidence"`
 	} `json:"hotspots"`
 	Gate *struct {
-		Pass     bool `json:"pass"`
-		Failures []struct {
+		Pass               bool   `json:"pass"`
+		Inconclusive       bool   `json:"inconclusive"`
+		InconclusiveReason string `json:"inconclusive_reason"`
+		Failures           []struct {
 			Endpoint string `json:"endpoint"`
 			Metric   string `json:"metric"`
 			Reason   string `json:"reason"`
@@ -65,6 +71,7 @@ func parseVerdict(data []byte) (Verdict, error) {
 	if j.Gate != nil {
 		pass := j.Gate.Pass
 		v.Pass = &pass
+		v.Inconclusive, v.InconclusiveReason = j.Gate.Inconclusive, j.Gate.InconclusiveReason
 		for _, f := range j.Gate.Failures {
 			v.Failures = append(v.Failures, fmt.Sprintf("%s %s: %s", f.Endpoint, f.Metric, f.Reason))
 		}
