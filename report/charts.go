@@ -398,14 +398,28 @@ func repsNote(n int) string {
 	return fmt.Sprintf(", median of %d repetitions", n)
 }
 
+// latencyColumns are the per-second p50 and p99 of every repetition. A
+// second without one successful response has no latency (NaN, not drawn):
+// its 0 would show a failing second as the fastest one.
+func latencyColumns(s series) (x, p50, p99 [][]float64) {
+	succeeded := func(v float64, p results.Second) float64 {
+		if p.Requests > 0 && p.Errors >= p.Requests {
+			return math.NaN()
+		}
+		return v
+	}
+	x, p50 = s.column(func(p results.Second) float64 { return succeeded(p.P50, p) })
+	_, p99 = s.column(func(p results.Second) float64 { return succeeded(p.P99, p) })
+	return x, p50, p99
+}
+
 // latencyOverTimeChart draws p50 and p99 per second, repetitions overlaid
 // on the time since their measured window began, warm-up shaded.
 func latencyOverTimeChart(name, endpoint string, s series) *chart {
 	if len(s) == 0 {
 		return nil
 	}
-	x, p50 := s.column(func(p results.Second) float64 { return p.P50 })
-	_, p99 := s.column(func(p results.Second) float64 { return p.P99 })
+	x, p50, p99 := latencyColumns(s)
 	u := latencyScale(maxOf(p99...))
 	scale := func(y [][]float64) [][]float64 {
 		out := make([][]float64, len(y))

@@ -80,3 +80,18 @@ func TestOneBrokenRunCannotFlattenATrendChart(t *testing.T) {
 		t.Errorf("marks: want 5 clean, 1 marked (the broken run) and 1 without a value; got %+v", m)
 	}
 }
+
+// A second in which every request failed has no latency to draw.
+func TestASecondWithoutSuccessHasNoLatency(t *testing.T) {
+	s := series{{
+		{T: 0, Requests: 10, Errors: 0, P50: 0.002, P99: 0.004},
+		{T: 1, Requests: 10, Errors: 10},
+	}}
+	_, p50, p99 := latencyColumns(s)
+	if p50[0][0] != 0.002 || p99[0][0] != 0.004 {
+		t.Errorf("the good second: p50 %v p99 %v", p50[0][0], p99[0][0])
+	}
+	if !math.IsNaN(p50[0][1]) || !math.IsNaN(p99[0][1]) {
+		t.Errorf("the failed second: p50 %v p99 %v, want NaN (not drawn)", p50[0][1], p99[0][1])
+	}
+}
