@@ -10,7 +10,7 @@ import (
 
 // Keys the format knows, per section, in the order doc.go lists them.
 var (
-	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate"}
+	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate", "allow_outside_files"}
 	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag"}
 	stageKeys    = []string{"duration", "rate"}
 	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
@@ -27,7 +27,9 @@ var (
 type decoder struct {
 	raw      *rawIndex
 	lookup   func(string) (string, bool) // environment, for ${VAR}
-	readBody func(string) ([]byte, error)
+	readBody bodyReader
+	// allowOutside is allow_outside_files, decoded before the endpoints.
+	allowOutside bool
 	// fromFile reports whether field's value is the file's (not the
 	// environment's or an override's), so the file's text can be used.
 	fromFile func(field string) bool
@@ -121,6 +123,10 @@ func (d *decoder) scenario(root map[string]any) *Scenario {
 	}
 	if v, ok := m["runs"]; ok {
 		s.Runs = d.integer("runs", v, "10", MaxRuns)
+	}
+	if v, ok := m["allow_outside_files"]; ok {
+		s.AllowOutsideFiles = d.boolean("allow_outside_files", v)
+		d.allowOutside = s.AllowOutsideFiles
 	}
 	if v, ok := m["endpoints"]; ok {
 		for i, item := range d.list("endpoints", v, "[{name: search, path: /api/search}]") {
@@ -265,6 +271,7 @@ func (d *decoder) endpoint(i int, v any) Endpoint {
 			d.fail(path+".body_file", "give body or body_file, not both: remove one")
 		default:
 			e.Body = d.bodyFile(path+".body_file", e.BodyFile)
+			e.BodySHA256 = bodyDigest(e.Body)
 		}
 	}
 	if v, ok := m["weight"]; ok {
@@ -330,7 +337,7 @@ func (d *decoder) headers(endpoint int, field string, v any) map[string]string {
 }
 
 func (d *decoder) bodyFile(field, name string) string {
-	data, err := d.readBody(name)
+	data, err := d.readBody(name, d.allowOutside)
 	if err != nil {
 		d.fail(field, "%v", err)
 		return ""

@@ -45,6 +45,11 @@
 //	hotspots     optional; the known slow spots and their objectives.
 //	server       optional; a service hotbench builds and starts itself.
 //	gate         optional; the CI policy.
+//	allow_outside_files
+//	             optional, default false; true lets body_file name files
+//	             outside the scenario's folder (see Payload files).
+//	             HOTBENCH_ALLOW_OUTSIDE_FILES=true and the override
+//	             allow_outside_files set it as well.
 //
 // load:
 //
@@ -93,8 +98,9 @@
 //	             case they are written in.
 //	body         optional request body text.
 //	body_file    optional path of a file holding the body, relative to the
-//	             scenario file's folder, read when the file loads (at most
-//	             16 MiB of UTF-8 text). Give body or body_file, not both.
+//	             scenario file's folder and inside it, read when the file
+//	             loads (at most 16 MiB of UTF-8 text; see Payload files).
+//	             Give body or body_file, not both.
 //	weight       share of the rate, default 1, from 1 to 1000000: with
 //	             weights 3 and 1, three of every four requests go to the
 //	             first.
@@ -219,6 +225,24 @@
 // dotted keys, "load.rate" or "gate.slo.p99"; an override of any other key
 // is an error. Lists (endpoints, stages, hotspots) come from the file only.
 //
+// # Payload files
+//
+// A body_file is resolved against the scenario file's folder, then its
+// symbolic links are followed, and the file it reaches must be inside that
+// folder: "../secrets.json", "/etc/shadow" and a link that leads out are
+// refused unless allow_outside_files is true. Inside a file system given to
+// LoadFS the path never leaves the file system, and, without
+// allow_outside_files, neither the folder nor a symbolic link. Only
+// ordinary files are read: a folder, named pipe, device or socket is
+// refused before it is opened, and so is a file whose content is not the
+// size it reports (/proc/self/environ), even with allow_outside_files.
+//
+// The body is sent, but run.json does not store it: an endpoint whose body
+// came from body_file is stored with body_sha256, the hex SHA-256 of the
+// body as sent (after ${NAME} expansion), instead of the body. The
+// scenario's Hash covers the digest, so it changes when the file's content
+// does. A scenario read back from run.json has the digest and no body.
+//
 // # Variables in headers and bodies
 //
 // In header values, body and the contents of body_file, ${NAME} is replaced
@@ -228,6 +252,6 @@
 // literal ${; a $ not followed by { is left alone.
 //
 // Expanded values are part of the scenario: they are stored with each run
-// and count in its Hash, so keep secrets that change from run to run out of
-// scenarios compared with each other.
+// (a body_file's as its digest) and count in its Hash, so keep secrets that
+// change from run to run out of scenarios compared with each other.
 package scenarios

@@ -17,6 +17,10 @@ type Error struct {
 	Msg   string // what is wrong and what to do
 }
 
+// oneLine escapes line breaks, so an error stays one line whatever text
+// of the file (a key, a path) it quotes.
+var oneLine = strings.NewReplacer("\r\n", `\r\n`, "\n", `\n`, "\r", `\r`)
+
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
@@ -32,7 +36,7 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Msg)
-	return b.String()
+	return oneLine.Replace(b.String())
 }
 
 // ErrorList is every problem found in a scenario, one per line, sorted by

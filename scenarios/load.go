@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -30,16 +29,10 @@ const EnvPrefix = "HOTBENCH"
 //
 // A scenario with problems returns an ErrorList holding every one of them,
 // positioned; a file that cannot be read returns a wrapped fs error.
-// body_file paths are relative to the scenario file's folder.
+// body_file paths are relative to the scenario file's folder, and must stay
+// inside it unless allow_outside_files is set.
 func Load(path string, overrides map[string]string) (*Scenario, error) {
-	data, err := readLimited(func() (io.ReadCloser, fs.FileInfo, error) {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		st, err := f.Stat()
-		return f, st, err
-	}, MaxFileSize)
+	data, err := readFile(osFile(path), MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario: %w", err)
 	}
@@ -55,91 +48,19 @@ func LoadBytes(name string, data []byte, overrides map[string]string) (*Scenario
 }
 
 // LoadFS is Load for a file inside fsys (such as Examples); body_file paths
-// are resolved inside fsys too.
+// are resolved inside fsys too, and never leave it.
 func LoadFS(fsys fs.FS, name string, overrides map[string]string) (*Scenario, error) {
-	data, err := readLimited(fsOpener(fsys, name), MaxFileSize)
+	data, err := readFile(fsFile(fsys, name), MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("load scenario: %w", err)
 	}
-	dir := path.Dir(name)
-	return load(name, data, func(rel string) ([]byte, error) {
-		if path.IsAbs(rel) || filepath.IsAbs(rel) {
-			return nil, fmt.Errorf("%s is absolute: write a path relative to the scenario's folder", rel)
-		}
-		p := path.Join(dir, filepath.ToSlash(rel))
-		if !fs.ValidPath(p) {
-			return nil, fmt.Errorf("%s leaves the scenario's file system: keep payloads beside the scenario", rel)
-		}
-		return readBody(rel, fsOpener(fsys, p))
-	}, overrides)
-}
-
-func fsOpener(fsys fs.FS, name string) func() (io.ReadCloser, fs.FileInfo, error) {
-	return func() (io.ReadCloser, fs.FileInfo, error) {
-		f, err := fsys.Open(name)
-		if err != nil {
-			return nil, nil, err
-		}
-		st, err := f.Stat()
-		return f, st, err
-	}
-}
-
-func osBodies(dir string) func(string) ([]byte, error) {
-	return func(rel string) ([]byte, error) {
-		p := rel
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		return readBody(rel, func() (io.ReadCloser, fs.FileInfo, error) {
-			f, err := os.Open(p)
-			if err != nil {
-				return nil, nil, err
-			}
-			st, err := f.Stat()
-			return f, st, err
-		})
-	}
-}
-
-// readBody reads a body_file, with messages that say where it was looked for.
-func readBody(rel string, open func() (io.ReadCloser, fs.FileInfo, error)) ([]byte, error) {
-	data, err := readLimited(open, MaxBodySize)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%s does not exist: body_file is relative to the scenario's folder", rel)
-	case err != nil:
-		return nil, fmt.Errorf("cannot read %s: %v", rel, err)
-	}
-	return data, nil
-}
-
-// readLimited reads a regular file of at most limit bytes.
-func readLimited(open func() (io.ReadCloser, fs.FileInfo, error), limit int64) ([]byte, error) {
-	f, st, err := open()
-	if f != nil {
-		defer f.Close()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", st.Name())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d MiB", st.Name(), limit>>20)
-	}
-	return data, nil
+	return load(name, data, fsBodies(fsys, path.Dir(name)), overrides)
 }
 
 // formats maps file extensions to viper's config types.
 var formats = map[string]string{".yaml": "yaml", ".yml": "yaml", ".json": "json", ".toml": "toml"}
 
-func load(name string, data []byte, bodies func(string) ([]byte, error), overrides map[string]string) (*Scenario, error) {
+func load(name string, data []byte, bodies bodyReader, overrides map[string]string) (*Scenario, error) {
 	ext := strings.ToLower(filepath.Ext(name))
 	format, ok := formats[ext]
 	if !ok {
@@ -264,7 +185,7 @@ func overridableKeys() map[string]bool {
 			keys[joinPath(section, n)] = true
 		}
 	}
-	add("", "name", "description", "target", "runs")
+	add("", "name", "description", "target", "runs", "allow_outside_files")
 	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers", "retries", "max_send_lag")
 	add("profiles", profileKeys...)
 	add("server", serverKeys...)

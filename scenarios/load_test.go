@@ -353,7 +353,7 @@ func TestLoadReadsBodyFileBesideTheScenario(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = Load(p, nil)
-	if err == nil || !strings.Contains(err.Error(), p+":9: endpoints[0].body_file: payloads/missing.json does not exist") {
+	if err == nil || !strings.Contains(err.Error(), p+`:9: endpoints[0].body_file: "payloads/missing.json" does not exist`) {
 		t.Errorf("a missing body_file: %v", err)
 	}
 
@@ -640,7 +640,7 @@ gate: {alpha: 0.01, max_regression: {p99: 10%, mean: 3ms}, slo: {rps: 30/m, erro
 		if err := json.Unmarshal(b, &back); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !reflect.DeepEqual(*s, back) {
+		if !reflect.DeepEqual(asStored(s), back) {
 			c, _ := json.Marshal(back)
 			t.Errorf("%s does not survive JSON:\n%s\n%s", name, b, c)
 		}
@@ -747,6 +747,25 @@ func TestLoadRefusesBadRetriesSendLagMinSamplesAndMisplacedNone(t *testing.T) {
 			list := loadErrors(t, tt.yaml, nil)
 			if len(list) != 1 || list[0].Field != tt.field || !strings.Contains(list[0].Msg, tt.msg) || list[0].Line == 0 {
 				t.Errorf("got:\n%v\nwant one positioned error at %s with %q", list, tt.field, tt.msg)
+			}
+		})
+	}
+}
+
+// TestErrorsAreOneLine: text of the file that an error quotes (a key, a
+// path) cannot break the error over lines.
+func TestErrorsAreOneLine(t *testing.T) {
+	for name, text := range map[string]string{
+		"a key with a line break":         minimal + "\"lo\\nad\": 1\n",
+		"a body_file with a line break":   minimal + "    body_file: \"a\\nb.json\"\n",
+		"a header name with a line break": minimal + "    headers: {\"X\\r\\nY\": 1}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			list := loadErrors(t, text, nil)
+			for _, e := range list {
+				if strings.ContainsAny(e.Error(), "\r\n") {
+					t.Errorf("%q", e.Error())
+				}
 			}
 		})
 	}

@@ -15,6 +15,9 @@ type Scenario struct {
 	Hotspots    []Hotspot  `json:"hotspots,omitempty"`
 	Server      *Server    `json:"server,omitempty"`
 	Gate        Gate       `json:"gate"`
+	// AllowOutsideFiles lets body_file name files outside the scenario's
+	// folder.
+	AllowOutsideFiles bool `json:"allow_outside_files,omitempty"`
 
 	// File is the path the scenario was loaded from; empty when built in code.
 	File string `json:"file,omitempty"`
@@ -87,14 +90,21 @@ type Stage struct {
 
 // Endpoint is one request shape and its share of the load.
 type Endpoint struct {
-	Name     string            `json:"name"`
-	Method   string            `json:"method"`
-	Path     string            `json:"path"`
-	Headers  map[string]string `json:"headers,omitempty"`
-	Body     string            `json:"body,omitempty"`
-	BodyFile string            `json:"body_file,omitempty"`
-	Weight   int               `json:"weight"`
-	Expect   Expect            `json:"expect"`
+	Name    string            `json:"name"`
+	Method  string            `json:"method"`
+	Path    string            `json:"path"`
+	Headers map[string]string `json:"headers,omitempty"`
+	// Body is the request body, read from BodyFile when that is set. A
+	// body from a file is sent but not stored: JSON carries BodySHA256
+	// instead (see MarshalJSON), so Body is empty in a scenario read back
+	// from run.json.
+	Body     string `json:"body,omitempty"`
+	BodyFile string `json:"body_file,omitempty"`
+	// BodySHA256 is the hex SHA-256 of a body read from BodyFile, after
+	// ${VAR} expansion; empty for an inline body.
+	BodySHA256 string `json:"body_sha256,omitempty"`
+	Weight     int    `json:"weight"`
+	Expect     Expect `json:"expect"`
 }
 
 // Expect says which responses count as successes.
