@@ -69,8 +69,9 @@ func PolicyFromScenario(g scenarios.Gate) Policy {
 // endpoints together, so an endpoint-qualified key for one is an error too.
 func ParseOverrides(maxRegression, slo string, alpha float64, p *Policy, endpoints []string) error {
 	if alpha != 0 {
-		if !(alpha > 0 && alpha < 1) {
-			return fmt.Errorf("alpha %g is out of range: use a value between 0 and 1, like 0.05", alpha)
+		// The same limits as gate.alpha in a scenario file.
+		if err := scenarios.CheckAlpha(alpha); err != nil {
+			return fmt.Errorf("alpha %w", err)
 		}
 		p.Alpha = alpha
 	}

@@ -18,7 +18,10 @@ import (
 //   - scenario@LABEL: the scenario's newest run with that label (as given to
 //     --label, or as its folder spells it). A label used for several runs
 //     names the newest; "latest" always means the newest run;
-//   - a baseline name (see SetBaseline): all of its runs.
+//   - a baseline name (see SetBaseline), or baseline:NAME: all of its runs.
+//
+// A bare name that is both a run folder in the working directory and a
+// baseline is ambiguous and refused, naming both ways to say which.
 //
 // Several references per side are the caller's business. An unknown
 // reference is an error that lists what exists.
@@ -26,7 +29,19 @@ func (s *Store) Resolve(ref string) ([]string, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, errors.New("empty run reference: name a run folder, scenario@latest, scenario@LABEL or a baseline")
 	}
+	if name, ok := strings.CutPrefix(ref, "baseline:"); ok {
+		return s.resolveBaseline(name, nil)
+	}
 	if dir, ok := runFolder(ref); ok {
+		// A bare name that is both a folder here and a baseline is refused:
+		// silently preferring one would compare the wrong runs.
+		if !strings.ContainsAny(ref, `/\`) {
+			if baselines, err := s.Baselines(); err == nil {
+				if _, both := baselines[ref]; both {
+					return nil, fmt.Errorf("%q names both the run folder %s and the baseline %s: write ./%s for the folder or baseline:%s for the baseline", ref, dir, ref, ref, ref)
+				}
+			}
+		}
 		return []string{dir}, nil
 	}
 	if scenario, sel, ok := strings.Cut(ref, "@"); ok {
@@ -40,18 +55,33 @@ func (s *Store) Resolve(ref string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dirs, ok := baselines[ref]; ok {
-		for _, d := range dirs {
-			if _, ok := runFolder(d); !ok {
-				return nil, fmt.Errorf("baseline %s names %s, which holds no run any more: set the baseline again", ref, d)
-			}
-		}
-		return dirs, nil
+	if _, ok := baselines[ref]; ok {
+		return s.resolveBaseline(ref, baselines)
 	}
 	if fi, err := os.Stat(ref); err == nil && fi.IsDir() {
 		return nil, fmt.Errorf("%s is not a run folder (it has no %s): name a run folder, scenario@latest, scenario@LABEL or a baseline", ref, runFile)
 	}
 	return nil, fmt.Errorf("no run folder, scenario@label or baseline is named %q; %s", ref, s.whatExists(baselines))
+}
+
+// resolveBaseline returns the run folders of the named baseline.
+func (s *Store) resolveBaseline(name string, baselines map[string][]string) ([]string, error) {
+	if baselines == nil {
+		var err error
+		if baselines, err = s.Baselines(); err != nil {
+			return nil, err
+		}
+	}
+	dirs, ok := baselines[name]
+	if !ok {
+		return nil, fmt.Errorf("no baseline is named %q; %s", name, s.whatExists(baselines))
+	}
+	for _, d := range dirs {
+		if _, ok := runFolder(d); !ok {
+			return nil, fmt.Errorf("baseline %s names %s, which holds no run any more: set the baseline again", name, d)
+		}
+	}
+	return dirs, nil
 }
 
 // runFolder reports whether ref is a run folder or a run.json in one.

@@ -109,3 +109,24 @@ func TestResolveBaselineWhoseRunWasDeleted(t *testing.T) {
 		t.Errorf("error %v", err)
 	}
 }
+
+// A name that is both a run folder in the working directory and a baseline
+// is refused with both meanings; ./NAME and baseline:NAME say which.
+func TestResolveRefusesAnAmbiguousName(t *testing.T) {
+	s, dirs := resolveStore(t)
+	wd := t.TempDir()
+	if err := os.CopyFS(filepath.Join(wd, "main"), os.DirFS(dirs["after"])); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(wd)
+	_, err := s.Resolve("main")
+	if err == nil || !strings.Contains(err.Error(), "both the run folder") || !strings.Contains(err.Error(), "baseline:main") {
+		t.Fatalf("Resolve(main) error %v, want both meanings named", err)
+	}
+	if got, err := s.Resolve("./main"); err != nil || len(got) != 1 || got[0] != "main" {
+		t.Errorf("Resolve(./main) = %v, %v; want the folder", got, err)
+	}
+	if got, err := s.Resolve("baseline:main"); err != nil || len(got) != 2 {
+		t.Errorf("Resolve(baseline:main) = %v, %v; want the baseline's two runs", got, err)
+	}
+}

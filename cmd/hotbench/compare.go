@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
 func (a *app) compareCommand() *cobra.Command {
@@ -97,9 +101,19 @@ func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Compar
 	if err != nil {
 		return nil, err
 	}
+	if sameRuns(base, cand) {
+		msg := fmt.Sprintf("base and candidate are the same runs (%s): this compares nothing; name two different sets of runs", args[0])
+		if policy != nil {
+			return nil, usagef("%s", msg)
+		}
+		fmt.Fprintln(a.stderr, "WARNING: "+msg)
+	}
 	alpha := a.v.GetFloat64("alpha")
-	if alpha < 0 || alpha >= 1 {
-		return nil, usagef("--alpha %v is not a significance level: use a value like 0.05", alpha)
+	if a.v.IsSet("alpha") || alpha != 0 {
+		// One set of limits for files, environment and flags.
+		if err := scenarios.CheckAlpha(alpha); err != nil {
+			return nil, usagef("--alpha %v", err)
+		}
 	}
 	if policy != nil {
 		// The policy is the base's: a pull request that loosens its own
@@ -149,4 +163,21 @@ func (a *app) writeVerdict(kind string, c *compare.Comparison, g *compare.GateRe
 	}
 	fmt.Fprintf(a.stderr, "saved %s verdict to %s\n", kind, path)
 	return nil
+}
+
+// sameRuns reports whether both sides name exactly the same run folders.
+func sameRuns(base, cand []*results.Run) bool {
+	dirs := func(runs []*results.Run) []string {
+		var d []string
+		for _, r := range runs {
+			abs, err := filepath.Abs(r.Dir)
+			if err != nil {
+				abs = r.Dir
+			}
+			d = append(d, abs)
+		}
+		slices.Sort(d)
+		return slices.Compact(d)
+	}
+	return slices.Equal(dirs(base), dirs(cand))
 }

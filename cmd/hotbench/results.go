@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -20,10 +22,16 @@ func (a *app) lsCommand() *cobra.Command {
 		Short: "List stored runs, newest first",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if fi, err := os.Stat(a.store().Dir); err == nil && !fi.IsDir() {
+				return usagef("--results %s is a file, not a results folder: name the folder runs are stored in", a.store().Dir)
+			}
 			runs, listErr := a.store().List()
 			if len(runs) == 0 && listErr == nil {
 				fmt.Fprintf(a.stderr, "no runs in %s (run a scenario with 'hotbench run', or try 'hotbench demo')\n", a.store().Dir)
 				return nil
+			}
+			if len(runs) == 0 {
+				return usageError{listErr}
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "RUN\tSTARTED\tREPS\tSTATE\tCOMMIT\tFOLDER")
@@ -44,7 +52,8 @@ func (a *app) lsCommand() *cobra.Command {
 			}
 			tw.Flush()
 			if listErr != nil {
-				return fmt.Errorf("some run folders could not be read:\n%w", listErr)
+				// Unreadable results are an input error, as for show (exit 2).
+				return usagef("some run folders could not be read:\n%w", listErr)
 			}
 			return nil
 		},
@@ -173,7 +182,7 @@ func (a *app) baselineCommand() *cobra.Command {
 				dirs = append(dirs, d...)
 			}
 			if err := st.SetBaseline(args[0], dirs); err != nil {
-				return usageError{err}
+				return storeError(err)
 			}
 			fmt.Fprintf(a.stderr, "baseline %s: %d run(s)\n", args[0], len(dirs))
 			return nil
@@ -200,7 +209,7 @@ func (a *app) baselineCommand() *cobra.Command {
 		Args:  exactArgs(1, "a baseline name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := a.store().RemoveBaseline(args[0]); err != nil {
-				return usageError{err}
+				return storeError(err)
 			}
 			return nil
 		},
@@ -220,4 +229,14 @@ func sortedNames[V any](m map[string]V) []string {
 		}
 	}
 	return names
+}
+
+// storeError makes a bad baseline name or reference an input error (exit 2),
+// while a results folder that stayed locked by another hotbench is a failure
+// to do the work (exit 1): running again later succeeds.
+func storeError(err error) error {
+	if errors.Is(err, results.ErrLocked) {
+		return err
+	}
+	return usageError{err}
 }
