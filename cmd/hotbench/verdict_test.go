@@ -112,3 +112,48 @@ func TestTooFewRepetitionsIsInconclusive(t *testing.T) {
 		t.Errorf("--allow-inconclusive: exit %d, want 0 with a warning\n%s", code, errOut)
 	}
 }
+
+// Issue 9 items 6 and 10: one set of limits for flags and files, and exit
+// codes that follow the README's table everywhere.
+func TestInputErrorsAreExit2Everywhere(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	dir := t.TempDir()
+	res := filepath.Join(dir, "results")
+	sc := oneEndpointScenario(t, dir, srv.URL, 1)
+	if code, _, errOut := hotbench(t, "run", sc, "--label", "a", "--results", res); code != 0 {
+		t.Fatalf("run: exit %d\n%s", code, errOut)
+	}
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	corrupt := filepath.Join(dir, "corrupt", "one", "20261201T000000Z-x")
+	os.MkdirAll(corrupt, 0o755)
+	os.WriteFile(filepath.Join(corrupt, "run.json"), []byte("{"), 0o644)
+	for _, tt := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"--alpha above the file's limit", []string{"compare", "one@a", "one@a", "--results", res, "--alpha", "0.9"}, "0.5"},
+		{"--alpha too small to ever decide", []string{"compare", "one@a", "one@a", "--results", res, "--alpha", "1e-300"}, "out of range"},
+		{"a gate of a run against itself", []string{"gate", "one@a", "one@a", "--results", res}, "same runs"},
+		{"ls of a file", []string{"ls", "--results", file}, "not a results folder"},
+		{"ls of unreadable runs, as show", []string{"ls", "--results", filepath.Join(dir, "corrupt")}, "not a hotbench run"},
+		{"show of the same unreadable run", []string{"show", corrupt}, "not a hotbench run"},
+		{"--runs too large", []string{"run", sc, "--runs", "100000", "--results", res}, "too large"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := hotbench(t, tt.args...)
+			if code != exitUsage || !strings.Contains(errOut, tt.says) {
+				t.Errorf("exit %d, want 2 saying %q\nstdout: %s\nstderr: %s", code, tt.says, out, errOut)
+			}
+			if strings.HasPrefix(tt.name, "ls") && out != "" {
+				t.Errorf("ls printed %q before failing", out)
+			}
+		})
+	}
+	// Comparing a run with itself is allowed, but said.
+	if code, _, errOut := hotbench(t, "compare", "one@a", "one@a", "--results", res); code != 0 || !strings.Contains(errOut, "same runs") {
+		t.Errorf("compare of a run with itself: exit %d, stderr %s", code, errOut)
+	}
+}
