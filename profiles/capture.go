@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/pprof/profile"
+	"github.com/hotbench/hotbench/internal/safefile"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -243,26 +245,31 @@ func writeProfile(path string, p *profile.Profile) (int64, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return 0, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	// Inside the run folder only a regular file (or nothing) is replaced: a
+	// link planted there is never written through.
+	var n int64
+	err := safefile.Write(path, func(w io.Writer) error {
+		cw := &countingWriter{w: w}
+		err := p.Write(cw)
+		n = cw.n
+		return err
+	}, safefile.RegularOnly())
 	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := p.Write(tmp); err != nil {
-		tmp.Close()
 		return 0, fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return 0, fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return 0, err
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return 0, err
-	}
-	return st.Size(), nil
+	return n, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
