@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/hotbench/hotbench/internal/safefile"
 )
 
 // chartRef is a rendered chart as a page links to it.
@@ -45,7 +47,9 @@ func pngFiles(dir, relPrefix string) placer {
 			return chartRef{}, fmt.Errorf("create chart folder: %w", err)
 		}
 		name := img.Name + ".png"
-		if err := os.WriteFile(filepath.Join(dir, name), img.PNG, 0o644); err != nil {
+		// The chart folder is the user's: a link or FIFO there is never
+		// written through or replaced.
+		if err := safefile.WriteFile(filepath.Join(dir, name), img.PNG, 0o644, safefile.RegularOnly()); err != nil {
 			return chartRef{}, fmt.Errorf("write chart: %w", err)
 		}
 		src := name
