@@ -8,7 +8,10 @@ import (
 
 // Hash identifies a scenario's content: the hex SHA-256 of its JSON with
 // File left out, so the same file loaded from two paths hashes the same and
-// any change to what is run (load, endpoints, headers, gate …) changes it.
+// any change to what is run (load, endpoints, headers, gate …) changes it;
+// a body read from body_file counts through its digest (see
+// Endpoint.MarshalJSON), so the hash is the same for a scenario read back
+// from run.json, which has no such body.
 // encoding/json writes struct fields in order and map keys sorted, which
 // makes the JSON canonical. A scenario that cannot be written as JSON (a NaN
 // that Validate would reject) hashes as "".

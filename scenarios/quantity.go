@@ -84,10 +84,14 @@ func parseAmount(metric, s string) (float64, error) {
 			return 0, nil
 		}
 		d, err := time.ParseDuration(s)
-		if err != nil {
+		switch {
+		case err != nil && !durationSyntax.MatchString(s):
 			return 0, fmt.Errorf("%q is not a duration: write %s like %s", s, metric, exampleValue(metric))
+		case err != nil || d > MaxTimeout:
+			// Nothing longer than the longest timeout is ever measured.
+			return 0, fmt.Errorf("%q is too large: at most %s, the longest timeout", s, shortDuration(MaxTimeout))
 		}
-		return time.Duration(d).Seconds(), nil
+		return d.Seconds(), nil
 	case metric == RPS:
 		if s == "max" {
 			return 0, fmt.Errorf("%q is not a number of requests per second: write rps like 500/s", s)

@@ -48,6 +48,9 @@ func TestParseQuantity(t *testing.T) {
 		{"an empty value is refused", P99, " ", false, 0, false, "needs a value"},
 		{"surrounding spaces are trimmed", P99, " 150ms ", false, 0.15, false, ""},
 		{"NaN is refused", P99, "NaN", false, 0, false, "not a duration"},
+		{"a latency past a time.Duration is too large", P99, "100000000h", false, 0, false, `"100000000h" is too large: at most 1h`},
+		{"a latency past the longest timeout is too large", P99, "2h", true, 0, false, "too large: at most 1h"},
+		{"a latency of the longest timeout is allowed", Max, "1h", false, 3600, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
