@@ -125,7 +125,7 @@
 //
 // hotspots, each:
 //
-//	name         required, unique, [a-z0-9-]+.
+//	name         required, unique, [a-z0-9-]+, at most 100 characters.
 //	endpoint     required; the name of one of the endpoints.
 //	metric       default p99; one of the metrics below.
 //	objective    required; the month's target, a quantity of the metric.
@@ -179,9 +179,10 @@
 // Metrics are p50 p90 p99 p999 mean max (latencies), rps, error_rate,
 // cpu_per_req and alloc_per_req. A quantity is written in its metric's unit:
 //
-//	latencies, cpu_per_req  a duration, "150ms", "1.5s"; a bare number other
-//	                        than 0 is an error (p99: 10 meant as 10% or 10ms
-//	                        would otherwise gate nothing)
+//	latencies, cpu_per_req  a duration, "150ms", "1.5s", at most 1h (the
+//	                        longest timeout); a bare number other than 0 is
+//	                        an error (p99: 10 meant as 10% or 10ms would
+//	                        otherwise gate nothing)
 //	error_rate              a percentage, "0.1%", or a fraction, 0.001;
 //	                        always absolute
 //	rps                     a rate, "500/s", or a bare number per second
