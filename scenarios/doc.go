@@ -110,7 +110,10 @@
 // profiles:
 //
 //	pprof        base URL of a Go net/http/pprof handler, like
-//	             http://127.0.0.1:8080/debug/pprof.
+//	             http://127.0.0.1:8080/debug/pprof. When the environment or
+//	             an override (--target) moves target, a pprof URL on the
+//	             file's target host and port moves with it, path kept; one
+//	             on another host or port stays.
 //	command      or a command that writes a pprof file to {out}, for
 //	             services not written in Go. Not both.
 //	kinds        profiles to capture, from cpu allocs heap mutex block

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -79,6 +81,7 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	}
 
 	raw := indexFile(format, data, doc)
+	fileTarget, filePprof := v.GetString("target"), v.GetString("profiles.pprof")
 	sources := map[string]string{} // lower-case field → where its value came from
 	scalars := overridableKeys()
 
@@ -141,6 +144,11 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	}
 	s := d.scenario(v.AllSettings())
 	s.File = name
+	_, targetMoved := sources["target"]
+	_, pprofMoved := sources["profiles.pprof"]
+	if targetMoved && !pprofMoved {
+		s.Profiles.Pprof = carryTarget(filePprof, fileTarget, s.Target)
+	}
 	errs := d.errs
 	for _, e := range s.Validate() {
 		if !d.shadowed(e.Field) {
@@ -163,6 +171,34 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	errs = append(overrideErrs, errs...)
 	sortErrors(errs)
 	return nil, ErrorList(errs)
+}
+
+// carryTarget moves a profile URL that pointed at the file's target (same
+// host and port) to the new target, keeping its path: --target or
+// HOTBENCH_TARGET moves the load, and the profiles must follow it, or every
+// profile is lost to "connection refused" after the whole run. A profile
+// URL on another host or port (an admin port, a sidecar) is left alone.
+func carryTarget(pprof, oldTarget, newTarget string) string {
+	p, errP := url.Parse(pprof)
+	o, errO := url.Parse(oldTarget)
+	n, errN := url.Parse(newTarget)
+	if pprof == "" || errP != nil || errO != nil || errN != nil || n.Host == "" {
+		return pprof
+	}
+	if !strings.EqualFold(hostPort(p), hostPort(o)) {
+		return pprof
+	}
+	p.Scheme, p.Host = n.Scheme, n.Host
+	return p.String()
+}
+
+// hostPort is u's host with its port, the scheme's default when it has none.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return net.JoinHostPort(u.Hostname(), port)
 }
 
 // shadowed reports whether field, or a field it is part of, already failed

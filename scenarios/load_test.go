@@ -770,3 +770,37 @@ func TestErrorsAreOneLine(t *testing.T) {
 		})
 	}
 }
+
+// --target (or HOTBENCH_TARGET) moves the load; a profile URL on the old
+// target's host and port moves with it, one elsewhere stays.
+func TestMovingTheTargetCarriesTheProfileURL(t *testing.T) {
+	for _, tt := range []struct {
+		name, pprof, override, want string
+	}{
+		{"same host and port moves", "http://127.0.0.1:8080/debug/pprof", "", "http://127.0.0.1:9090/debug/pprof"},
+		{"an admin port stays", "http://127.0.0.1:6060/debug/pprof", "", "http://127.0.0.1:6060/debug/pprof"},
+		{"its path is kept", "http://127.0.0.1:8080/admin/pprof", "", "http://127.0.0.1:9090/admin/pprof"},
+		{"an explicit profile override wins", "http://127.0.0.1:8080/debug/pprof", "http://127.0.0.1:7070/x", "http://127.0.0.1:7070/x"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			file := "name: svc\ntarget: http://127.0.0.1:8080\nload: {rate: 10/s, duration: 1s}\nendpoints: [{name: a, path: /}]\nprofiles: {pprof: " + tt.pprof + "}\n"
+			over := map[string]string{"target": "http://127.0.0.1:9090"}
+			if tt.override != "" {
+				over["profiles.pprof"] = tt.override
+			}
+			sc, err := LoadBytes("svc.yaml", []byte(file), over)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc.Profiles.Pprof != tt.want {
+				t.Errorf("profiles.pprof = %s, want %s", sc.Profiles.Pprof, tt.want)
+			}
+		})
+	}
+	// The environment moves it too.
+	t.Setenv("HOTBENCH_TARGET", "http://127.0.0.1:9191")
+	sc, err := LoadBytes("svc.yaml", []byte("name: svc\ntarget: http://127.0.0.1:8080\nload: {rate: 10/s, duration: 1s}\nendpoints: [{name: a, path: /}]\nprofiles: {pprof: http://127.0.0.1:8080/debug/pprof}\n"), nil)
+	if err != nil || sc.Profiles.Pprof != "http://127.0.0.1:9191/debug/pprof" {
+		t.Errorf("with HOTBENCH_TARGET: %v, %v", sc, err)
+	}
+}
