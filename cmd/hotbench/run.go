@@ -52,13 +52,14 @@ and keeps what was measured, marked incomplete.`,
 	f.String("duration", "", "measured window of a repetition, overriding load.duration")
 	f.Bool("raw", false, "also write every result in vegeta's format (without bodies) under raw/")
 	f.Bool("json", false, "print the summary as JSON on standard output")
+	f.Bool("allow-outside", false, "let body_file name files outside the scenario's folder (allow_outside_files)")
 	return cmd
 }
 
 // scenarioOverrides turns the flags the user set, or the config file sets,
 // into scenario keys (the scenario's own environment layer sits below them).
 func (a *app) scenarioOverrides(cmd *cobra.Command) map[string]string {
-	keys := map[string]string{"runs": "runs", "target": "target", "rate": "load.rate", "duration": "load.duration"}
+	keys := map[string]string{"runs": "runs", "target": "target", "rate": "load.rate", "duration": "load.duration", "allow-outside": "allow_outside_files"}
 	out := map[string]string{}
 	for flag, key := range keys {
 		if cmd.Flags().Changed(flag) || a.v.InConfig(flag) {
@@ -133,14 +134,18 @@ func (a *app) printSummary(s results.Summary, asJSON bool) error {
 }
 
 func (a *app) validateCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate SCENARIO...",
 		Short: "Check scenario files and list every problem (exit 2 on any)",
 		Args:  minArgs(1, "one or more scenario files"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			bad := 0
+			var overrides map[string]string
+			if a.v.GetBool("allow-outside") {
+				overrides = map[string]string{"allow_outside_files": "true"}
+			}
 			for _, path := range args {
-				sc, err := scenarios.Load(path, nil)
+				sc, err := scenarios.Load(path, overrides)
 				if err != nil {
 					bad++
 					fmt.Fprintln(a.stderr, err)
@@ -154,6 +159,8 @@ func (a *app) validateCommand() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().Bool("allow-outside", false, "let body_file name files outside the scenario's folder (allow_outside_files)")
+	return cmd
 }
 
 func describeLoad(sc *scenarios.Scenario) string {
