@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/hotbench/hotbench/internal/shellcmd"
 )
 
 // runCommand runs cfg.Command for one kind and reads what it wrote to {out}:
@@ -31,12 +33,20 @@ func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time)
 	defer os.RemoveAll(tmp)
 	out := filepath.Join(tmp, kind+".out")
 	seconds := wholeSeconds(c.window)
-	script := expandCommand(c.cfg.Command, out, seconds, c.cfg.PID, kind)
+	script, env := shellcmd.Fill(c.cfg.Command, map[string]string{
+		"out":     out,
+		"seconds": strconv.FormatInt(seconds, 10),
+		"pid":     strconv.Itoa(c.cfg.PID),
+		"kind":    kind,
+	})
 
 	budget := c.grace + time.Duration(seconds)*time.Second
 	cctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
+	// The placeholders' values reach the shell as variables, never as code
+	// (issue 9 item 2): the command's own text keeps its &&, | and >.
 	cmd := exec.CommandContext(cctx, "sh", "-c", script)
+	cmd.Env = append(os.Environ(), env...)
 	killProcessGroup(cmd) // profilers run children (sleep, perf): stop them all
 	cmd.WaitDelay = 2 * time.Second
 	var stdout, stderr tailWriter
@@ -104,32 +114,6 @@ func decodeProfile(data []byte) (*profile.Profile, error) {
 		return nil, fmt.Errorf("the output is neither pprof (%v) nor folded stacks (%v)", perr, ferr)
 	}
 	return p, nil
-}
-
-// expandCommand substitutes the placeholders. The path is shell-quoted only
-// when it needs to be, so a user who quoted '{out}' still gets a working
-// command for the usual temporary paths.
-func expandCommand(command, out string, seconds int64, pid int, kind string) string {
-	return strings.NewReplacer(
-		"{out}", shellQuote(out),
-		"{seconds}", strconv.FormatInt(seconds, 10),
-		"{pid}", strconv.Itoa(pid),
-		"{kind}", kind,
-	).Replace(command)
-}
-
-func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+,:=@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // tailWriter keeps the last few KB a command printed: enough for its last

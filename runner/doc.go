@@ -13,4 +13,12 @@
 // unrecorded. An invalid repetition is kept, marked with its reasons and
 // redone at once, up to load.retries times per run; see docs/design.md,
 // Measuring.
+//
+// What a run stores or prints (run.json, raw/, progress, warnings, errors)
+// has its secrets redacted by internal/redact: secret headers, secret query
+// parameters and URL passwords, so a scenario's hash survives a rotated
+// token. The placeholders of server.build and server.command reach the
+// shell through internal/shellcmd, as variables it never reads as code.
+// Raw results are written through internal/safefile and renamed into place
+// when their repetition ends; one that cannot be written stops the run.
 package runner

@@ -4,12 +4,12 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -49,20 +49,33 @@ func moduleVersion(path string) string {
 	return ""
 }
 
-// sensitiveHeader matches header names whose values are credentials.
-var sensitiveHeader = regexp.MustCompile(`(?i)authorization|cookie|token|secret|password|api-?key|session`)
-
-// redacted returns the scenario as it is stored in run.json: credentials in
-// headers are replaced, so results can be shared and a rotated token does not
-// make two runs look like different scenario versions.
+// redacted returns the scenario as it is stored in run.json: credentials
+// are replaced wherever the file format lets a user write them (issue 9
+// item 4): secret header values ([redacted]), the values of secret query
+// and fragment parameters and the user information in target,
+// endpoints[].path, profiles.pprof and server.ready (token=REDACTED,
+// user:REDACTED@host), and secret name=value pairs in the commands
+// (--api-key=REDACTED, API_KEY=REDACTED {bin}). Results can then be shared,
+// and since redacting is idempotent and the hash is taken of this form, a
+// rotated token does not make two runs look like different scenario
+// versions.
 func redacted(sc scenarios.Scenario) scenarios.Scenario {
+	sc.Target = redact.URL(sc.Target)
+	sc.Profiles.Pprof = redact.URL(sc.Profiles.Pprof)
+	sc.Profiles.Command = redact.Text(sc.Profiles.Command)
+	if sc.Server != nil {
+		srv := *sc.Server
+		srv.Build, srv.Command, srv.Ready = redact.Text(srv.Build), redact.Text(srv.Command), redact.URL(srv.Ready)
+		sc.Server = &srv
+	}
 	eps := make([]scenarios.Endpoint, len(sc.Endpoints))
 	for i, e := range sc.Endpoints {
+		e.Path = redact.URL(e.Path)
 		if len(e.Headers) > 0 {
 			h := make(map[string]string, len(e.Headers))
 			for k, v := range e.Headers {
-				if sensitiveHeader.MatchString(k) {
-					v = "[redacted]"
+				if redact.IsSecretHeader(k) {
+					v = redact.HeaderMask
 				}
 				h[k] = v
 			}
@@ -72,4 +85,27 @@ func redacted(sc scenarios.Scenario) scenarios.Scenario {
 	}
 	sc.Endpoints = eps
 	return sc
+}
+
+// redactedError is an error whose message had secrets in it: the message
+// is redacted, and errors.Is and errors.As still see the original.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactError hides the secrets in err's message (a target's password, a
+// token in a URL that an HTTP error quotes).
+func redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if red := redact.Text(msg); red != msg {
+		return &redactedError{red, err}
+	}
+	return err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/profiles"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -54,8 +55,9 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 	}
 	<-pc.done
 	var warns []string
+	// Warnings quote the profile URL, with any token in it.
 	for _, w := range pc.warnings {
-		warns = append(warns, fmt.Sprintf("repetition %d: %s", rep.Index, w))
+		warns = append(warns, redact.Text(fmt.Sprintf("repetition %d: %s", rep.Index, w)))
 	}
 	byKind := map[string]*profile.Profile{}
 	for _, c := range pc.captured {
@@ -97,7 +99,7 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 	if sc.Profiles.Required {
 		for _, kind := range sc.Profiles.Kinds {
 			if byKind[kind] == nil {
-				return warns, fmt.Errorf("profiles.required is set and repetition %d has no %s profile: %s", rep.Index, kind, reasonFor(pc.warnings, kind))
+				return warns, fmt.Errorf("profiles.required is set and repetition %d has no %s profile: %s", rep.Index, kind, redact.Text(reasonFor(pc.warnings, kind)))
 			}
 		}
 	}
@@ -116,14 +118,15 @@ func checkProfileEndpoint(ctx context.Context, p scenarios.Profiles) (warning st
 	if p.Pprof == "" || p.Command != "" {
 		return "", nil // no profiles, or a command takes them
 	}
-	problem := probe(ctx, pprofIndex(p.Pprof))
+	problem := redact.Text(probe(ctx, pprofIndex(p.Pprof)))
+	pprof := redact.URL(p.Pprof)
 	switch {
 	case problem == "":
 		return "", nil
 	case p.Required:
-		return "", fmt.Errorf("profiles.required is set and the profile endpoint %s is unreachable (%s): start the server with net/http/pprof or fix profiles.pprof", p.Pprof, problem)
+		return "", fmt.Errorf("profiles.required is set and the profile endpoint %s is unreachable (%s): start the server with net/http/pprof or fix profiles.pprof", pprof, problem)
 	}
-	return fmt.Sprintf("profile endpoint %s is unreachable (%s): this run will have no profiles; fix profiles.pprof or set profiles.required to refuse such runs", p.Pprof, problem), nil
+	return fmt.Sprintf("profile endpoint %s is unreachable (%s): this run will have no profiles; fix profiles.pprof or set profiles.required to refuse such runs", pprof, problem), nil
 }
 
 // pprofIndex is the URL of the pprof index under base: a base without a

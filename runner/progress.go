@@ -9,6 +9,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -36,7 +37,7 @@ func (p *progress) start(index, planned int, retry bool, length time.Duration, s
 		prefix += " (retry)"
 	}
 	if !p.interactive {
-		fmt.Fprintf(p.w, "%s: %s at %s for %s (warm-up %s)\n", prefix, p.sc.Target, p.sc.Load.Rate,
+		fmt.Fprintf(p.w, "%s: %s at %s for %s (warm-up %s)\n", prefix, redact.URL(p.sc.Target), p.sc.Load.Rate,
 			p.sc.Load.Window(), p.sc.Load.Warmup)
 		return func() {}
 	}
@@ -108,12 +109,13 @@ func (p *progress) note(msg string) {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintln(p.w, msg)
+	fmt.Fprintln(p.w, redact.Text(msg))
 }
 
+// warn prints a warning; the run stores the same words (redacted as here).
 func (p *progress) warn(msg string) {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "WARNING: %s\n", msg)
+	fmt.Fprintf(p.w, "WARNING: %s\n", redact.Text(msg))
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	hdrhistogram "github.com/HdrHistogram/hdrhistogram-go"
 
+	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -44,7 +46,7 @@ type recorder struct {
 	statuses map[int]int64
 	newest   int
 	spare    []*hdrhistogram.Histogram
-	samples  map[string]bool
+	samples  map[string]bool // failure messages seen, before redaction
 	liveReqs atomic.Int64
 	liveErrs atomic.Int64
 
@@ -111,17 +113,31 @@ func (r *recorder) add(o observation) {
 			r.out.ErrorClasses = map[string]int64{}
 		}
 		r.out.ErrorClasses[class]++
-		msg := o.err
-		if msg == "" {
-			msg = "unexpected status " + strconv.Itoa(o.code)
+		if len(r.out.ErrorSamples) < maxErrorSamples {
+			r.sample(o)
 		}
-		if len(msg) > 200 {
-			msg = msg[:200]
-		}
-		if len(r.samples) < maxErrorSamples && !r.samples[msg] {
-			r.samples[msg] = true
-			r.out.ErrorSamples = append(r.out.ErrorSamples, msg)
-		}
+	}
+}
+
+// sample keeps a failure's message, redacted (vegeta's errors quote the
+// URL with its query, issue 9 item 4), unless an equal one is kept already.
+func (r *recorder) sample(o observation) {
+	msg := o.err
+	if msg == "" {
+		msg = "unexpected status " + strconv.Itoa(o.code)
+	}
+	if r.samples[msg] {
+		return // a repeated message costs one lookup
+	}
+	if len(r.samples) < 4*maxErrorSamples {
+		r.samples[msg] = true
+	}
+	msg = redact.Text(msg)
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	if !slices.Contains(r.out.ErrorSamples, msg) {
+		r.out.ErrorSamples = append(r.out.ErrorSamples, msg)
 	}
 }
 

@@ -13,11 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/hotbench/hotbench/internal/redact"
+	"github.com/hotbench/hotbench/internal/safefile"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -25,6 +28,12 @@ import (
 // ErrInterrupted is returned, wrapped, when the context was cancelled during
 // the load. The run returned with it holds what was measured until then.
 var ErrInterrupted = errors.New("interrupted")
+
+// ErrNotSaved is wrapped by Run's error when run.json could not be written
+// (a full disk): Run then returns no run, since the run folder holds only
+// what the last successful save put there, and the message says how many
+// repetitions that is. Without it, a run Run returns is stored as returned.
+var ErrNotSaved = errors.New("run.json could not be saved")
 
 // drainGrace is how long a stopped attack may take to hand back the requests
 // it has in flight before they are abandoned: Ctrl-C must stop the load at
@@ -52,32 +61,40 @@ type Options struct {
 	// pauseHook, set by tests, runs before the pacer paces hit n of
 	// repetition rep: a hook that sleeps stalls the generator.
 	pauseHook func(rep int, n uint64)
+	// createRaw, set by tests, creates a raw results file in place of
+	// safefile.Create.
+	createRaw func(path string) (rawFile, error)
 }
 
 // Run executes the scenario's repetitions against its target and stores the
 // run. It returns the run even when it fails part way (then incomplete and
-// saved), with an error that says why; an interrupted run wraps ErrInterrupted.
-func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
+// saved), with an error that says why; an interrupted run wraps
+// ErrInterrupted, and one whose run.json could not be written returns no
+// run and wraps ErrNotSaved. Secrets in the scenario's URLs are redacted in
+// everything Run stores, prints or returns (see redacted).
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (run *results.Run, err error) {
+	defer func() { err = redactError(err) }()
 	if opts.Store == nil {
 		return nil, errors.New("runner: no results store")
 	}
-	if sc.Server != nil {
-		srv, err := StartServer(ctx, *sc.Server, sc.Target)
-		if err != nil {
-			return nil, interrupted(ctx, err)
-		}
-		opts.ServerPID = srv.PID()
-		run, err := measure(ctx, sc, opts)
-		if stopErr := srv.Stop(); stopErr != nil && run != nil {
-			// The server died under load: the errors are in the run; say why.
-			run.Warnings = append(run.Warnings, stopErr.Error())
-			if saveErr := results.Save(run); saveErr != nil && err == nil {
-				err = saveErr
-			}
-		}
-		return run, err
+	if sc.Server == nil {
+		return measure(ctx, sc, opts)
 	}
-	return measure(ctx, sc, opts)
+	srv, err := StartServer(ctx, *sc.Server, sc.Target)
+	if err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	opts.ServerPID = srv.PID()
+	run, err = measure(ctx, sc, opts)
+	if stopErr := srv.Stop(); stopErr != nil && run != nil {
+		// The server died under load: the errors are in the run; say why.
+		run.Warnings = append(run.Warnings, redact.Text(stopErr.Error()))
+		if saveErr := results.Save(run); saveErr != nil && err == nil {
+			// run.json holds every repetition, only not this warning.
+			err = fmt.Errorf("%v; and run.json could not record it: %w", stopErr, saveErr)
+		}
+	}
+	return run, err
 }
 
 // measure runs the repetitions against a target that is already up.
@@ -112,6 +129,7 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 		return nil, fmt.Errorf("create run folder: %w", err)
 	}
 	p := newProgress(opts.Progress, opts.Interactive, sc)
+	saved := 0 // the repetitions run.json holds
 	if profWarn != "" {
 		run.Warnings = append(run.Warnings, profWarn)
 		p.warn(profWarn)
@@ -131,8 +149,9 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 			break
 		}
 		if err := results.Save(run); err != nil {
-			return run, fmt.Errorf("save %s: %w", run.Dir, err)
+			return nil, notSaved(run, saved, nil, err)
 		}
+		saved = len(run.Repetitions)
 		retry = false
 		if !rep.Valid() {
 			why := strings.Join(rep.Reasons(), "; ")
@@ -160,20 +179,39 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	}
 	run.Complete = runErr == nil
 	if runErr != nil {
-		run.IncompleteReason = runErr.Error()
+		run.IncompleteReason = redact.Text(runErr.Error())
 	}
 	if err := results.Save(run); err != nil {
-		return run, fmt.Errorf("save %s: %w", run.Dir, err)
+		return nil, notSaved(run, saved, runErr, err)
 	}
 	return run, runErr
 }
+
+// notSaved is the error of a run whose run.json could not be written: what
+// went wrong first (cause, when something did), the failed save, and how
+// many repetitions the folder still holds from the last save that worked.
+func notSaved(run *results.Run, saved int, cause, err error) error {
+	msg := fmt.Sprintf("%v: %s holds %d of the %d repetitions measured; free space and run again", err, run.Dir, saved, len(run.Repetitions))
+	if cause != nil {
+		msg = fmt.Sprintf("%v; and run.json could not be saved either (%v): %s holds %d of the %d repetitions measured", cause, err, run.Dir, saved, len(run.Repetitions))
+	}
+	return &notSavedError{msg: msg, errs: []error{ErrNotSaved, cause, err}}
+}
+
+type notSavedError struct {
+	msg  string
+	errs []error
+}
+
+func (e *notSavedError) Error() string   { return e.msg }
+func (e *notSavedError) Unwrap() []error { return e.errs }
 
 // Reachable fails when nothing accepts connections at the target, so a typo
 // in the URL costs a second, not a whole run of connection errors.
 func Reachable(ctx context.Context, target string) error {
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("target %q is not a URL: write it like http://127.0.0.1:8080", target)
+		return fmt.Errorf("target %q is not a URL: write it like http://127.0.0.1:8080", redact.URL(target))
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -186,7 +224,7 @@ func Reachable(ctx context.Context, target string) error {
 	d := net.Dialer{Timeout: 3 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return fmt.Errorf("target %s is unreachable (%v): start the service or fix target (--target, HOTBENCH_TARGET)", target, unwrapOp(err))
+		return fmt.Errorf("target %s is unreachable (%v): start the service or fix target (--target, HOTBENCH_TARGET)", redact.URL(target), unwrapOp(err))
 	}
 	return conn.Close()
 }
@@ -205,7 +243,7 @@ type stream struct {
 	attacker *vegeta.Attacker
 	pacer    *pacer
 	rec      *recorder
-	raw      *os.File
+	raw      *rawWriter // nil without --raw
 	done     chan struct{}
 }
 
@@ -246,14 +284,19 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 		}
 		s.attacker = vegeta.NewAttacker(attackerOpts...)
 		s.rec = newRecorder(e.Name, e.Expect, warmup, l.Timeout.D())
+		streams = append(streams, s)
 		if opts.Raw {
-			f, err := createRaw(dir, index, e.Name)
+			f, err := createRaw(dir, index, e.Name, opts.createRaw)
 			if err != nil {
+				for _, s := range streams {
+					if s.raw != nil {
+						s.raw.f.Abort()
+					}
+				}
 				return results.Repetition{Index: index}, nil, err
 			}
-			s.raw = f
+			s.raw = &rawWriter{f: f, url: redact.URL(joinURL(sc.Target, e.Path)), secret: map[string]bool{}}
 		}
-		streams = append(streams, s)
 	}
 
 	began := time.Now()
@@ -334,12 +377,16 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 		}
 		rep.Endpoints = append(rep.Endpoints, e)
 		if s.raw != nil {
+			// An interrupted repetition's raw results are kept too; a failed
+			// write (a full disk) removes the file and stops the run.
 			err := s.rec.rawErr
-			if cerr := s.raw.Close(); err == nil {
-				err = cerr
+			if err == nil {
+				err = s.raw.f.Commit()
+			} else {
+				s.raw.f.Abort()
 			}
 			if err != nil && rawErr == nil {
-				rawErr = fmt.Errorf("write raw results: %w", err)
+				rawErr = fmt.Errorf("repetition %d: the raw results of %s could not be written (%w): free space, or run without --raw", index, s.ep.Name, err)
 			}
 		}
 	}
@@ -369,7 +416,7 @@ func (s *stream) consume(ch <-chan *vegeta.Result, closed bool) {
 	defer close(s.done)
 	var enc vegeta.Encoder
 	if s.raw != nil {
-		enc = vegeta.NewEncoder(s.raw)
+		enc = vegeta.NewEncoder(s.raw.f)
 	}
 	var began time.Time
 	for res := range ch {
@@ -399,6 +446,7 @@ func (s *stream) consume(ch <-chan *vegeta.Result, closed bool) {
 				res.Timestamp = began.Add(scheduled)
 				res.Latency = o.latency
 				res.Body = nil
+				s.raw.redact(res)
 				return enc.Encode(res)
 			}
 		}
@@ -407,12 +455,73 @@ func (s *stream) consume(ch <-chan *vegeta.Result, closed bool) {
 	}
 }
 
-func createRaw(dir string, index int, endpoint string) (*os.File, error) {
+// rawFile is where one endpoint's raw results of one repetition go: a
+// safefile.File, which writes an unpredictable temporary file beside the
+// target and renames it into place on Commit (issue 9 items 1 and 10).
+type rawFile interface {
+	io.Writer
+	Commit() error
+	Abort() error
+}
+
+// rawWriter writes raw results with the secrets of their URL, error and
+// response headers redacted, as run.json has them.
+type rawWriter struct {
+	f   rawFile
+	url string // the target URL, redacted once
+	// The last error message and its redaction: a failing endpoint repeats
+	// one message.
+	lastErr, lastRedacted string
+	// secret caches IsSecretHeader for response header names, up to
+	// maxHeaderNames of them (a server chooses its header names).
+	secret map[string]bool
+}
+
+const maxHeaderNames = 64
+
+// redact hides the secrets of res; it runs in the stream's consumer only.
+func (w *rawWriter) redact(res *vegeta.Result) {
+	res.URL = w.url
+	if res.Error != "" {
+		if res.Error != w.lastErr {
+			w.lastErr, w.lastRedacted = res.Error, redact.Text(res.Error)
+		}
+		res.Error = w.lastRedacted
+	}
+	var hidden http.Header
+	for name, values := range res.Headers {
+		secret, known := w.secret[name]
+		if !known {
+			secret = redact.IsSecretHeader(name)
+			if len(w.secret) < maxHeaderNames {
+				w.secret[name] = secret
+			}
+		}
+		if !secret {
+			continue
+		}
+		if hidden == nil {
+			hidden = res.Headers.Clone()
+		}
+		hidden[name] = slices.Repeat([]string{redact.HeaderMask}, len(values))
+	}
+	if hidden != nil {
+		res.Headers = hidden
+	}
+}
+
+// createRaw creates raw/rep-NN-ENDPOINT.bin in the run folder, a regular
+// file only (a planted link or FIFO is refused).
+func createRaw(dir string, index int, endpoint string, create func(string) (rawFile, error)) (rawFile, error) {
 	rawDir := filepath.Join(dir, "raw")
 	if err := os.MkdirAll(rawDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create raw results folder: %w", err)
 	}
-	f, err := os.Create(filepath.Join(rawDir, fmt.Sprintf("rep-%02d-%s.bin", index, endpoint)))
+	path := filepath.Join(rawDir, fmt.Sprintf("rep-%02d-%s.bin", index, endpoint))
+	if create == nil {
+		create = func(path string) (rawFile, error) { return safefile.Create(path, safefile.RegularOnly()) }
+	}
+	f, err := create(path)
 	if err != nil {
 		return nil, fmt.Errorf("create raw results file: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/shellcmd"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -40,7 +41,12 @@ func (s *Server) PID() int { return s.cmd.Process.Pid }
 // StartServer builds (server.build) and starts (server.command) the
 // service with {bin} and {addr} filled in, then waits until it answers
 // server.ready with 200 (or, without ready, accepts connections).
-func StartServer(ctx context.Context, spec scenarios.Server, target string) (*Server, error) {
+//
+// The target's host:port fills {addr} and a temporary path {bin}; neither
+// is ever read by the shell as code, whatever the target holds. Errors
+// quote the target with its secrets redacted.
+func StartServer(ctx context.Context, spec scenarios.Server, target string) (_ *Server, err error) {
+	defer func() { err = redactError(err) }()
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("target %q is not a URL: write it like http://127.0.0.1:8080", target)
@@ -53,19 +59,25 @@ func StartServer(ctx context.Context, spec scenarios.Server, target string) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	bin := filepath.Join(dir, "server")
-	fill := strings.NewReplacer("{bin}", shellQuote(bin), "{addr}", u.Host)
+	// The values reach the shell as variables, never as code: a target
+	// that came through no validation cannot run anything (issue 9 item 2).
+	values := map[string]string{"bin": filepath.Join(dir, "server"), "addr": u.Host}
 	if spec.Build != "" {
 		bctx, cancel := context.WithTimeout(ctx, serverBuildTimeout)
 		defer cancel()
-		out, err := exec.CommandContext(bctx, "sh", "-c", fill.Replace(spec.Build)).CombinedOutput()
+		script, env := shellcmd.Fill(spec.Build, values)
+		build := exec.CommandContext(bctx, "sh", "-c", script)
+		build.Env = append(os.Environ(), env...)
+		out, err := build.CombinedOutput()
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("server.build failed (%v): %s", err, lastLine(out))
 		}
 	}
 	s := &Server{dir: dir, log: &tailBuffer{max: 8 << 10}, done: make(chan struct{})}
-	s.cmd = exec.Command("sh", "-c", execPrefix(spec.Command)+fill.Replace(spec.Command))
+	script, env := shellcmd.Fill(spec.Command, values)
+	s.cmd = exec.Command("sh", "-c", execPrefix(spec.Command)+script)
+	s.cmd.Env = append(os.Environ(), env...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	setProcessGroup(s.cmd)
 	if err := s.cmd.Start(); err != nil {
@@ -119,7 +131,7 @@ func (s *Server) Stop() error {
 	defer os.RemoveAll(s.dir)
 	select {
 	case <-s.done:
-		return fmt.Errorf("server exited during the run (%v): %s", s.err, lastLine(s.log.Bytes()))
+		return redactError(fmt.Errorf("server exited during the run (%v): %s", s.err, lastLine(s.log.Bytes())))
 	default:
 	}
 	terminate(s.cmd)
@@ -175,11 +187,4 @@ func lastLine(b []byte) string {
 		return l
 	}
 	return "no output"
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -6,11 +6,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/shellcmd"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -47,7 +49,7 @@ func TestManagedServerIsBuiltStartedAndStopped(t *testing.T) {
 	sc := scenario("http://"+addr, 50, 500*time.Millisecond)
 	sc.Endpoints[0].Path = "/healthz"
 	sc.Server = &scenarios.Server{
-		Build:   "cp " + shellQuote(self) + " {bin}",
+		Build:   "cp " + shellcmd.Quote(self) + " {bin}",
 		Command: "HOTBENCH_TEST_SERVE={addr} {bin}",
 		Ready:   "/healthz",
 	}
@@ -82,4 +84,98 @@ func TestManagedServerThatDiesIsExplained(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "address already in use") {
 		t.Errorf("err = %v, want the server's last words", err)
 	}
+}
+
+// hostileTarget is issue 9 item 2's target, grown: as {addr} through a
+// shell it would create files and run commands. url.Parse takes it, so
+// only the scenario's validation stands in its way, and the runner must
+// be safe without it.
+const hostileTarget = "http://127.0.0.1;>INJ1;'\"$(touch$IFS\"INJ2\")&touch$IFS\"INJ3\";<x:9330"
+
+// checkOnly fails the test unless dir holds exactly the files named.
+func checkOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if strings.Join(got, " ") != strings.Join(names, " ") {
+		t.Errorf("%s holds %q, want %q: a placeholder's value ran as code", dir, got, names)
+	}
+}
+
+func TestServerPlaceholdersAreNeverCode(t *testing.T) {
+	work := t.TempDir()
+	cd := "cd " + shellcmd.Quote(work) + " && "
+	spec := scenarios.Server{
+		Build:   cd + `printf '%s' {addr} > build-addr && printf '%s' "{addr}" > build-addr-quoted`,
+		Command: cd + `printf '%s' {addr} > command-addr; printf '%s' '{addr}' > command-addr-quoted`,
+	}
+	_, err := StartServer(context.Background(), spec, hostileTarget)
+	if err == nil || !strings.Contains(err.Error(), "exited before it was ready") {
+		t.Fatalf("err = %v, want the command's early exit", err)
+	}
+	checkOnly(t, work, "build-addr", "build-addr-quoted", "command-addr", "command-addr-quoted")
+	host := strings.TrimPrefix(hostileTarget, "http://")
+	for _, name := range []string{"build-addr", "build-addr-quoted", "command-addr", "command-addr-quoted"} {
+		if got, _ := os.ReadFile(filepath.Join(work, name)); string(got) != host {
+			t.Errorf("%s: the command saw {addr} as %q, want %q", name, got, host)
+		}
+	}
+}
+
+// Run refuses nothing itself (the scenario's validation does), yet a
+// hostile target given straight to it runs no command of its own.
+func TestRunWithAHostileTargetRunsNothing(t *testing.T) {
+	work := t.TempDir()
+	sc := scenario(hostileTarget, 10, time.Second)
+	sc.Server = &scenarios.Server{Command: "cd " + shellcmd.Quote(work) + " && exec sleep 30 {addr}"}
+	_, err := Run(context.Background(), sc, Options{Store: results.Open(t.TempDir())})
+	if err == nil {
+		t.Fatal("Run against a target no server can take succeeded")
+	}
+	checkOnly(t, work)
+}
+
+// {bin} lives under TMPDIR, the user's to set: a server built and started
+// from a folder named to inject commands is the server itself, and
+// nothing else runs.
+func TestServerBinaryInAHostileFolder(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(t.TempDir(), "a'b\";touch INJ1;$(touch INJ2)`touch INJ3`\n>INJ4 *")
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		t.Skipf("this file system refuses the folder name: %v", err)
+	}
+	work := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	addr := freeAddr(t)
+	cd := "cd " + shellcmd.Quote(work) + " && "
+	spec := scenarios.Server{
+		Build:   cd + "cp " + shellcmd.Quote(self) + " {bin}",
+		Command: "HOTBENCH_TEST_SERVE={addr} {bin}",
+		Ready:   "/healthz",
+	}
+	srv, err := StartServer(context.Background(), spec, "http://"+addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + addr + "/pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != strconv.Itoa(srv.PID()) {
+		t.Errorf("server process %s, PID() %d: want the server itself", body, srv.PID())
+	}
+	srv.Stop()
+	checkOnly(t, work)
+	checkOnly(t, tmp)
 }
