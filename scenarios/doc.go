@@ -33,8 +33,10 @@
 //	             it, so a query or fragment is refused (put the query in
 //	             endpoints[].path), and so is a user name or password
 //	             (http://user:pw@host): the target is stored and printed
-//	             with every run, so send credentials in endpoints[].headers,
-//	             whose secrets are redacted. Nothing a shell would read
+//	             with every run, so send credentials in endpoints[].headers
+//	             or the path's query; secret-looking header and query values
+//	             are redacted wherever a run is stored or printed. Nothing a
+//	             shell would read
 //	             gets through, whichever layer gives the target.
 //	load         how hard and how long; see below.
 //	runs         repetitions of the measured window; default 10, from 1 to
