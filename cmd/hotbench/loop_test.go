@@ -129,7 +129,7 @@ func TestTheLoopWithProfiles(t *testing.T) {
 	if code, _, errOut := hotbench(t, "gate", "hot@slow", "hot@fast", "--max-regression", "p51=10%", "--results", res); code != 2 || !strings.Contains(errOut, "p50") {
 		t.Errorf("a typo in the policy: exit %d, want 2 with a suggestion\n%s", code, errOut)
 	}
-	if code, _, errOut := hotbench(t, "baseline", "set", "main", "hot@fast", "--results", res); code != 0 {
+	if code, _, errOut := hotbench(t, "baseline", "set", "main", "hot@slow", "--results", res); code != 0 {
 		t.Fatalf("baseline set: exit %d\n%s", code, errOut)
 	}
 	if code, out, _ = hotbench(t, "gate", "main", "hot@fast", "--results", res); code != 0 {
