@@ -2,11 +2,9 @@ package profiles
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,7 +67,7 @@ func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time)
 		return nil, fmt.Errorf("command failed (%v)", err)
 	}
 
-	data, err := os.ReadFile(out)
+	data, err := readOutput(out, c.maxBytes)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("read the command's output: %w", err)
 	}
@@ -80,7 +78,7 @@ func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time)
 		}
 		return nil, errors.New(msg)
 	}
-	p, err := decodeProfile(data)
+	p, err := decodeProfile(data, c.maxBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -93,21 +91,28 @@ func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time)
 	return p, nil
 }
 
-// decodeProfile reads pprof protobuf (gzipped or not) or folded stacks
-// (gzipped or not).
-func decodeProfile(data []byte) (*profile.Profile, error) {
-	p, perr := profile.ParseData(data)
+// readOutput reads the file a profiling command wrote, inflated if it is
+// gzipped, keeping at most limit bytes either way: a command's output is
+// as untrusted as a download.
+func readOutput(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return inflateBounded(f, limit)
+}
+
+// decodeProfile reads pprof protobuf or folded stacks from a command's
+// plain (already inflated, bounded) output.
+func decodeProfile(data []byte, limit int64) (*profile.Profile, error) {
+	p, perr := parseBounded(data, limit)
 	if perr == nil {
 		return p, nil
 	}
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("the output is gzipped but unreadable: %w", err)
-		}
-		if data, err = io.ReadAll(io.LimitReader(zr, maxProfileBytes)); err != nil {
-			return nil, fmt.Errorf("the output is gzipped but unreadable: %w", err)
-		}
+	var tl *TooLargeError
+	if errors.As(perr, &tl) {
+		return nil, perr
 	}
 	p, ferr := ParseFolded(bytes.NewReader(data))
 	if ferr != nil {

@@ -304,3 +304,24 @@ func FuzzDecodeBounded(f *testing.F) {
 		}
 	})
 }
+
+// A profiling command's output is as untrusted as a download: a gzip bomb
+// written to {out} is refused at the bound, never inflated whole.
+func TestACommandsGzipBombIsRefused(t *testing.T) {
+	var bomb bytes.Buffer
+	zw := gzip.NewWriter(&bomb)
+	zeros := make([]byte, 1<<20)
+	for i := 0; i < 8; i++ { // 8 MiB of zeros in about 8 KB
+		zw.Write(zeros)
+	}
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "bomb.gz")
+	if err := os.WriteFile(path, bomb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, warns := Capture(context.Background(), Config{Command: "cp " + shellQuote(path) + " {out}", Kinds: []string{"cpu"}, MaxBytes: 1 << 20},
+		10*time.Millisecond, t.TempDir(), "r")
+	if len(got) != 0 || len(warns) != 1 || !strings.Contains(warns[0].Reason, "1 MiB") {
+		t.Errorf("got %d profiles and warnings %v, want the bomb refused at 1 MiB", len(got), warns)
+	}
+}

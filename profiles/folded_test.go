@@ -205,7 +205,11 @@ func FuzzDecodeProfile(f *testing.F) {
 	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"))
 	f.Add([]byte("goroutine profile: total 1\n1 @ 0x1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := decodeProfile(data)
+		raw, err := inflateBounded(bytes.NewReader(data), 1<<20)
+		if err != nil {
+			return
+		}
+		p, err := decodeProfile(raw, 1<<20)
 		if err != nil {
 			return
 		}
