@@ -119,6 +119,12 @@ func TestTheLoopWithProfiles(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "improved") {
 		t.Errorf("compare exit %d:\n%s", code, out)
 	}
+	// A real Go server with few profile samples: the fixed service is
+	// nearly idle, so its one-second CPU profiles hold far fewer than
+	// profiles.min_samples (100). The share is shown, not tested, and said.
+	if !strings.Contains(out, "too few samples") || !strings.Contains(out, "not used as evidence") {
+		t.Errorf("compare tested shares of a nearly empty profile, or did not say so:\n%s", out)
+	}
 	// The fix passes the gate; the reverse is a regression: exit 1.
 	if code, out, _ = hotbench(t, "gate", "hot@slow", "hot@fast", "--results", res); code != 0 {
 		t.Errorf("gate of the fix: exit %d, want 0\n%s", code, out)
