@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // Keys the format knows, per section, in the order doc.go lists them.
@@ -377,12 +379,15 @@ func (d *decoder) hotspot(i int, v any) Hotspot {
 	if v, ok := m["endpoint"]; ok {
 		h.Endpoint = d.str(path+".endpoint", v)
 	}
-	h.Metric = P99
+	h.Metric = DefaultMetric
 	if v, ok := m["metric"]; ok {
 		h.Metric = d.str(path+".metric", v)
 	}
+	if mt, err := parseMetric(h.Metric); err == nil {
+		h.Metric = mt.Name // p99.9 is stored as p999
+	}
 	if v, ok := m["objective"]; ok {
-		if IsMetric(h.Metric) {
+		if _, err := parseMetric(h.Metric); err == nil {
 			h.Objective = d.quantity(path+".objective", h.Metric, v, false)
 		} else if s, ok := d.text(path+".objective", v); ok {
 			// Validate reports the metric; the objective cannot be read
@@ -419,17 +424,70 @@ func (d *decoder) limits(field string, v any, relative bool) map[string]Quantity
 	}
 	// An explicit empty map is kept (max_regression: {} gates nothing),
 	// distinct from a missing key (the default policy).
-	m := d.mapping(field, v, Metrics, "metric")
+	m := d.mapping(field, v, d.metricKeys(field, v), "metric")
 	out := map[string]Quantity{}
-	for metric, val := range m {
-		f := joinPath(field, metric)
+	written := map[string]string{} // canonical name → the key that gave it
+	for _, key := range sortedKeys(m) {
+		val := m[key]
+		mt, err := parseMetric(key)
+		f := joinPath(field, key)
+		switch {
+		case err != nil:
+			continue // metricKeys reported it
+		case written[mt.Name] != "":
+			d.fail(f, "%s and %s are the same metric (the %v quantile): keep one", written[mt.Name], key, mt.Quantile)
+			continue
+		}
+		written[mt.Name] = key
+		// A problem is reported at the key as written; Validate, which sees
+		// the canonical name, keeps quiet about it.
+		canonical := joinPath(field, mt.Name)
 		if !relative {
 			if text, ok := d.text(f, val); ok && isNone(text) {
-				out[metric] = Quantity{None: true, Text: strings.TrimSpace(text)}
+				out[mt.Name] = Quantity{None: true, Text: strings.TrimSpace(text)}
 				continue
 			}
 		}
-		out[metric] = d.quantity(f, metric, val, relative)
+		out[mt.Name] = d.quantity(f, mt.Name, val, relative)
+		if d.bad[strings.ToLower(f)] {
+			d.bad[strings.ToLower(canonical)] = true
+		}
 	}
 	return out
+}
+
+// metricKeys lists the keys of the limits mapping at field that are
+// metrics, with metric.Known for suggestions, so that mapping reports the
+// others; a key shaped like a percentile that is none (p100, p99.999999) is
+// reported here with what metric.Parse says, and left out.
+func (d *decoder) metricKeys(field string, v any) []string {
+	keys := slices.Clone(metric.Known)
+	var present []string
+	if m, ok := v.(map[string]any); ok {
+		for k := range m {
+			present = append(present, k)
+		}
+	}
+	for _, k := range d.raw.children[strings.ToLower(field)] {
+		if written := d.raw.spelling(joinPath(field, k)); written != "" {
+			k = written
+		}
+		present = append(present, k)
+	}
+	slices.Sort(present)
+	for _, k := range slices.Compact(present) {
+		lower := strings.ToLower(k)
+		_, err := parseMetric(lower)
+		switch {
+		case err == nil:
+			keys = append(keys, lower)
+		case percentileShaped(lower):
+			d.fail(joinPath(field, k), "%v", err)
+			keys = append(keys, k, lower) // reported: mapping need not
+			if m, ok := v.(map[string]any); ok {
+				delete(m, lower)
+			}
+		}
+	}
+	return keys
 }

@@ -3,7 +3,10 @@ package scenarios
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // Defaults, as doc.go documents them.
@@ -13,7 +16,7 @@ const (
 	DefaultAlpha   = 0.05
 	DefaultMethod  = http.MethodGet
 	DefaultWeight  = 1
-	DefaultMetric  = P99
+	DefaultMetric  = metric.P99
 	// DefaultRetries is load.retries: invalid repetitions redone per run.
 	DefaultRetries = 2
 	// DefaultMaxSendLag is load.max_send_lag: past this send-lag p99 a
@@ -26,21 +29,22 @@ const (
 // DefaultSLO is gate.slo's entries when the scenario does not give them:
 // an error rate above 1 % breaks the run (`error_rate: none` removes it).
 func DefaultSLO() map[string]Quantity {
-	return map[string]Quantity{ErrorRate: {Value: 0.01, Text: "1%"}}
+	return map[string]Quantity{metric.ErrorRate: {Value: 0.01, Text: "1%"}}
 }
 
 // DefaultKinds are the profiles captured when profiles.pprof or
-// profiles.command is set and profiles.kinds is not.
-func DefaultKinds() []string { return []string{"cpu", "allocs"} }
+// profiles.command is set and profiles.kinds is not: the kinds whose
+// function shares hotbench measures (metric.ShareKinds).
+func DefaultKinds() []string { return slices.Clone(metric.ShareKinds) }
 
 // DefaultMaxRegression is gate.max_regression when no layer gives one: a
 // significant slow-down of p50 or p99 by more than 10 % fails, and so does
 // any significant rise of the error rate.
 func DefaultMaxRegression() map[string]Quantity {
 	return map[string]Quantity{
-		P50:       {Value: 0.10, Relative: true, Text: "10%"},
-		P99:       {Value: 0.10, Relative: true, Text: "10%"},
-		ErrorRate: {Value: 0, Text: "0"},
+		metric.P50:       {Value: 0.10, Relative: true, Text: "10%"},
+		metric.P99:       {Value: 0.10, Relative: true, Text: "10%"},
+		metric.ErrorRate: {Value: 0, Text: "0"},
 	}
 }
 

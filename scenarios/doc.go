@@ -181,8 +181,12 @@
 //
 // # Metrics and quantities
 //
-// Metrics are p50 p90 p99 p999 mean max (latencies), rps, error_rate,
-// cpu_per_req and alloc_per_req. A quantity is written in its metric's unit:
+// Metrics are package metric's: the latencies, any percentile written pN or
+// pN.N (p50, p75, p95, p99, p99.9, p99.99; above p0, below p100, at most
+// three decimals), mean and max; rps, error_rate, cpu_per_req and
+// alloc_per_req. p99.9 and p999 are one metric, stored as p999; other
+// percentiles keep their dot. A mapping that names one metric twice (p99.9
+// and p999) is an error. A quantity is written in its metric's unit:
 //
 //	latencies, cpu_per_req  a duration, "150ms", "1.5s", at most 1h (the
 //	                        longest timeout); a bare number other than 0 is
@@ -224,11 +228,13 @@
 // HOTBENCH_LOAD_RETRIES, HOTBENCH_LOAD_MAX_SEND_LAG,
 // HOTBENCH_PROFILES_PPROF, HOTBENCH_PROFILES_MIN_SAMPLES, HOTBENCH_GATE_ALPHA,
 // HOTBENCH_GATE_MAX_REGRESSION_P99 or HOTBENCH_GATE_SLO_ERROR_RATE (=none
-// removes the default error-rate SLO). An empty variable is ignored, and
+// removes the default error-rate SLO); a percentile's dot is an underscore
+// too, HOTBENCH_GATE_SLO_P99_9 for gate.slo.p99.9. An empty variable is ignored, and
 // HOTBENCH_ variables that name no scenario key (HOTBENCH_RESULTS, say) are
 // not the format's business. profiles.kinds from these layers is a
 // comma-separated list: HOTBENCH_PROFILES_KINDS=cpu,heap. Overrides use the
-// dotted keys, "load.rate" or "gate.slo.p99"; an override of any other key
+// dotted keys, "load.rate", "gate.slo.p99" or "gate.slo.p99.9"; an
+// override of any other key
 // is an error. Lists (endpoints, stages, hotspots) come from the file only.
 //
 // # Payload files

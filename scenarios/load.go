@@ -18,6 +18,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 	"github.com/spf13/viper"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // EnvPrefix starts the environment variables that override scenario keys:
@@ -74,14 +76,14 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	if shapeErr != nil {
 		return nil, ErrorList{shapeErr}
 	}
-	v := viper.New()
+	v := viper.NewWithOptions(viper.KeyDelimiter(keyDelimiter))
 	v.SetConfigType(format)
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, syntaxErrors(name, format, data, err)
 	}
 
 	raw := indexFile(format, data, doc)
-	fileTarget, filePprof := v.GetString("target"), v.GetString("profiles.pprof")
+	fileTarget, filePprof := v.GetString("target"), v.GetString(viperKey("profiles.pprof"))
 	sources := map[string]string{} // lower-case field → where its value came from
 	scalars := overridableKeys()
 
@@ -89,8 +91,8 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	// file whose "load" is not a mapping is reported as such, and layering a
 	// key into it would make viper's result depend on map order.
 	fits := func(key string) bool {
-		for p := parentPath(key); p != ""; p = parentPath(p) {
-			if val := v.Get(p); val != nil {
+		for p := parentKey(key); p != ""; p = parentKey(p) {
+			if val := v.Get(viperKey(p)); val != nil {
 				if _, ok := val.(map[string]any); !ok {
 					return false
 				}
@@ -103,30 +105,33 @@ func load(name string, data []byte, bodies bodyReader, overrides map[string]stri
 	for _, k := range sortedKeys(overrides) {
 		key := strings.ToLower(strings.TrimSpace(k))
 		switch {
-		case !scalars[key]:
+		case !scalars[key] && !isLimitKey(key):
 			overrideErrs = append(overrideErrs, &Error{File: name, Field: k, Msg: "cannot be overridden: " + overrideHint(key, scalars)})
 		case fits(key):
 			layered[key] = overrides[k]
 			sources[key] = "override " + key
 		}
 	}
-	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	envKeys := envLimitKeys(os.Environ())
 	for _, key := range sortedKeys(scalars) {
+		envKeys[key] = EnvName(key)
+	}
+	for _, key := range sortedKeys(envKeys) {
 		// Only variables that are set are bound: viper ignores empty ones,
 		// and binding every key cost a third of a small file's load.
-		if val, ok := os.LookupEnv(EnvName(key)); !ok || val == "" || !fits(key) {
+		env := envKeys[key]
+		if val, ok := os.LookupEnv(env); !ok || val == "" || !fits(key) {
 			continue
 		}
-		if err := v.BindEnv(key); err != nil {
+		if err := v.BindEnv(viperKey(key), env); err != nil {
 			return nil, fmt.Errorf("load scenario %s: %w", name, err)
 		}
 		if _, overridden := sources[key]; !overridden {
-			sources[key] = "environment variable " + EnvName(key)
+			sources[key] = "environment variable " + env
 		}
 	}
 	for _, key := range sortedKeys(layered) {
-		v.Set(key, layered[key])
+		v.Set(viperKey(key), layered[key])
 	}
 
 	d := &decoder{
@@ -226,8 +231,77 @@ func overridableKeys() map[string]bool {
 	add("profiles", profileKeys...)
 	add("server", serverKeys...)
 	add("gate", "alpha")
-	add("gate.max_regression", Metrics...)
-	add("gate.slo", Metrics...)
+	// Any percentile may be a limit (isLimitKey); the usual metrics are
+	// listed for suggestions and the environment.
+	add("gate.max_regression", metric.Known...)
+	add("gate.slo", metric.Known...)
+	return keys
+}
+
+// limitSections are the mappings whose keys are metrics, which may hold a
+// dot themselves (gate.slo.p99.9).
+var limitSections = []string{"gate.max_regression", "gate.slo"}
+
+// isLimitKey reports whether key is a metric of the gate's limits:
+// "gate.slo.p99.9".
+func isLimitKey(key string) bool {
+	for _, sec := range limitSections {
+		if name, ok := strings.CutPrefix(key, sec+"."); ok {
+			m, known := metric.Lookup(name)
+			return known && !m.IsShare()
+		}
+	}
+	return false
+}
+
+// keyDelimiter separates the levels of viper's keys. It is not ".", which
+// viper's default is, because a percentile with decimals is one key:
+// "p99.9" in gate.slo would be read as p99 → 9.
+const keyDelimiter = "\x00"
+
+// viperKey turns a field path into viper's key: "load.rate" has two levels,
+// "gate.slo.p99.9" three.
+func viperKey(field string) string {
+	for _, sec := range limitSections {
+		if name, ok := strings.CutPrefix(field, sec+"."); ok {
+			return strings.ReplaceAll(sec, ".", keyDelimiter) + keyDelimiter + name
+		}
+	}
+	return strings.ReplaceAll(field, ".", keyDelimiter)
+}
+
+// parentKey is the mapping that holds key: parentPath, except that a
+// metric of the gate's limits is one level however many dots it has.
+func parentKey(key string) string {
+	for _, sec := range limitSections {
+		if strings.HasPrefix(key, sec+".") {
+			return sec
+		}
+	}
+	return parentPath(key)
+}
+
+// envLimitKeys finds the gate's limits the environment sets for metrics
+// beyond metric.Known: HOTBENCH_GATE_SLO_P99_9 (or …_P99.9) is
+// gate.slo.p99.9. It maps each key to its variable.
+func envLimitKeys(environ []string) map[string]string {
+	keys := map[string]string{}
+	for _, kv := range environ {
+		env, _, _ := strings.Cut(kv, "=")
+		for _, sec := range limitSections {
+			rest, ok := strings.CutPrefix(env, EnvName(sec)+"_")
+			if !ok {
+				continue
+			}
+			name := strings.ToLower(rest)
+			if _, known := metric.Lookup(name); !known {
+				name = strings.ReplaceAll(name, "_", ".")
+			}
+			if key := sec + "." + name; isLimitKey(key) {
+				keys[key] = env
+			}
+		}
+	}
 	return keys
 }
 

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // minimal is a valid scenario; tests append to it or replace lines of it.
@@ -691,18 +693,18 @@ func TestLoadReadsRetriesSendLagMinSamplesAndNone(t *testing.T) {
 		{"max_send_lag is a duration", inLoad("max_send_lag: 25ms"), nil, func(s *Scenario) bool { return s.Load.MaxSendLag.D() == 25*time.Millisecond }},
 		{"min_samples is read from profiles", minimal + "profiles: {min_samples: 500}\n", nil, func(s *Scenario) bool { return s.Profiles.MinSamples == 500 }},
 		{"slo error_rate: none removes the default error-rate SLO", minimal + "gate: {slo: {error_rate: none}}\n", nil, func(s *Scenario) bool {
-			return s.Gate.SLO[ErrorRate] == Quantity{None: true, Text: "none"} && len(s.Gate.SLO) == 1
+			return s.Gate.SLO[metric.ErrorRate] == Quantity{None: true, Text: "none"} && len(s.Gate.SLO) == 1
 		}},
 		{"slo of another metric keeps the default error-rate SLO", minimal + "gate: {slo: {p99: 500ms}}\n", nil, func(s *Scenario) bool {
-			return s.Gate.SLO[ErrorRate] == DefaultSLO()[ErrorRate] && s.Gate.SLO[P99].Value == 0.5
+			return s.Gate.SLO[metric.ErrorRate] == DefaultSLO()[metric.ErrorRate] && s.Gate.SLO[P99].Value == 0.5
 		}},
 		{"slo none on any metric is no limit", minimal + "gate: {slo: {p99: none, error_rate: 5%}}\n", nil, func(s *Scenario) bool {
-			return s.Gate.SLO[P99].None && s.Gate.SLO[ErrorRate].Value == 0.05
+			return s.Gate.SLO[P99].None && s.Gate.SLO[metric.ErrorRate].Value == 0.05
 		}},
 		{"HOTBENCH_LOAD_RETRIES=0 is an explicit zero", minimal, map[string]string{"HOTBENCH_LOAD_RETRIES": "0"}, func(s *Scenario) bool { return s.Load.Retries == 0 }},
 		{"HOTBENCH_LOAD_MAX_SEND_LAG sets the threshold", minimal, map[string]string{"HOTBENCH_LOAD_MAX_SEND_LAG": "50ms"}, func(s *Scenario) bool { return s.Load.MaxSendLag.D() == 50*time.Millisecond }},
 		{"HOTBENCH_PROFILES_MIN_SAMPLES sets the minimum", minimal, map[string]string{"HOTBENCH_PROFILES_MIN_SAMPLES": "20"}, func(s *Scenario) bool { return s.Profiles.MinSamples == 20 }},
-		{"HOTBENCH_GATE_SLO_ERROR_RATE=none removes the default", minimal, map[string]string{"HOTBENCH_GATE_SLO_ERROR_RATE": "none"}, func(s *Scenario) bool { return s.Gate.SLO[ErrorRate].None }},
+		{"HOTBENCH_GATE_SLO_ERROR_RATE=none removes the default", minimal, map[string]string{"HOTBENCH_GATE_SLO_ERROR_RATE": "none"}, func(s *Scenario) bool { return s.Gate.SLO[metric.ErrorRate].None }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -803,4 +805,84 @@ func TestMovingTheTargetCarriesTheProfileURL(t *testing.T) {
 	if err != nil || sc.Profiles.Pprof != "http://127.0.0.1:9191/debug/pprof" {
 		t.Errorf("with HOTBENCH_TARGET: %v, %v", sc, err)
 	}
+}
+
+// Any percentile is a metric of hotspots and gate limits, in every format
+// and every layer; p99.9 is stored as p999, its canonical name.
+func TestLoadAnyPercentile(t *testing.T) {
+	yaml := minimal + `hotspots:
+  - {name: slow-search, endpoint: search, metric: p95, objective: 300ms}
+  - {name: tail, endpoint: search, metric: p99.9, objective: 1s}
+gate:
+  max_regression: {p75: 5%, p99.99: 20%}
+  slo: {p99: 500ms, p99.9: 800ms, p95: 300ms}
+`
+	json := `{"name": "search", "target": "http://127.0.0.1:8080", "load": {"rate": "100/s", "duration": "10s"},
+ "endpoints": [{"name": "search", "path": "/api/search"}],
+ "hotspots": [{"name": "slow-search", "endpoint": "search", "metric": "p95", "objective": "300ms"},
+              {"name": "tail", "endpoint": "search", "metric": "p99.9", "objective": "1s"}],
+ "gate": {"max_regression": {"p75": "5%", "p99.99": "20%"}, "slo": {"p99": "500ms", "p99.9": "800ms", "p95": "300ms"}}}`
+	toml := `name = "search"
+target = "http://127.0.0.1:8080"
+[load]
+rate = "100/s"
+duration = "10s"
+[[endpoints]]
+name = "search"
+path = "/api/search"
+[[hotspots]]
+name = "slow-search"
+endpoint = "search"
+metric = "p95"
+objective = "300ms"
+[[hotspots]]
+name = "tail"
+endpoint = "search"
+metric = "p99.9"
+objective = "1s"
+[gate.max_regression]
+p75 = "5%"
+"p99.99" = "20%"
+[gate.slo]
+p99 = "500ms"
+"p99.9" = "800ms"
+p95 = "300ms"
+`
+	for name, text := range map[string]string{"s.yaml": yaml, "s.json": json, "s.toml": toml} {
+		t.Run(name, func(t *testing.T) {
+			s := mustLoad(t, name, text, nil)
+			if s.Hotspots[0].Metric != "p95" || s.Hotspots[1].Metric != "p999" || s.Hotspots[0].Objective.Value != 0.3 {
+				t.Errorf("hotspots %+v, want p95 300ms and p999 (written p99.9)", s.Hotspots)
+			}
+			slo := s.Gate.SLO
+			if slo["p99"].Value != 0.5 || slo["p999"].Value != 0.8 || slo["p95"].Value != 0.3 || len(slo) != 4 { // and the default error_rate
+				t.Errorf("gate.slo %v, want p99 500ms, p999 800ms, p95 300ms and error_rate", slo)
+			}
+			mr := s.Gate.MaxRegression
+			if mr["p75"].Value != 0.05 || mr["p99.99"].Value != 0.20 || len(mr) != 2 {
+				t.Errorf("gate.max_regression %v, want p75 5%% and p99.99 20%%", mr)
+			}
+		})
+	}
+
+	t.Run("from the environment and overrides", func(t *testing.T) {
+		t.Setenv("HOTBENCH_GATE_SLO_P99_9", "700ms")
+		t.Setenv("HOTBENCH_GATE_SLO_P95", "250ms")
+		t.Setenv("HOTBENCH_GATE_MAX_REGRESSION_P99_99", "15%")
+		s := mustLoad(t, "s.yaml", minimal, map[string]string{"gate.slo.p75": "100ms", "gate.max_regression.p99.5": "12%"})
+		slo, mr := s.Gate.SLO, s.Gate.MaxRegression
+		if slo["p999"].Value != 0.7 || slo["p95"].Value != 0.25 || slo["p75"].Value != 0.1 {
+			t.Errorf("gate.slo %v, want p999 700ms, p95 250ms, p75 100ms", slo)
+		}
+		if mr["p99.99"].Value != 0.15 || mr["p99.5"].Value != 0.12 || mr["p50"].Value != 0.10 {
+			t.Errorf("gate.max_regression %v, want p99.99 15%% and p99.5 12%% over the default policy", mr)
+		}
+	})
+
+	t.Run("an override of a percentile that is none is refused", func(t *testing.T) {
+		list := loadErrors(t, minimal, map[string]string{"gate.slo.p100": "1s"})
+		if len(list) != 1 || list[0].Field != "gate.slo.p100" || !strings.Contains(list[0].Msg, "cannot be overridden") {
+			t.Errorf("errors %v, want gate.slo.p100 cannot be overridden", list)
+		}
+	})
 }

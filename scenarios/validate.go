@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 var (
@@ -307,14 +309,17 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 		case !slices.Contains(endpoints, h.Endpoint):
 			v.add(field+".endpoint", "no endpoint is named %q: %s", h.Endpoint, didYouMean(h.Endpoint, endpoints))
 		}
+		m, err := parseMetric(h.Metric)
 		switch {
 		case h.Metric == "":
-			v.add(field+".metric", "is required: one of %s", strings.Join(Metrics, " "))
-		case !IsMetric(h.Metric):
-			v.add(field+".metric", "%q is not a metric: %s", h.Metric, didYouMean(h.Metric, Metrics))
+			v.add(field+".metric", "is required: %s", metric.Forms)
+		case err != nil && metricSuggestion(h.Metric) != "":
+			v.add(field+".metric", "%q is not a metric: %s", h.Metric, metricSuggestion(h.Metric))
+		case err != nil:
+			v.add(field+".metric", "%v", err)
 		default:
 			v.quantity(field+".objective", h.Metric, h.Objective, false, true)
-			if q, err := ParseQuantity(h.Metric, h.Objective.Text, false); err == nil && h.Objective.Text != "" && q.Value == 0 && (IsLatency(h.Metric) || h.Metric == RPS) {
+			if q, err := ParseQuantity(h.Metric, h.Objective.Text, false); err == nil && h.Objective.Text != "" && q.Value == 0 && (m.IsLatency() || m.Name == metric.RPS) {
 				v.add(field+".objective", "0 can never be met for %s: write the month's target, like %s", h.Metric, exampleValue(h.Metric))
 			}
 		}
@@ -328,27 +333,27 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 
 // quantity checks a value of metric; required says a zero Quantity is
 // missing rather than 0.
-func (v *validator) quantity(field, metric string, q Quantity, relative, required bool) {
+func (v *validator) quantity(field, name string, q Quantity, relative, required bool) {
 	if q.None {
-		v.add(field, "none (no limit) is only for gate.slo: give %s a value like %s, or leave it out", metric, exampleValue(metric))
+		v.add(field, "none (no limit) is only for gate.slo: give %s a value like %s, or leave it out", name, exampleValue(name))
 		return
 	}
 	if required && q == (Quantity{}) {
-		v.add(field, "is required: the month's target for %s, like %s", metric, exampleValue(metric))
+		v.add(field, "is required: the month's target for %s, like %s", name, exampleValue(name))
 		return
 	}
 	if q.Text != "" {
-		if _, err := ParseQuantity(metric, q.Text, relative); err != nil {
+		if _, err := ParseQuantity(name, q.Text, relative); err != nil {
 			v.add(field, "%v", err)
 		}
 		return
 	}
 	switch {
 	case math.IsNaN(q.Value) || math.IsInf(q.Value, 0) || q.Value < 0:
-		v.add(field, "%v is not a value of %s: write one like %s", q.Value, metric, exampleValue(metric))
-	case q.Relative && (!relative || metric == ErrorRate):
-		v.add(field, "cannot be relative: write %s as an amount, like %s", metric, exampleValue(metric))
-	case metric == ErrorRate && q.Value > 1:
+		v.add(field, "%v is not a value of %s: write one like %s", q.Value, name, exampleValue(name))
+	case q.Relative && (!relative || name == metric.ErrorRate):
+		v.add(field, "cannot be relative: write %s as an amount, like %s", name, exampleValue(name))
+	case name == metric.ErrorRate && q.Value > 1:
 		v.add(field, "%v is more than 1: write an error rate as a fraction (0.001) or a percentage (0.1%%)", q.Value)
 	}
 }
@@ -364,17 +369,27 @@ func (v *validator) gate(g *Gate) {
 // limits checks max_regression (relative) or slo, whose entries may be
 // none: no limit.
 func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
-	for _, metric := range sortedKeys(m) {
-		f := field + "." + metric
-		if !IsMetric(metric) {
-			v.add(f, "unknown metric; %s", didYouMean(metric, Metrics))
+	first := map[string]string{} // canonical name → the key that gave it
+	for _, name := range sortedKeys(m) {
+		f := field + "." + name
+		mt, err := parseMetric(name)
+		switch {
+		case err != nil && metricSuggestion(name) != "":
+			v.add(f, "unknown metric; %s", metricSuggestion(name))
+			continue
+		case err != nil:
+			v.add(f, "%v", err)
+			continue
+		case first[mt.Name] != "":
+			v.add(f, "%s and %s are the same metric (the %v quantile): keep one", first[mt.Name], name, mt.Quantile)
 			continue
 		}
-		q := m[metric]
+		first[mt.Name] = name
+		q := m[name]
 		if !relative && (q.None || isNone(q.Text)) {
 			continue
 		}
-		v.quantity(f, metric, q, relative, false)
+		v.quantity(f, name, q, relative, false)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // valid returns a scenario that passes Validate; each case below breaks one
@@ -26,7 +28,7 @@ func valid() *Scenario {
 			Functions: []string{"manuals.(*Store).StepsFor", "/Steps(For)?/"},
 		}},
 		Server: &Server{Command: "{bin} -addr {addr}", Ready: "/healthz"},
-		Gate:   Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}, ErrorRate: {Value: 0.001, Text: "0.1%"}}},
+		Gate:   Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}, metric.ErrorRate: {Value: 0.001, Text: "0.1%"}}},
 	}
 	s.ApplyDefaults()
 	return s
@@ -60,12 +62,12 @@ func TestApplyDefaultsFillsZeroFields(t *testing.T) {
 	// explicit error_rate, none included, is kept.
 	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}}}}
 	s.ApplyDefaults()
-	if len(s.Gate.SLO) != 2 || s.Gate.SLO[ErrorRate] != DefaultSLO()[ErrorRate] {
+	if len(s.Gate.SLO) != 2 || s.Gate.SLO[metric.ErrorRate] != DefaultSLO()[metric.ErrorRate] {
 		t.Errorf("slo = %v, want p99 and the default error_rate", s.Gate.SLO)
 	}
-	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{ErrorRate: {None: true, Text: "none"}}}}
+	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{metric.ErrorRate: {None: true, Text: "none"}}}}
 	s.ApplyDefaults()
-	if q := s.Gate.SLO[ErrorRate]; !q.None || len(s.Gate.SLO) != 1 {
+	if q := s.Gate.SLO[metric.ErrorRate]; !q.None || len(s.Gate.SLO) != 1 {
 		t.Errorf("slo = %v, want error_rate none kept", s.Gate.SLO)
 	}
 }
@@ -201,7 +203,7 @@ func TestValidateRules(t *testing.T) {
 		{"an alpha that is NaN is refused", func(s *Scenario) { s.Gate.Alpha = math.NaN() }, "gate.alpha", "out of range"},
 		{"an unknown metric in max_regression is refused with a suggestion", func(s *Scenario) { s.Gate.MaxRegression["rsp"] = Quantity{Text: "10%"} }, "gate.max_regression.rsp", "did you mean rps?"},
 		{"a max_regression value that does not parse is refused", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Text: "fast"} }, "gate.max_regression.p99", "not a duration"},
-		{"a relative error_rate regression is refused", func(s *Scenario) { s.Gate.MaxRegression[ErrorRate] = Quantity{Value: 0.1, Relative: true} }, "gate.max_regression.error_rate", "cannot be relative"},
+		{"a relative error_rate regression is refused", func(s *Scenario) { s.Gate.MaxRegression[metric.ErrorRate] = Quantity{Value: 0.1, Relative: true} }, "gate.max_regression.error_rate", "cannot be relative"},
 		{"an unknown metric in slo is refused with a suggestion", func(s *Scenario) { s.Gate.SLO["eror_rate"] = Quantity{Text: "1%"} }, "gate.slo.eror_rate", "did you mean error_rate?"},
 		{"a percentage slo of a latency is refused", func(s *Scenario) { s.Gate.SLO[P99] = Quantity{Text: "10%"} }, "gate.slo.p99", "only gate.max_regression accepts"},
 		{"a negative slo is refused", func(s *Scenario) { s.Gate.SLO[P99] = Quantity{Value: -1} }, "gate.slo.p99", "not a value of p99"},
@@ -246,11 +248,11 @@ func TestValidateAccepts(t *testing.T) {
 		{"no server, no hotspots and no gate limits", func(s *Scenario) { s.Server, s.Hotspots, s.Gate.MaxRegression, s.Gate.SLO = nil, nil, nil, nil }},
 		{"an absolute max_regression", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Value: 0.02, Text: "20ms"} }},
 		{"an objective of zero errors", func(s *Scenario) {
-			s.Hotspots[0].Metric, s.Hotspots[0].Objective = ErrorRate, Quantity{Value: 0, Text: "0"}
+			s.Hotspots[0].Metric, s.Hotspots[0].Objective = metric.ErrorRate, Quantity{Value: 0, Text: "0"}
 		}},
 		{"a header value with a tab", func(s *Scenario) { s.Endpoints[0].Headers["X-List"] = "a\tb" }},
 		{"no retries", func(s *Scenario) { s.Load.Retries = 0 }},
-		{"slo none removes a limit", func(s *Scenario) { s.Gate.SLO[ErrorRate] = Quantity{None: true, Text: "none"} }},
+		{"slo none removes a limit", func(s *Scenario) { s.Gate.SLO[metric.ErrorRate] = Quantity{None: true, Text: "none"} }},
 		{"the limits themselves", func(s *Scenario) {
 			s.Runs, s.Load.Rate, s.Load.Duration, s.Load.Warmup = MaxRuns, Rate{PerSecond: MaxRate}, Duration(MaxDuration), Duration(MaxWarmup)
 			s.Load.Retries, s.Load.MaxSendLag, s.Load.MaxWorkers, s.Gate.Alpha = MaxRetries, Duration(MaxSendLagLimit), MaxWorkers, MinAlpha

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // Duration is a time.Duration written as Go writes durations ("20s", "150ms").
@@ -209,44 +211,11 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Metric names, as scenario files, compare rows and the gate use them.
-const (
-	P50         = "p50"
-	P90         = "p90"
-	P99         = "p99"
-	P999        = "p999"
-	Mean        = "mean"
-	Max         = "max"
-	RPS         = "rps"
-	ErrorRate   = "error_rate"
-	CPUPerReq   = "cpu_per_req"
-	AllocPerReq = "alloc_per_req"
-)
-
-// Metrics lists every metric name in display order.
-var Metrics = []string{P50, P90, P99, P999, Mean, Max, RPS, ErrorRate, CPUPerReq, AllocPerReq}
-
-// IsMetric reports whether name is a known metric.
-func IsMetric(name string) bool {
-	for _, m := range Metrics {
-		if m == name {
-			return true
-		}
-	}
-	return false
-}
-
-// IsLatency reports whether the metric is a latency in seconds.
-func IsLatency(metric string) bool {
-	switch metric {
-	case P50, P90, P99, P999, Mean, Max:
-		return true
-	}
-	return false
-}
-
-// HigherIsBetter reports the direction of improvement for a metric.
-func HigherIsBetter(metric string) bool { return metric == RPS }
+// P99 is metric.P99, the default hotspot metric.
+//
+// Deprecated: metric names live in package metric; this stays for runner's
+// tests until they name metric.P99.
+const P99 = metric.P99
 
 // ProfileKinds lists the profile kinds hotbench knows how to capture.
 var ProfileKinds = []string{"cpu", "allocs", "heap", "mutex", "block", "goroutine"}
@@ -273,17 +242,8 @@ func FunctionPattern(p string) (*regexp.Regexp, error) {
 	return regexp.MustCompile(regexp.QuoteMeta(p)), nil
 }
 
-// FormatSeconds prints a duration given in seconds with three significant
-// digits and the unit that suits it (850µs, 12.3ms, 1.05s), as hotbench's
-// text output writes latencies.
-func FormatSeconds(s float64) string {
-	switch {
-	case s == 0:
-		return "0"
-	case s < 1e-3:
-		return strconv.FormatFloat(s*1e6, 'g', 3, 64) + "µs"
-	case s < 1:
-		return strconv.FormatFloat(s*1e3, 'g', 3, 64) + "ms"
-	}
-	return strconv.FormatFloat(s, 'g', 3, 64) + "s"
-}
+// FormatSeconds writes a duration in seconds as every hotbench output
+// does: metric.Format(s, metric.Seconds).
+//
+// Deprecated: use metric.Format; this stays for runner until it does.
+func FormatSeconds(s float64) string { return metric.Format(s, metric.Seconds) }

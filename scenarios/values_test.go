@@ -2,9 +2,12 @@ package scenarios
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 func TestParseQuantity(t *testing.T) {
@@ -18,39 +21,43 @@ func TestParseQuantity(t *testing.T) {
 		err      string // a part of the error; "" for none
 	}{
 		{"a latency in milliseconds is seconds", P99, "150ms", false, 0.15, false, ""},
-		{"a latency as a bare number other than 0 needs a unit", P50, "0.2", false, 0, false, "has no unit"},
-		{"a latency of a bare 0 needs no unit", P50, "0", false, 0, false, ""},
-		{"a latency of 1m30s is 90 seconds", Max, "1m30s", false, 90, false, ""},
+		{"a latency as a bare number other than 0 needs a unit", metric.P50, "0.2", false, 0, false, "has no unit"},
+		{"a latency of a bare 0 needs no unit", metric.P50, "0", false, 0, false, ""},
+		{"a latency of 1m30s is 90 seconds", metric.Max, "1m30s", false, 90, false, ""},
 		{"a latency percentage outside max_regression is refused", P99, "10%", false, 0, false, "only gate.max_regression accepts"},
 		{"a latency percentage in max_regression is relative", P99, "10%", true, 0.10, true, ""},
 		{"an absolute latency in max_regression stays absolute", P99, "20ms", true, 0.02, false, ""},
-		{"a latency that is a word is refused", Mean, "fast", false, 0, false, "not a duration"},
-		{"a negative latency is refused", P90, "-5ms", false, 0, false, "negative"},
-		{"an error rate percentage is a fraction", ErrorRate, "0.1%", false, 0.001, false, ""},
-		{"an error rate percentage stays absolute in max_regression", ErrorRate, "1%", true, 0.01, false, ""},
-		{"an error rate fraction is taken as is", ErrorRate, "0.001", false, 0.001, false, ""},
-		{"an error rate of zero is allowed", ErrorRate, "0", true, 0, false, ""},
-		{"an error rate above one is refused", ErrorRate, "5", false, 0, false, "more than 1"},
-		{"an error rate above 100 percent is refused", ErrorRate, "150%", false, 0, false, "more than 100%"},
-		{"an error rate as a duration is refused", ErrorRate, "10ms", false, 0, false, "not an error rate"},
-		{"rps as a rate", RPS, "500/s", false, 500, false, ""},
-		{"rps per minute is per second", RPS, "60/m", false, 1, false, ""},
-		{"rps as a bare number", RPS, "750", false, 750, false, ""},
-		{"rps max is refused", RPS, "max", false, 0, false, "not a number of requests"},
-		{"rps percentage in max_regression is relative", RPS, "5%", true, 0.05, true, ""},
-		{"cpu per request as a duration", CPUPerReq, "2ms", false, 0.002, false, ""},
-		{"alloc per request in KiB", AllocPerReq, "64KiB", false, 65536, false, ""},
-		{"alloc per request in MB is decimal", AllocPerReq, "2MB", false, 2e6, false, ""},
-		{"alloc per request with a space before the unit", AllocPerReq, "1.5 MiB", false, 1.5 * (1 << 20), false, ""},
-		{"alloc per request as a bare number", AllocPerReq, "512", false, 512, false, ""},
-		{"alloc per request with an unknown unit is refused", AllocPerReq, "64kibibytes", false, 0, false, "not an amount of memory"},
-		{"an unknown metric is refused", "p95", "1s", false, 0, false, "unknown metric"},
+		{"a latency that is a word is refused", metric.Mean, "fast", false, 0, false, "not a duration"},
+		{"a negative latency is refused", metric.P90, "-5ms", false, 0, false, "negative"},
+		{"an error rate percentage is a fraction", metric.ErrorRate, "0.1%", false, 0.001, false, ""},
+		{"an error rate percentage stays absolute in max_regression", metric.ErrorRate, "1%", true, 0.01, false, ""},
+		{"an error rate fraction is taken as is", metric.ErrorRate, "0.001", false, 0.001, false, ""},
+		{"an error rate of zero is allowed", metric.ErrorRate, "0", true, 0, false, ""},
+		{"an error rate above one is refused", metric.ErrorRate, "5", false, 0, false, "more than 1"},
+		{"an error rate above 100 percent is refused", metric.ErrorRate, "150%", false, 0, false, "more than 100%"},
+		{"an error rate as a duration is refused", metric.ErrorRate, "10ms", false, 0, false, "not an error rate"},
+		{"rps as a rate", metric.RPS, "500/s", false, 500, false, ""},
+		{"rps per minute is per second", metric.RPS, "60/m", false, 1, false, ""},
+		{"rps as a bare number", metric.RPS, "750", false, 750, false, ""},
+		{"rps max is refused", metric.RPS, "max", false, 0, false, "not a number of requests"},
+		{"rps percentage in max_regression is relative", metric.RPS, "5%", true, 0.05, true, ""},
+		{"cpu per request as a duration", metric.CPUPerReq, "2ms", false, 0.002, false, ""},
+		{"alloc per request in KiB", metric.AllocPerReq, "64KiB", false, 65536, false, ""},
+		{"alloc per request in MB is decimal", metric.AllocPerReq, "2MB", false, 2e6, false, ""},
+		{"alloc per request with a space before the unit", metric.AllocPerReq, "1.5 MiB", false, 1.5 * (1 << 20), false, ""},
+		{"alloc per request as a bare number", metric.AllocPerReq, "512", false, 512, false, ""},
+		{"alloc per request with an unknown unit is refused", metric.AllocPerReq, "64kibibytes", false, 0, false, "not an amount of memory"},
+		{"any percentile is a metric", "p95", "300ms", false, 0.3, false, ""},
+		{"p99.9 is a metric", "p99.9", "1s", false, 1, false, ""},
+		{"an unknown metric is refused", "p95x", "1s", false, 0, false, "unknown metric"},
+		{"a percentile that is none is refused", "p100", "1s", false, 0, false, "below p100"},
+		{"a profile share is no scenario metric", "cpu_share:f", "1%", false, 0, false, "profile share"},
 		{"an empty value is refused", P99, " ", false, 0, false, "needs a value"},
 		{"surrounding spaces are trimmed", P99, " 150ms ", false, 0.15, false, ""},
 		{"NaN is refused", P99, "NaN", false, 0, false, "not a duration"},
 		{"a latency past a time.Duration is too large", P99, "100000000h", false, 0, false, `"100000000h" is too large: at most 1h`},
 		{"a latency past the longest timeout is too large", P99, "2h", true, 0, false, "too large: at most 1h"},
-		{"a latency of the longest timeout is allowed", Max, "1h", false, 3600, false, ""},
+		{"a latency of the longest timeout is allowed", metric.Max, "1h", false, 3600, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,7 +159,7 @@ func FuzzParseQuantity(f *testing.F) {
 		f.Add(s, true)
 	}
 	f.Fuzz(func(t *testing.T, text string, relative bool) {
-		for _, m := range Metrics {
+		for _, m := range append(slices.Clone(metric.Standard), metric.P95, "p99.9", "p99.99") {
 			q, err := ParseQuantity(m, text, relative)
 			if err != nil {
 				continue
@@ -160,7 +167,7 @@ func FuzzParseQuantity(f *testing.F) {
 			if q.Value < 0 || math.IsNaN(q.Value) || math.IsInf(q.Value, 0) {
 				t.Errorf("ParseQuantity(%s, %q) = %v: values are finite and not negative", m, text, q.Value)
 			}
-			if q.Relative && (!relative || m == ErrorRate) {
+			if q.Relative && (!relative || m == metric.ErrorRate) {
 				t.Errorf("ParseQuantity(%s, %q, %v) is relative", m, text, relative)
 			}
 		}
@@ -172,10 +179,25 @@ func TestFormatSeconds(t *testing.T) {
 		s    float64
 		want string
 	}{
-		{0, "0"}, {0.000850, "850µs"}, {0.0123, "12.3ms"}, {0.5, "500ms"}, {1.05, "1.05s"}, {125, "125s"},
+		{0, "0s"}, {0.000850, "850µs"}, {0.0123, "12.3ms"}, {0.5, "500ms"}, {1.05, "1.05s"}, {125, "125s"},
 	} {
 		if got := FormatSeconds(tt.s); got != tt.want {
 			t.Errorf("FormatSeconds(%v) = %q, want %q", tt.s, got, tt.want)
 		}
+	}
+}
+
+func TestPercentiles(t *testing.T) {
+	s := &Scenario{
+		Hotspots: []Hotspot{{Metric: "p95"}, {Metric: "p99.9"}, {Metric: "rps"}},
+		Gate: Gate{
+			MaxRegression: map[string]Quantity{"p99": {}, "search.p75": {}, "error_rate": {}},
+			SLO:           map[string]Quantity{"p999": {}, "search.p99.99": {}, "mean": {}},
+		},
+	}
+	got := s.Percentiles()
+	want := []string{"p75", "p95", "p99", "p999", "p99.99"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Percentiles() = %q, want %q: hotspots and both limits, canonical, once, by quantile", got, want)
 	}
 }
