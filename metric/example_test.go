@@ -21,7 +21,7 @@ func ExampleParse() {
 	// p999: quantile 0.999, label p99.9, higher is better: false, benchfmt p999-latency-sec
 	// p99.99: quantile 0.9999, label p99.99, higher is better: false, benchfmt p99.99-latency-sec
 	// rps: quantile 0, label throughput, higher is better: true, benchfmt req/s
-	// "p100" is not a percentile: it must be above p0 and below p100 (max is the largest latency); write a percentile as pN or pN.N above p0 and below p100, like p50, p95, p99.9 or p99.99
+	// "p100" is not a percentile: percentiles are above p0 and below p100 (max is the largest latency); write pN or pN.N, like p50, p95, p99.9 or p99.99
 }
 
 func ExampleFormat() {

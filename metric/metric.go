@@ -162,8 +162,11 @@ func Lookup(name string) (Metric, bool) {
 // maxDecimals is how many decimals a percentile may have (p99.999).
 const maxDecimals = 3
 
-// percentileForms is the end of every message about a malformed percentile.
-const percentileForms = "write a percentile as pN or pN.N above p0 and below p100, like p50, p95, p99.9 or p99.99"
+// percentileForms ends every message about a malformed percentile.
+const percentileForms = "write pN or pN.N, like p50, p95, p99.9 or p99.99"
+
+// outOfRange is the message for a percentile at or past p0 or p100.
+const outOfRange = "%q is not a percentile: percentiles are above p0 and below p100 (max is the largest latency); " + percentileForms
 
 // parsePercentile reads "p95", "p99.9", "p999" and the other pN[.N].
 func parsePercentile(name string) (Metric, error) {
@@ -174,7 +177,7 @@ func parsePercentile(name string) (Metric, error) {
 	whole, frac, dotted := strings.Cut(digits, ".")
 	if !allDigits(whole) || (dotted && !allDigits(frac)) {
 		if strings.HasPrefix(digits, "-") {
-			return Metric{}, fmt.Errorf("%q is not a percentile: %s", name, percentileForms)
+			return Metric{}, fmt.Errorf(outOfRange, name)
 		}
 		return Metric{}, fmt.Errorf("unknown metric %q: use %s", name, Forms)
 	}
@@ -183,11 +186,11 @@ func parsePercentile(name string) (Metric, error) {
 		// p9999 or p995: only p999 is written without its dot.
 		return Metric{}, fmt.Errorf("%q is not a percentile: only p999 (p99.9) is written without its dot; write p%s.%s", name, whole[:2], whole[2:])
 	case len(whole) > 2 || strings.Trim(whole+frac, "0") == "":
-		return Metric{}, fmt.Errorf("%q is not a percentile: it must be above p0 and below p100 (max is the largest latency); %s", name, percentileForms)
+		return Metric{}, fmt.Errorf(outOfRange, name)
 	case len(whole) == 2 && whole[0] == '0':
 		return Metric{}, fmt.Errorf("%q: write the percentile without a leading zero, p%s", name, strings.TrimPrefix(digits, "0"))
 	case len(frac) > maxDecimals:
-		return Metric{}, fmt.Errorf("%q has more than %d decimals: hotbench's percentiles go to p99.999; %s", name, maxDecimals, percentileForms)
+		return Metric{}, fmt.Errorf("%q has more than %d decimals: write pN or pN.N with up to %d, like p99.9 or p99.999", name, maxDecimals, maxDecimals)
 	case dotted && strings.HasSuffix(frac, "0"):
 		return Metric{}, fmt.Errorf("%q: write the percentile without trailing zeros, %s", name, strings.TrimSuffix(strings.TrimRight(name, "0"), "."))
 	}

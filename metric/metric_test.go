@@ -67,7 +67,7 @@ func TestParseRefuses(t *testing.T) {
 		{"p0 is nothing", "p0", []string{`"p0" is not a percentile`, "above p0", "pN or pN.N"}},
 		{"p0.0 is p0", "p0.0", []string{"above p0"}},
 		{"negative percentiles", "p-1", []string{`"p-1" is not a percentile`, "pN or pN.N"}},
-		{"more decimals than measured", "p99.999999", []string{"more than 3 decimals", "pN or pN.N"}},
+		{"more decimals than measured", "p99.999999", []string{"more than 3 decimals", "pN or pN.N", "p99.999"}},
 		{"a word after p", "pfoo", []string{`unknown metric "pfoo"`, "pN or pN.N", "error_rate"}},
 		{"p alone", "p", []string{`unknown metric "p"`}},
 		{"a dot and nothing", "p99.", []string{`unknown metric "p99."`}},
