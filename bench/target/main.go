@@ -1,8 +1,10 @@
 // Command target is a minimal loopback HTTP server for hotbench's benchmark
 // scripts. By default it answers every request at once with a short body, so
 // the load generator, not the server, is what the scripts measure; with
-// -delay it is a server of known shape (each request waits delay × factor,
-// spread uniformly by ±spread), for the gate's A/A and power checks.
+// -delay it is a server of known shape (each request takes delay × factor,
+// spread uniformly by ±spread), for the gate's A/A and power checks. The
+// service time is spun, not slept: Go's timers wake an idle process on
+// whole milliseconds, which would turn a 10 % longer sleep into 30 %.
 package main
 
 import (
@@ -22,8 +24,9 @@ func main() {
 	body := []byte(`{"ok":true}`)
 	log.Fatal(http.ListenAndServe(*addr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if *delay > 0 {
-			d := float64(*delay) * *factor * (1 + *spread*(2*rand.Float64()-1))
-			time.Sleep(time.Duration(d))
+			d := time.Duration(float64(*delay) * *factor * (1 + *spread*(2*rand.Float64()-1)))
+			for start := time.Now(); time.Since(start) < d; {
+			}
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
