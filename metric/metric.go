@@ -227,6 +227,14 @@ func allDigits(s string) bool {
 	return true
 }
 
+// LooksLikePercentile reports whether name is written like a percentile, p
+// and a number (p95, p100, p-1, p99.999999), whether or not it is one: a
+// message about it should say what is wrong rather than suggest a near
+// name.
+func LooksLikePercentile(name string) bool {
+	return len(name) > 1 && name[0] == 'p' && strings.Trim(name[1:], "0123456789.+-") == ""
+}
+
 // Canonical returns the canonical name of a metric (p99.9 → p999), or name
 // itself when it is not a metric.
 func Canonical(name string) string {

@@ -208,3 +208,11 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestLooksLikePercentile(t *testing.T) {
+	for name, want := range map[string]bool{"p95": true, "p100": true, "p-1": true, "p99.999999": true, "p": false, "pfoo": false, "p99x": false, "max": false} {
+		if LooksLikePercentile(name) != want {
+			t.Errorf("LooksLikePercentile(%q) = %v, want %v", name, !want, want)
+		}
+	}
+}

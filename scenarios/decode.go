@@ -481,7 +481,7 @@ func (d *decoder) metricKeys(field string, v any) []string {
 		switch {
 		case err == nil:
 			keys = append(keys, lower)
-		case percentileShaped(lower):
+		case metric.LooksLikePercentile(lower):
 			d.fail(joinPath(field, k), "%v", err)
 			keys = append(keys, k, lower) // reported: mapping need not
 			if m, ok := v.(map[string]any); ok {

@@ -80,18 +80,11 @@ func parseMetric(name string) (metric.Metric, error) {
 	return m, err
 }
 
-// percentileShaped reports whether name is written like a percentile, p and
-// a number (p100, p-1, p99.999999), so that what is wrong with it is said
-// rather than a near name guessed.
-func percentileShaped(name string) bool {
-	return len(name) > 1 && name[0] == 'p' && strings.Trim(name[1:], "0123456789.+-") == ""
-}
-
 // metricSuggestion is "did you mean error_rate?" for a misspelt metric
 // name, or "" when there is no close one or the name is shaped like a
 // percentile (whose own message says what is wrong).
 func metricSuggestion(name string) string {
-	if percentileShaped(name) {
+	if metric.LooksLikePercentile(name) {
 		return ""
 	}
 	if s := Suggest(name, metric.Known); s != "" {
