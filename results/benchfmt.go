@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,34 +13,33 @@ import (
 
 	"golang.org/x/perf/benchunit"
 
-	"github.com/hotbench/hotbench/scenarios"
+	"github.com/hotbench/hotbench/metric"
 )
 
-// benchfmtUnits are the units ExportBenchfmt writes. Latencies are in
-// seconds with a "-sec" suffix, as Go's own load benchmarks write them
-// (p50-latency-sec), so benchstat scales them to µ and m; "B/req" is binary
-// like "B/op", so it scales to Ki and Mi. No unit contains "ns" or "MB",
-// which benchstat would rescale, so values read back bit for bit.
-var benchfmtUnits = map[string]string{
-	scenarios.P50:         "p50-latency-sec",
-	scenarios.P90:         "p90-latency-sec",
-	scenarios.P99:         "p99-latency-sec",
-	scenarios.P999:        "p999-latency-sec",
-	scenarios.Mean:        "mean-latency-sec",
-	scenarios.Max:         "max-latency-sec",
-	scenarios.RPS:         "req/s",
-	scenarios.ErrorRate:   "errors/req",
-	scenarios.CPUPerReq:   "cpu-sec/req",
-	scenarios.AllocPerReq: "B/req",
+// BenchfmtUnit returns the unit under which ExportBenchfmt writes a metric
+// (p99 → p99-latency-sec, p95 → p95-latency-sec), for messages that point
+// users at benchstat: metric.Metric.Benchfmt. Latencies are in seconds with
+// a "-sec" suffix, as Go's own load benchmarks write them, so benchstat
+// scales them to µ and m; "B/req" is binary like "B/op", so it scales to Ki
+// and Mi. No unit contains "ns" or "MB", which benchstat would rescale, so
+// values read back bit for bit.
+func BenchfmtUnit(name string) string {
+	if m, ok := metric.Lookup(name); ok && m.Benchfmt() != "" {
+		return m.Benchfmt()
+	}
+	return strings.ReplaceAll(name, "_", "-")
 }
 
-// BenchfmtUnit returns the unit under which ExportBenchfmt writes a metric
-// (p99 → p99-latency-sec), for messages that point users at benchstat.
-func BenchfmtUnit(metric string) string {
-	if u, ok := benchfmtUnits[metric]; ok {
-		return u
+// benchMetrics are the metrics ExportBenchfmt writes for a run: the
+// standard ones and the other percentiles its scenario names.
+func benchMetrics(r *Run) []string {
+	names := slices.Clone(metric.Standard)
+	for _, p := range r.Scenario.Percentiles() {
+		if !slices.Contains(names, p) {
+			names = append(names, p)
+		}
 	}
-	return strings.ReplaceAll(metric, "_", "-")
+	return names
 }
 
 // ExportBenchfmt writes runs in the Go benchmark format
@@ -72,17 +72,21 @@ func ExportBenchfmt(w io.Writer, runs ...*Run) error {
 			fmt.Fprintf(bw, "Unit %s better=%s\n", unit, better)
 		}
 	}
-	for _, m := range scenarios.Metrics {
-		better := "lower"
-		if scenarios.HigherIsBetter(m) {
-			better = "higher"
+	declareMetrics := func(names []string) {
+		for _, name := range names {
+			better := "lower"
+			if m, _ := metric.Lookup(name); m.HigherIsBetter() {
+				better = "higher"
+			}
+			declare(BenchfmtUnit(name), better)
 		}
-		declare(BenchfmtUnit(m), better)
 	}
+	declareMetrics(metric.Standard)
 	for _, r := range runs {
 		if r == nil {
 			continue
 		}
+		declareMetrics(benchMetrics(r))
 		lines := benchLines(r)
 		fmt.Fprintln(bw)
 		writeRunComments(bw, r)
@@ -147,6 +151,7 @@ func benchLines(r *Run) []benchLine {
 		hotspotEndpoint[h.Name] = h.Endpoint
 	}
 	var out []benchLine
+	names := benchMetrics(r)
 	valid, _ := r.ValidRepetitions()
 	for _, rep := range valid {
 		type line struct {
@@ -163,7 +168,7 @@ func benchLines(r *Run) []benchLine {
 			}
 			l := &line{endpoint: name, units: map[string]bool{}}
 			fmt.Fprintf(&l.b, "%s/endpoint=%s\t%d", base, nameValue(name), e.Requests)
-			for _, m := range scenarios.Metrics {
+			for _, m := range names {
 				if v, ok := rep.Value(name, m); ok && !math.IsNaN(v) && !math.IsInf(v, 0) {
 					fmt.Fprintf(&l.b, "\t%s %s", strconv.FormatFloat(v, 'g', -1, 64), BenchfmtUnit(m))
 					l.units[BenchfmtUnit(m)] = true

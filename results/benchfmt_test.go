@@ -15,6 +15,7 @@ import (
 	"golang.org/x/perf/benchproc"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -45,6 +46,8 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 	other := syntheticRun(synth{label: "after", reps: 1, endpoints: 1, seed: 8})
 	other.Scenario.Name = "login-flow"
 	other.Dir = "hotbench-results/login-flow/20261128T000000Z-after"
+	// Percentiles the scenario names are exported too, under their units.
+	other.Scenario.Gate.SLO = map[string]scenarios.Quantity{"p95": {Value: 1}, "search.p99.99": {Value: 1}}
 	var buf bytes.Buffer
 	if err := ExportBenchfmt(&buf, base, other); err != nil {
 		t.Fatal(err)
@@ -65,7 +68,11 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 					iters:    e.Requests,
 					values:   map[string]float64{},
 				}
-				for _, m := range scenarios.Metrics {
+				names := metric.Standard
+				if r == other {
+					names = append(slices.Clone(names), "p95", "p99.99")
+				}
+				for _, m := range names {
 					if v, ok := rep.Value(e.Name, m); ok {
 						x.values[BenchfmtUnit(m)] = v
 					}
@@ -129,9 +136,9 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 	if i != len(want) {
 		t.Errorf("%d results, want %d", i, len(want))
 	}
-	for _, m := range scenarios.Metrics {
+	for _, m := range append(slices.Clone(metric.Standard), "p95", "p99.99") {
 		want := "lower"
-		if scenarios.HigherIsBetter(m) {
+		if m == metric.RPS {
 			want = "higher"
 		}
 		if units[BenchfmtUnit(m)] != want {
@@ -144,7 +151,7 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 }
 
 func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
-	for _, m := range scenarios.Metrics {
+	for _, m := range append(slices.Clone(metric.Standard), "p95", "p99.99", "p75") {
 		u := BenchfmtUnit(m)
 		if u == strings.ReplaceAll(m, "_", "-") {
 			t.Errorf("metric %s has no benchfmt unit of its own", m)
@@ -154,7 +161,7 @@ func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
 			t.Errorf("unit %s is tidied to %v %s", u, v, tidied)
 		}
 		wantClass := benchunit.Decimal
-		if m == scenarios.AllocPerReq {
+		if m == metric.AllocPerReq {
 			wantClass = benchunit.Binary
 		}
 		if benchunit.ClassOf(u) != wantClass {
@@ -163,11 +170,11 @@ func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
 	}
 	// Latencies in seconds print as ms and µs.
 	for v, want := range map[float64]string{0.0123: "12.30m", 0.000456: "456.0µ", 1.5: "1.500"} {
-		if got := benchunit.Scale(v, benchunit.ClassOf(BenchfmtUnit(scenarios.P99))); got != want {
+		if got := benchunit.Scale(v, benchunit.ClassOf(BenchfmtUnit(metric.P99))); got != want {
 			t.Errorf("Scale(%v) = %s, want %s", v, got, want)
 		}
 	}
-	if got := benchunit.Scale(300<<10, benchunit.ClassOf(BenchfmtUnit(scenarios.AllocPerReq))); got != "300.0Ki" {
+	if got := benchunit.Scale(300<<10, benchunit.ClassOf(BenchfmtUnit(metric.AllocPerReq))); got != "300.0Ki" {
 		t.Errorf("B/req scales as %s, want 300.0Ki", got)
 	}
 }
@@ -332,7 +339,7 @@ func TestBenchstatComparesExportedRuns(t *testing.T) {
 	var wantBase []float64
 	for _, r := range []*Run{b1, b2} {
 		for _, rep := range r.Repetitions {
-			v, _ := rep.Value("search", scenarios.P50)
+			v, _ := rep.Value("search", metric.P50)
 			wantBase = append(wantBase, v)
 		}
 	}

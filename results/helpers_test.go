@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -55,13 +56,13 @@ func testScenario(endpoints int) scenarios.Scenario {
 		Runs:     10,
 		Profiles: scenarios.Profiles{Pprof: "http://127.0.0.1:8080/debug/pprof", Kinds: []string{"cpu", "allocs"}},
 		Hotspots: []scenarios.Hotspot{{
-			Name: "search-steps-n-plus-one", Endpoint: "search", Metric: scenarios.P99,
+			Name: "search-steps-n-plus-one", Endpoint: "search", Metric: metric.P99,
 			Objective: scenarios.Quantity{Value: 0.15, Text: "150ms"},
 			Due:       scenarios.Date{Time: time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)},
 			Functions: []string{"manuals.(*Store).StepsFor"},
 		}},
 		Gate: scenarios.Gate{Alpha: 0.05, MaxRegression: map[string]scenarios.Quantity{
-			scenarios.P99: {Value: 0.1, Relative: true, Text: "10%"},
+			metric.P99: {Value: 0.1, Relative: true, Text: "10%"},
 		}},
 	}
 	// Field by field: the load section's type name is the scenarios package's.

@@ -1,10 +1,14 @@
 package results
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 
-	"github.com/hotbench/hotbench/scenarios"
+	"github.com/hotbench/hotbench/metric"
 )
 
 // Summary is a run with its repetitions merged: the JSON shape that
@@ -24,6 +28,10 @@ type Summary struct {
 	// are not. Endpoints merge the valid ones only (all of them, with a
 	// warning, when none is valid).
 	Repetitions []RepetitionSummary `json:"repetitions"`
+	// Percentiles are the percentiles the run's scenario names (its
+	// hotspots' metrics, its gate's keys), by canonical name and quantile;
+	// latency and error_latency carry each, beside those they always have.
+	Percentiles []string `json:"percentiles,omitempty"`
 }
 
 // RepetitionSummary is one repetition's validity.
@@ -51,14 +59,128 @@ type EndpointSummary struct {
 	ErrorClasses map[string]int64 `json:"error_classes,omitempty"`
 }
 
-// LatencySummary holds latency statistics in seconds.
+// LatencySummary holds latency statistics in seconds: the mean, the
+// percentiles of metric.SummaryPercentiles, any other percentile the run's
+// scenario names (in Extra), and the largest latency.
 type LatencySummary struct {
 	Mean float64 `json:"mean"`
 	P50  float64 `json:"p50"`
+	P75  float64 `json:"p75"`
 	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
 	P99  float64 `json:"p99"`
 	P999 float64 `json:"p999"`
 	Max  float64 `json:"max"`
+	// Extra holds the other percentiles the scenario names (its hotspots'
+	// metrics, its gate's keys) by canonical name: "p99.99", "p97". JSON
+	// writes each as a key of its own beside p50.
+	Extra map[string]float64 `json:"-"`
+}
+
+// Percentile returns the summary's value of a percentile ("p95", "p99.9",
+// "p99.99"), and whether the summary has it.
+func (l LatencySummary) Percentile(name string) (float64, bool) {
+	m, ok := metric.Lookup(name)
+	if !ok || !m.IsPercentile() {
+		return 0, false
+	}
+	if p := l.fixed(m.Name); p != nil {
+		return *p, true
+	}
+	v, ok := l.Extra[m.Name]
+	return v, ok
+}
+
+// fixed points at the field of a percentile of metric.SummaryPercentiles,
+// or is nil.
+func (l *LatencySummary) fixed(name string) *float64 {
+	switch name {
+	case metric.P50:
+		return &l.P50
+	case metric.P75:
+		return &l.P75
+	case metric.P90:
+		return &l.P90
+	case metric.P95:
+		return &l.P95
+	case metric.P99:
+		return &l.P99
+	case metric.P999:
+		return &l.P999
+	}
+	return nil
+}
+
+// MarshalJSON writes mean, every percentile by quantile (Extra's among
+// the fields') and max: {"mean": …, "p50": …, "p75": …, …, "p999": …,
+// "p99.99": …, "max": …}.
+func (l LatencySummary) MarshalJSON() ([]byte, error) {
+	names := slices.Clone(metric.SummaryPercentiles)
+	for name := range l.Extra {
+		if m, ok := metric.Lookup(name); ok && m.IsPercentile() && l.fixed(m.Name) == nil && !slices.Contains(names, m.Name) {
+			names = append(names, m.Name)
+		}
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		qa, _ := metric.Lookup(a)
+		qb, _ := metric.Lookup(b)
+		return cmp.Compare(qa.Quantile, qb.Quantile)
+	})
+	var b bytes.Buffer
+	field := func(key string, v float64) error {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		} else {
+			b.WriteByte('{')
+		}
+		k, _ := json.Marshal(key)
+		x, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("latency %s: %w", key, err)
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(x)
+		return nil
+	}
+	if err := field(metric.Mean, l.Mean); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		v, _ := l.Percentile(name)
+		if err := field(name, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := field(metric.Max, l.Max); err != nil {
+		return nil, err
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a percentile beyond the
+// fields goes to Extra, other keys are ignored.
+func (l *LatencySummary) UnmarshalJSON(data []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(data, &m); err != nil {
+		return err
+	}
+	*l = LatencySummary{Mean: m[metric.Mean], Max: m[metric.Max]}
+	for key, v := range m {
+		mt, ok := metric.Lookup(key)
+		switch {
+		case !ok || !mt.IsPercentile():
+		case l.fixed(mt.Name) != nil:
+			*l.fixed(mt.Name) = v
+		default:
+			if l.Extra == nil {
+				l.Extra = map[string]float64{}
+			}
+			l.Extra[mt.Name] = v
+		}
+	}
+	return nil
 }
 
 // SendLagSummary says how far behind schedule requests were sent, in seconds.
@@ -88,6 +210,13 @@ func Summarize(r *Run) Summary {
 			reps = append(reps, &r.Repetitions[i])
 		}
 		s.Warnings = append(slices.Clone(s.Warnings), "no repetition is valid: these numbers merge invalid repetitions and are not evidence; run the scenario again")
+	}
+	var extra []metric.Metric // the scenario's percentiles beyond the fixed ones
+	s.Percentiles = r.Scenario.Percentiles()
+	for _, name := range s.Percentiles {
+		if m, _ := metric.Lookup(name); !slices.Contains(metric.SummaryPercentiles, m.Name) {
+			extra = append(extra, m)
+		}
 	}
 	for _, name := range r.EndpointNames() {
 		es := EndpointSummary{Name: name, Status: map[string]int64{}}
@@ -123,9 +252,9 @@ func Summarize(r *Run) Summary {
 			es.RPS = float64(es.Requests) / seconds
 		}
 		es.TargetRPS = r.TargetRPS(name)
-		es.Latency = latencySummary(lat)
+		es.Latency = latencySummary(lat, extra)
 		if errLat.Count() > 0 {
-			el := latencySummary(errLat)
+			el := latencySummary(errLat, extra)
 			es.ErrorLatency = &el
 		}
 		es.SendLag = SendLagSummary{P99: lag.Quantile(0.99), Max: lag.Max()}
@@ -134,15 +263,20 @@ func Summarize(r *Run) Summary {
 	return s
 }
 
-func latencySummary(h *Histogram) LatencySummary {
-	return LatencySummary{
-		Mean: h.Mean(),
-		P50:  h.Quantile(0.50),
-		P90:  h.Quantile(0.90),
-		P99:  h.Quantile(0.99),
-		P999: h.Quantile(0.999),
-		Max:  h.Max(),
+// latencySummary summarises h: the fixed percentiles and extra ones.
+func latencySummary(h *Histogram, extra []metric.Metric) LatencySummary {
+	l := LatencySummary{Mean: h.Mean(), Max: h.Max()}
+	for _, name := range metric.SummaryPercentiles {
+		m, _ := metric.Lookup(name)
+		*l.fixed(name) = h.Quantile(m.Quantile)
 	}
+	for _, m := range extra {
+		if l.Extra == nil {
+			l.Extra = map[string]float64{}
+		}
+		l.Extra[m.Name] = h.Quantile(m.Quantile)
+	}
+	return l
 }
 
 // TargetRPS is the average rate the schedule asks of an endpoint over the
@@ -202,38 +336,34 @@ func (rep *Repetition) Endpoint(name string) *EndpointRun {
 
 // Value returns one repetition's value of a metric for an endpoint, in the
 // metric's canonical unit (seconds, fraction, requests per second, bytes or
-// CPU seconds per request). ok is false when the repetition has no such
-// value (unknown endpoint, no requests, no latencies recorded, or no server
+// CPU seconds per request). Any percentile is a metric ("p95", "p99.9",
+// "p99.99"). ok is false when the repetition has no such value (unknown
+// endpoint or metric, no requests, no latencies recorded, or no server
 // statistics).
-func (rep *Repetition) Value(endpoint, metric string) (v float64, ok bool) {
+func (rep *Repetition) Value(endpoint, name string) (v float64, ok bool) {
 	e := rep.Endpoint(endpoint)
-	if e == nil || e.Requests == 0 {
+	m, known := metric.Lookup(name)
+	if e == nil || e.Requests == 0 || !known {
 		return 0, false
 	}
-	if scenarios.IsLatency(metric) && e.Latency.Count() == 0 {
+	if m.IsLatency() && e.Latency.Count() == 0 {
 		// A latency of 0 would be a measurement; a missing histogram is not.
 		return 0, false
 	}
-	switch metric {
-	case scenarios.P50:
-		return e.Latency.Quantile(0.50), true
-	case scenarios.P90:
-		return e.Latency.Quantile(0.90), true
-	case scenarios.P99:
-		return e.Latency.Quantile(0.99), true
-	case scenarios.P999:
-		return e.Latency.Quantile(0.999), true
-	case scenarios.Mean:
+	switch {
+	case m.IsPercentile():
+		return e.Latency.Quantile(m.Quantile), true
+	case m.Name == metric.Mean:
 		return e.Latency.Mean(), true
-	case scenarios.Max:
+	case m.Name == metric.Max:
 		return e.Latency.Max(), true
-	case scenarios.RPS:
+	case m.Name == metric.RPS:
 		if s := rep.Seconds(); s > 0 {
 			return float64(e.Requests) / s, true
 		}
-	case scenarios.ErrorRate:
+	case m.Name == metric.ErrorRate:
 		return float64(e.Errors) / float64(e.Requests), true
-	case scenarios.CPUPerReq, scenarios.AllocPerReq:
+	case m.ServerWide():
 		// Server statistics cover the whole window, all endpoints.
 		total := int64(0)
 		for _, x := range rep.Endpoints {
@@ -242,10 +372,10 @@ func (rep *Repetition) Value(endpoint, metric string) (v float64, ok bool) {
 		if rep.Server == nil || total == 0 {
 			return 0, false
 		}
-		if metric == scenarios.CPUPerReq && rep.Server.CPUSeconds > 0 {
+		if m.Name == metric.CPUPerReq && rep.Server.CPUSeconds > 0 {
 			return rep.Server.CPUSeconds / float64(total), true
 		}
-		if metric == scenarios.AllocPerReq && rep.Server.AllocBytes > 0 {
+		if m.Name == metric.AllocPerReq && rep.Server.AllocBytes > 0 {
 			return float64(rep.Server.AllocBytes) / float64(total), true
 		}
 	}

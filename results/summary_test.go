@@ -1,9 +1,13 @@
 package results
 
 import (
+	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -43,9 +47,9 @@ func TestSummarizeMergesRepetitions(t *testing.T) {
 		if merged.Count() != es.Requests {
 			t.Errorf("%s: merged latency count %d, want %d", es.Name, merged.Count(), es.Requests)
 		}
-		want := LatencySummary{Mean: merged.Mean(), P50: merged.Quantile(0.5), P90: merged.Quantile(0.9),
-			P99: merged.Quantile(0.99), P999: merged.Quantile(0.999), Max: merged.Max()}
-		if es.Latency != want {
+		want := LatencySummary{Mean: merged.Mean(), P50: merged.Quantile(0.5), P75: merged.Quantile(0.75), P90: merged.Quantile(0.9),
+			P95: merged.Quantile(0.95), P99: merged.Quantile(0.99), P999: merged.Quantile(0.999), Max: merged.Max()}
+		if !reflect.DeepEqual(es.Latency, want) {
 			t.Errorf("%s: latency %+v, want %+v", es.Name, es.Latency, want)
 		}
 		if es.Latency.P50 <= 0 || es.Latency.P50 > es.Latency.P99 || es.Latency.P99 > es.Latency.Max {
@@ -72,13 +76,18 @@ func TestRepetitionValue(t *testing.T) {
 		want                   float64
 		ok                     bool
 	}{
-		{"p99 is the histogram's", "search", scenarios.P99, e.Latency.Quantile(0.99), true},
-		{"rps is requests over the window", "search", scenarios.RPS, 30, true},
-		{"error rate is a fraction", "search", scenarios.ErrorRate, float64(e.Errors) / float64(e.Requests), true},
-		{"cpu per request spreads server CPU over all endpoints", "search", scenarios.CPUPerReq, rep.Server.CPUSeconds / total, true},
-		{"allocations per request likewise", "step-list", scenarios.AllocPerReq, float64(rep.Server.AllocBytes) / total, true},
-		{"an unknown endpoint has no value", "nope", scenarios.P50, 0, false},
-		{"an unknown metric has no value", "search", "p42", 0, false},
+		{"p99 is the histogram's", "search", metric.P99, e.Latency.Quantile(0.99), true},
+		{"rps is requests over the window", "search", metric.RPS, 30, true},
+		{"error rate is a fraction", "search", metric.ErrorRate, float64(e.Errors) / float64(e.Requests), true},
+		{"cpu per request spreads server CPU over all endpoints", "search", metric.CPUPerReq, rep.Server.CPUSeconds / total, true},
+		{"allocations per request likewise", "step-list", metric.AllocPerReq, float64(rep.Server.AllocBytes) / total, true},
+		{"any percentile is the histogram's", "search", "p95", e.Latency.Quantile(0.95), true},
+		{"p99.9 is p999", "search", "p99.9", e.Latency.Quantile(0.999), true},
+		{"p99.99 too", "search", "p99.99", e.Latency.Quantile(0.9999), true},
+		{"an unknown endpoint has no value", "nope", metric.P50, 0, false},
+		{"an unknown metric has no value", "search", "p42x", 0, false},
+		{"a percentile that is none has no value", "search", "p100", 0, false},
+		{"a profile share is not the endpoint's", "search", "cpu_share:main.f", 0, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v, ok := rep.Value(tc.endpoint, tc.metric)
@@ -88,7 +97,7 @@ func TestRepetitionValue(t *testing.T) {
 		})
 	}
 	rep.Server = nil
-	if _, ok := rep.Value("search", scenarios.CPUPerReq); ok {
+	if _, ok := rep.Value("search", metric.CPUPerReq); ok {
 		t.Error("cpu_per_req without server statistics reported as a value")
 	}
 }
@@ -135,7 +144,56 @@ func TestRPSIsOverTheScheduledWindow(t *testing.T) {
 	rep := Repetition{Start: testStart, End: testStart.Add(9990 * time.Millisecond), Window: 10, Complete: true,
 		Endpoints: []EndpointRun{{Name: "a", Requests: 2000, Latency: NewHistogram()}}}
 	rep.Endpoints[0].Latency.Record(time.Millisecond)
-	if v, ok := rep.Value("a", scenarios.RPS); !ok || v != 200 {
+	if v, ok := rep.Value("a", metric.RPS); !ok || v != 200 {
 		t.Errorf("rps %v, %v; want 200 over the 10 s window", v, ok)
+	}
+}
+
+// run --json carries p50 p75 p90 p95 p99 p999 always, and any percentile the
+// scenario names (hotspots, gate keys) as keys of their own, for successes
+// and failures alike.
+func TestSummaryCarriesTheScenariosPercentiles(t *testing.T) {
+	r := syntheticRun(synth{reps: 2, endpoints: 1, seconds: 2, rate: 50})
+	r.Repetitions[0].Endpoints[0].ErrorLatency = NewHistogram()
+	r.Repetitions[0].Endpoints[0].ErrorLatency.Record(2 * time.Millisecond)
+	r.Scenario.Hotspots = []scenarios.Hotspot{{Name: "h", Endpoint: "search", Metric: "p97"}}
+	r.Scenario.Gate.SLO = map[string]scenarios.Quantity{"search.p99.99": {Value: 1}, "p95": {Value: 1}}
+	es := Summarize(r).Endpoints[0]
+	merged := NewHistogram()
+	for _, rep := range r.Repetitions {
+		merged.Merge(rep.Endpoints[0].Latency)
+	}
+	for name, q := range map[string]float64{"p50": 0.5, "p75": 0.75, "p95": 0.95, "p97": 0.97, "p99.9": 0.999, "p99.99": 0.9999} {
+		if v, ok := es.Latency.Percentile(name); !ok || v != merged.Quantile(q) {
+			t.Errorf("latency %s = %v, %v; want %v", name, v, ok, merged.Quantile(q))
+		}
+	}
+	if _, ok := es.Latency.Percentile("p98"); ok {
+		t.Error("p98, which nothing names, has a value")
+	}
+	if es.ErrorLatency == nil || len(es.ErrorLatency.Extra) != 2 {
+		t.Fatalf("error_latency %+v, want p97 and p99.99 too", es.ErrorLatency)
+	}
+
+	b, err := json.Marshal(es.Latency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.Token()
+	for dec.More() {
+		k, _ := dec.Token()
+		keys = append(keys, k.(string))
+		var v float64
+		dec.Decode(&v)
+	}
+	want := []string{"mean", "p50", "p75", "p90", "p95", "p97", "p99", "p999", "p99.99", "max"}
+	if !reflect.DeepEqual(keys, want) {
+		t.Errorf("latency JSON keys %q, want %q: %s", keys, want, b)
+	}
+	var back LatencySummary
+	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, es.Latency) {
+		t.Errorf("read back %+v, %v; want %+v", back, err, es.Latency)
 	}
 }
