@@ -3,8 +3,8 @@ package compare
 import (
 	"errors"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 // CheckRun checks one run against the SLOs of p, as `hotbench run` does at
@@ -24,7 +24,8 @@ func CheckRun(run *results.Run, p Policy) []Failure {
 	if run == nil {
 		return []Failure{{Kind: FailNoValid, Reason: "no run to check"}}
 	}
-	s, err := newSide("run", []*results.Run{run})
+	p.MaxRegression, p.SLO = canonicalKeys(p.MaxRegression), canonicalKeys(p.SLO)
+	s, err := newSide("run", []*results.Run{run}, metricsFor([]*results.Run{run}, p.Metrics()))
 	if err != nil {
 		var ie *InconclusiveError
 		if errors.As(err, &ie) {
@@ -36,22 +37,22 @@ func CheckRun(run *results.Run, p Policy) []Failure {
 	var values []candidateValue
 	endpoints := s.endpoints()
 	for _, e := range endpoints {
-		for _, m := range scenarios.Metrics {
+		for _, m := range s.metricNames() {
 			switch {
 			case serverWide(m):
-			case m == scenarios.ErrorRate:
+			case m == metric.ErrorRate:
 				if ec, ok := s.counts[e]; ok {
 					values = append(values, candidateValue{e, m, countStat(ec, DefaultConfidence), false})
 				}
 			default:
 				if v := s.values(e, m); len(v) > 0 {
-					values = append(values, candidateValue{e, m, summarize(v, DefaultAlpha, DefaultConfidence), open && m == scenarios.RPS})
+					values = append(values, candidateValue{e, m, summarize(v, DefaultAlpha, DefaultConfidence), open && m == metric.RPS})
 				}
 			}
 		}
 	}
 	if len(endpoints) > 0 {
-		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
+		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
 			if v := s.values(endpoints[0], m); len(v) > 0 {
 				values = append(values, candidateValue{ServerEndpoint, m, summarize(v, DefaultAlpha, DefaultConfidence), false})
 			}

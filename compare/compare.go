@@ -8,8 +8,8 @@ import (
 
 	"golang.org/x/perf/benchmath"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 // Defaults for Options, the same as benchstat's.
@@ -26,10 +26,11 @@ const (
 )
 
 // Metric name prefixes of the rows that hold a hotspot function's share of
-// the profile's samples, per repetition: "cpu_share:manuals.(*Store).StepsFor".
+// the profile's samples, per repetition: "cpu_share:manuals.(*Store).StepsFor"
+// (metric's names).
 const (
-	CPUSharePrefix   = "cpu_share:"
-	AllocSharePrefix = "alloc_share:"
+	CPUSharePrefix   = metric.CPUSharePrefix
+	AllocSharePrefix = metric.AllocSharePrefix
 )
 
 // Options configure Compare.
@@ -43,6 +44,11 @@ type Options struct {
 	// Force compares runs of different scenarios or endpoint sets, with a
 	// warning, instead of refusing with a *MismatchError.
 	Force bool
+	// Metrics are more metrics to compare, beyond metric.Standard and the
+	// percentiles the runs' scenarios name (hotspots, gate keys): those a
+	// policy from the command line names, say (Policy.Metrics). Any
+	// percentile is a metric ("p95", "p99.9").
+	Metrics []string
 }
 
 // Stat summarises one side's sample of a metric: its median and the
@@ -162,13 +168,15 @@ type candidateValue struct {
 // closedModelWarning is the Comparison warning for closed-model runs.
 const closedModelWarning = "closed-model runs (rate: max) measure capacity, not latency: latency changes are shown but not judged"
 
-// Row returns the row of an endpoint's metric, or nil.
-func (c *Comparison) Row(endpoint, metric string) *Row {
-	if serverWide(metric) {
+// Row returns the row of an endpoint's metric, or nil. The metric may be
+// spelt either way (p99.9 or p999).
+func (c *Comparison) Row(endpoint, name string) *Row {
+	name = metric.Canonical(name)
+	if serverWide(name) {
 		endpoint = ServerEndpoint
 	}
 	for i := range c.Rows {
-		if c.Rows[i].Endpoint == endpoint && c.Rows[i].Metric == metric {
+		if c.Rows[i].Endpoint == endpoint && c.Rows[i].Metric == name {
 			return &c.Rows[i]
 		}
 	}
@@ -217,11 +225,17 @@ func Compare(base, cand []*results.Run, opts Options) (*Comparison, error) {
 	if !(opts.Confidence > 0 && opts.Confidence < 1) {
 		return nil, fmt.Errorf("confidence %g is out of range: use a value between 0 and 1, like 0.95", opts.Confidence)
 	}
-	b, err := newSide("base", base)
+	for _, name := range opts.Metrics {
+		if m, err := metric.Parse(name); err != nil || m.IsShare() {
+			return nil, fmt.Errorf("compare %q: %v", name, cmpOr(err, "profile shares are compared for the hotspots' functions"))
+		}
+	}
+	names := metricsFor(append(slices.Clone(base), cand...), opts.Metrics)
+	b, err := newSide("base", base, names)
 	if err != nil {
 		return nil, err
 	}
-	c, err := newSide("candidate", cand)
+	c, err := newSide("candidate", cand, names)
 	if err != nil {
 		return nil, err
 	}
@@ -265,17 +279,18 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 	// are compared, and those only the candidate has keep its values for
 	// the SLOs.
 	bEndpoints, cEndpoints := b.endpoints(), c.endpoints()
+	names := b.metricNames()
 	for _, e := range bEndpoints {
 		if !slices.Contains(cEndpoints, e) {
 			continue
 		}
-		for _, m := range scenarios.Metrics {
+		for _, m := range names {
 			switch {
 			case serverWide(m):
 				continue
-			case m == scenarios.ErrorRate:
+			case m == metric.ErrorRate:
 				cmp.addCountRow(e, m, b.counts[e], c.counts[e])
-			case m == scenarios.RPS && !cmp.closed:
+			case m == metric.RPS && !cmp.closed:
 				cmp.addInputRow(e, b, c)
 			default:
 				cmp.addRow(e, m, b.values(e, m), c.values(e, m))
@@ -286,10 +301,10 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 		if slices.Contains(bEndpoints, e) {
 			continue
 		}
-		for _, m := range scenarios.Metrics {
+		for _, m := range names {
 			switch {
 			case serverWide(m):
-			case m == scenarios.ErrorRate:
+			case m == metric.ErrorRate:
 				if ec, ok := c.counts[e]; ok {
 					cmp.candidateOnly = append(cmp.candidateOnly, candidateValue{e, m, countStat(ec, cmp.Confidence), false})
 				}
@@ -301,11 +316,11 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 	// CPU and allocations per request are the server's over the whole mix:
 	// one row each, not a copy under every endpoint.
 	if common := commonEndpoints(bEndpoints, cEndpoints); len(common) > 0 {
-		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
+		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
 			cmp.addRow(ServerEndpoint, m, b.values(common[0], m), c.values(common[0], m))
 		}
 	} else if len(cEndpoints) > 0 {
-		for _, m := range []string{scenarios.CPUPerReq, scenarios.AllocPerReq} {
+		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
 			cmp.addCandidateOnly(ServerEndpoint, m, c.values(cEndpoints[0], m))
 		}
 	}
@@ -313,9 +328,9 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 	hotspots := c.runs[0].Scenario.Hotspots
 	for _, h := range hotspots {
 		for _, f := range h.Functions {
-			for _, kind := range []string{"cpu", "allocs"} {
-				metric := shareMetric(kind, f)
-				if cmp.Row(h.Endpoint, metric) != nil {
+			for _, kind := range metric.ShareKinds {
+				share := metric.Share(kind, f)
+				if cmp.Row(h.Endpoint, share) != nil {
 					continue
 				}
 				bv, bmin := b.shares(h.Name, f, kind)
@@ -323,7 +338,7 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 				if len(bv) == 0 && len(cv) == 0 {
 					continue // this kind was not profiled; verdicts note it when needed
 				}
-				if r := cmp.addRow(h.Endpoint, metric, bv, cv); r != nil {
+				if r := cmp.addRow(h.Endpoint, share, bv, cv); r != nil {
 					r.MinSamples = min(bmin, cmin)
 					if r.MinSamples < minSamples {
 						untested(r, fmt.Sprintf("too few samples (%d): shares are tested only when every repetition's profile on both sides has ≥%d samples (profiles.min_samples)",
@@ -372,7 +387,7 @@ func (c *Comparison) addRow(endpoint, metric string, b, cand []float64) *Row {
 		return nil
 	}
 	r := compareSamples(endpoint, metric, b, cand, c.Alpha, c.Confidence)
-	if isShare(metric) {
+	if isShareRow(metric) {
 		r.DeltaPP = (r.Candidate.Center - r.Base.Center) * 100
 	}
 	c.Rows = append(c.Rows, r)
@@ -397,8 +412,7 @@ const inputWarning = "rps is an input in the open model: the schedule sets it, s
 // benchstat computes them, no test. A side more than 1 % short of its
 // target warns: its generator could not keep up.
 func (c *Comparison) addInputRow(endpoint string, b, cand *side) {
-	metric := scenarios.RPS
-	r := c.addRow(endpoint, metric, b.values(endpoint, metric), cand.values(endpoint, metric))
+	r := c.addRow(endpoint, metric.RPS, b.values(endpoint, metric.RPS), cand.values(endpoint, metric.RPS))
 	if r == nil {
 		return
 	}
@@ -417,8 +431,7 @@ func (c *Comparison) addInputRow(endpoint string, b, cand *side) {
 		if s.target > 0 && s.center < 0.99*s.target {
 			c.Warnings = append(c.Warnings, fmt.Sprintf(
 				"%s %s achieved %s of its %s target (%s): the load generator could not keep up, so the server got less load than the scenario asks",
-				s.role, endpoint, newScaler(metric, s.center).format(s.center), newScaler(metric, s.target).format(s.target),
-				formatDeltaShort(s.center/s.target-1)))
+				s.role, endpoint, formatTarget(s.center), formatTarget(s.target), formatChange(s.center/s.target-1)))
 		}
 	}
 }
@@ -446,12 +459,12 @@ func (c *Comparison) bothSides(endpoint, metric string, b, cand bool) bool {
 
 // addCandidateOnly keeps the candidate's summary of a metric the base
 // lacks, so that Gate checks its SLOs; no values, no entry.
-func (c *Comparison) addCandidateOnly(endpoint, metric string, cand []float64) {
+func (c *Comparison) addCandidateOnly(endpoint, name string, cand []float64) {
 	if len(cand) == 0 {
 		return
 	}
-	input := metric == scenarios.RPS && !c.closed
-	c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, metric, summarize(cand, c.Alpha, c.Confidence), input})
+	input := name == metric.RPS && !c.closed
+	c.candidateOnly = append(c.candidateOnly, candidateValue{endpoint, name, summarize(cand, c.Alpha, c.Confidence), input})
 }
 
 // summarize is one sample's Stat, the AssumeNothing summary as in
@@ -522,15 +535,55 @@ func relDelta(base, cand float64) float64 {
 
 // higherIsBetter is the direction of a row's metric; shares of a profile
 // are better smaller.
-func higherIsBetter(metric string) bool {
-	return scenarios.HigherIsBetter(metric)
+func higherIsBetter(name string) bool {
+	m, _ := metric.Lookup(name)
+	return m.HigherIsBetter()
 }
 
-func shareMetric(kind, function string) string {
-	if kind == "allocs" {
-		return AllocSharePrefix + function
+// isShareRow reports whether a row holds a function's profile share.
+func isShareRow(name string) bool { return metric.IsShare(name) }
+
+// metricsFor lists the metrics compared for runs: metric.Standard, the
+// percentiles the runs' scenarios name and extra ones, each once under its
+// canonical name, in display order (percentiles by quantile).
+func metricsFor(runs []*results.Run, extra []string) []string {
+	names := slices.Clone(metric.Standard)
+	add := func(name string) {
+		if m, ok := metric.Lookup(name); ok && !m.IsShare() && !slices.Contains(names, m.Name) {
+			names = append(names, m.Name)
+		}
 	}
-	return CPUSharePrefix + function
+	for _, r := range runs {
+		if r != nil {
+			for _, p := range r.Scenario.Percentiles() {
+				add(p)
+			}
+		}
+	}
+	for _, name := range extra {
+		add(name)
+	}
+	slices.SortStableFunc(names, byDisplay)
+	return names
+}
+
+// byDisplay orders metric names as metric.Less does.
+func byDisplay(a, b string) int {
+	switch {
+	case metric.Less(a, b):
+		return -1
+	case metric.Less(b, a):
+		return 1
+	}
+	return 0
+}
+
+// cmpOr is err's message, or why when err is nil.
+func cmpOr(err error, why string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return why
 }
 
 // warnPower says loudly when nothing, or only large changes, can be seen.
@@ -586,8 +639,9 @@ func short(h string) string {
 // alloc_per_req), which profiles measure over all endpoints together.
 const ServerEndpoint = "server"
 
-func serverWide(metric string) bool {
-	return metric == scenarios.CPUPerReq || metric == scenarios.AllocPerReq
+func serverWide(name string) bool {
+	m, _ := metric.Lookup(name)
+	return m.ServerWide()
 }
 
 func commonEndpoints(a, b []string) []string {

@@ -16,6 +16,16 @@
 // base_left_out and candidate_left_out) and named with their reasons in a
 // warning; a side with none left is an *InconclusiveError.
 //
+// # Rows
+//
+// Each endpoint has a row per metric of metric.Standard (p50 p90 p99 p999
+// mean max rps error_rate), the server a row each for cpu_per_req and
+// alloc_per_req, and any other percentile has rows too where the runs'
+// scenarios name it (a hotspot's metric, a gate key) or Options.Metrics
+// does (a policy from the command line: Policy.Metrics). Values print with
+// metric.Format, by its one rule, as everywhere in hotbench; p-values have
+// two significant digits.
+//
 // # Latencies, per-request costs and profile shares
 //
 // Each side's sample is one value per repetition; per-request latencies

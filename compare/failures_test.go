@@ -423,7 +423,7 @@ func TestProfileEvidenceNeedsSamples(t *testing.T) {
 	}
 }
 
-// TestShareChangesAreInPercentagePoints: 70.83 % → 75.00 % is +4.2 pp in
+// TestShareChangesAreInPercentagePoints: 70.83 % → 75.00 % is +4.17 pp in
 // every output, never +5.9 % (or the +41.67 % issue 8 saw).
 func TestShareChangesAreInPercentagePoints(t *testing.T) {
 	base, cand := around(0.7083, 10), around(0.75, 10)
@@ -448,8 +448,8 @@ func TestShareChangesAreInPercentagePoints(t *testing.T) {
 		if !strings.Contains(out, "+4.17 pp") || strings.Contains(out, "5.88%") || strings.Contains(out, "+5.9%") {
 			t.Errorf("%s does not show +4.17 pp:\n%s", format, out)
 		}
-		if format != "junit" && !strings.Contains(out, "(+4.2 pp)") {
-			t.Errorf("%s evidence does not say +4.2 pp:\n%s", format, out)
+		if format != "junit" && !strings.Contains(out, "(+4.17 pp)") {
+			t.Errorf("%s evidence does not say +4.17 pp:\n%s", format, out)
 		}
 	}
 }

@@ -7,12 +7,15 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
 // Policy is the CI gate: which regressions fail and which limits must hold.
-// Keys of MaxRegression and SLO are a metric ("p99"), applying to every
-// endpoint, or "endpoint.metric" ("search.p99"), which takes precedence.
+// Keys of MaxRegression and SLO are a metric ("p99", any percentile:
+// "p95", "p99.9"), applying to every endpoint, or "endpoint.metric"
+// ("search.p99", "search.p99.9"), which takes precedence. A key may name a
+// metric by either spelling (p99.9 or p999).
 // Metrics without a MaxRegression entry are not gated for regressions;
 // metrics without an SLO entry have no limit, except error_rate, which
 // falls back to scenarios.DefaultSLO (1 %). An SLO entry with None set
@@ -30,9 +33,9 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Alpha: DefaultAlpha,
 		MaxRegression: map[string]scenarios.Quantity{
-			scenarios.P50:       {Value: 0.10, Relative: true, Text: "10%"},
-			scenarios.P99:       {Value: 0.10, Relative: true, Text: "10%"},
-			scenarios.ErrorRate: {Value: 0, Text: "0"},
+			metric.P50:       {Value: 0.10, Relative: true, Text: "10%"},
+			metric.P99:       {Value: 0.10, Relative: true, Text: "10%"},
+			metric.ErrorRate: {Value: 0, Text: "0"},
 		},
 		SLO: scenarios.DefaultSLO(),
 	}
@@ -60,10 +63,11 @@ func PolicyFromScenario(g scenarios.Gate) Policy {
 }
 
 // ParseOverrides applies command-line overrides to p: maxRegression like
-// "p99=10%,error_rate=0", slo like "p99=500ms,search.p99=200ms" (or
+// "p99=10%,error_rate=0", slo like "p95=300ms,search.p99.9=200ms" (or
 // "error_rate=none" to lift a limit, the default one included), and alpha
-// when it is not 0. Entries are merged over p's, key by key. A key names a
-// metric or endpoint.metric; an unknown metric or endpoint (one not in
+// when it is not 0. Entries are merged over p's, key by key, under the
+// metric's canonical name (p99.9 is p999). A key names a metric (any
+// percentile) or endpoint.metric; an unknown metric or endpoint (one not in
 // endpoints) is an error with a suggestion, so a typo never passes silently.
 // Server-wide metrics (cpu_per_req, alloc_per_req) are measured over all
 // endpoints together, so an endpoint-qualified key for one is an error too.
@@ -101,6 +105,7 @@ func ParseOverrides(maxRegression, slo string, alpha float64, p *Policy, endpoin
 // parseQuantities parses "key=value,key=value".
 func parseQuantities(flag, s string, relative bool, endpoints []string) (map[string]scenarios.Quantity, error) {
 	out := map[string]scenarios.Quantity{}
+	written := map[string]string{} // canonical key → as written
 	if strings.TrimSpace(s) == "" {
 		return out, nil
 	}
@@ -114,45 +119,87 @@ func parseQuantities(flag, s string, relative bool, endpoints []string) (map[str
 		if !ok || key == "" {
 			return nil, fmt.Errorf("%s: %q is not metric=value: write it like p99=10%%", flag, item)
 		}
-		endpoint, metric := splitKey(key)
-		if !scenarios.IsMetric(metric) {
-			return nil, fmt.Errorf("%s: unknown metric %q%s: use one of %s",
-				flag, metric, suggest(metric, scenarios.Metrics), strings.Join(scenarios.Metrics, ", "))
+		endpoint, name := metric.SplitKey(key)
+		m, err := metric.Parse(name)
+		switch {
+		case err != nil && !metric.LooksLikePercentile(name) && suggest(name, metric.Known) != "":
+			return nil, fmt.Errorf("%s: unknown metric %q%s: use %s", flag, name, suggest(name, metric.Known), metric.Forms)
+		case err != nil:
+			return nil, fmt.Errorf("%s: %v", flag, err)
+		case m.IsShare():
+			return nil, fmt.Errorf("%s: %s is a profile share, which hotspot verdicts use and the gate does not: use %s", flag, name, metric.Forms)
 		}
-		if endpoint != "" && serverWide(metric) {
+		if endpoint != "" && m.ServerWide() {
 			return nil, fmt.Errorf("%s %s: %s is measured over all endpoints, not per endpoint: write it without an endpoint, like %s=%s",
-				flag, key, metric, metric, val)
+				flag, key, name, name, val)
 		}
 		if endpoint != "" && !slices.Contains(endpoints, endpoint) {
 			return nil, fmt.Errorf("%s: unknown endpoint %q%s: the runs have %s",
 				flag, endpoint, suggest(endpoint, endpoints), strings.Join(endpoints, ", "))
 		}
+		canon := joinKey(endpoint, m.Name) // p99.9 is p999
+		switch first, dup := written[canon]; {
+		case dup && first == key:
+			return nil, fmt.Errorf("%s: %s is given twice: keep one", flag, key)
+		case dup:
+			return nil, fmt.Errorf("%s: %s and %s are the same metric: keep one", flag, first, key)
+		}
+		written[canon] = key
 		if !relative && strings.EqualFold(val, "none") {
-			if _, dup := out[key]; dup {
-				return nil, fmt.Errorf("%s: %s is given twice: keep one", flag, key)
-			}
-			out[key] = scenarios.Quantity{None: true, Text: "none"}
+			out[canon] = scenarios.Quantity{None: true, Text: "none"}
 			continue
 		}
-		q, err := scenarios.ParseQuantity(metric, val, relative)
+		q, err := scenarios.ParseQuantity(name, val, relative)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", flag, key, err)
 		}
-		if _, dup := out[key]; dup {
-			return nil, fmt.Errorf("%s: %s is given twice: keep one", flag, key)
-		}
-		out[key] = q
+		out[canon] = q
 	}
 	return out, nil
 }
 
-// splitKey splits "search.p99" into endpoint and metric; metric names have
-// no dots, endpoint names may.
-func splitKey(key string) (endpoint, metric string) {
-	if i := strings.LastIndex(key, "."); i >= 0 {
-		return key[:i], key[i+1:]
+// joinKey is a policy key: "search.p999", or "p999" for every endpoint.
+func joinKey(endpoint, name string) string {
+	if endpoint == "" {
+		return name
 	}
-	return "", key
+	return endpoint + "." + name
+}
+
+// canonicalKeys is a policy map with each key's metric under its canonical
+// name ("search.p99.9" → "search.p999"); the first of two keys that name one
+// metric wins.
+func canonicalKeys(m map[string]scenarios.Quantity) map[string]scenarios.Quantity {
+	out := make(map[string]scenarios.Quantity, len(m))
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		e, name := metric.SplitKey(k)
+		key := joinKey(e, metric.Canonical(name))
+		if _, dup := out[key]; !dup {
+			out[key] = m[k]
+		}
+	}
+	return out
+}
+
+// Metrics lists the metrics the policy's keys name, canonical, each once:
+// what Options.Metrics needs for a policy given on the command line.
+func (p Policy) Metrics() []string {
+	var names []string
+	for _, m := range []map[string]scenarios.Quantity{p.MaxRegression, p.SLO} {
+		for k := range m {
+			_, name := metric.SplitKey(k)
+			if name = metric.Canonical(name); !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	slices.SortStableFunc(names, byDisplay)
+	return names
 }
 
 // suggest is ` (did you mean "p90"?)` for the closest candidate, if close.
@@ -248,6 +295,7 @@ func Gate(c *Comparison, p Policy) GateResult {
 		alpha = DefaultAlpha
 	}
 	g := GateResult{Alpha: alpha, Correction: CorrectionHolm}
+	p.MaxRegression, p.SLO = canonicalKeys(p.MaxRegression), canonicalKeys(p.SLO)
 	if c.Alpha != 0 && c.Alpha != alpha {
 		g.Warnings = append(g.Warnings, fmt.Sprintf("the gate tests at alpha %g but the table marks changes at alpha %g: compare with the gate's alpha so they agree", alpha, c.Alpha))
 	}
@@ -256,7 +304,7 @@ func Gate(c *Comparison, p Policy) GateResult {
 	var unjudged, inputs []string
 	for i := range c.Rows {
 		r := &c.Rows[i]
-		if !scenarios.IsMetric(r.Metric) {
+		if metric.IsShare(r.Metric) {
 			continue // profile shares are evidence for verdicts, not gated
 		}
 		q, key, ok := lookup(p.MaxRegression, r.Endpoint, r.Metric)
@@ -289,7 +337,7 @@ func Gate(c *Comparison, p Policy) GateResult {
 
 	values := make([]candidateValue, 0, len(c.Rows)+len(c.candidateOnly))
 	for _, r := range c.Rows {
-		if scenarios.IsMetric(r.Metric) {
+		if !metric.IsShare(r.Metric) {
 			values = append(values, candidateValue{r.Endpoint, r.Metric, r.Candidate, r.Input})
 		}
 	}
@@ -430,8 +478,8 @@ func checkSLOs(values []candidateValue, zero []zeroSuccess, p Policy, who string
 		if ok {
 			used[key] = true
 		}
-		if !ok && v.Metric == scenarios.ErrorRate {
-			q, ok = scenarios.DefaultSLO()[scenarios.ErrorRate], true
+		if !ok && v.Metric == metric.ErrorRate {
+			q, ok = scenarios.DefaultSLO()[metric.ErrorRate], true
 			q.Text += " (default)"
 		}
 		switch {
@@ -451,7 +499,7 @@ func checkSLOs(values []candidateValue, zero []zeroSuccess, p Policy, who string
 		if z.detail != "" {
 			how = ": " + z.detail
 		}
-		fails = append(fails, Failure{z.endpoint, scenarios.ErrorRate, FailSLO, fmt.Sprintf(
+		fails = append(fails, Failure{z.endpoint, metric.ErrorRate, FailSLO, fmt.Sprintf(
 			"no successful response in %s %s (%d requests, all failed%s): an endpoint that never succeeds breaks every SLO",
 			plural(len(z.reps), "repetition", "repetitions"), strings.Join(z.reps, ", "), z.requests, how)})
 	}
@@ -492,33 +540,33 @@ func regressionFails(r Row, allow scenarios.Quantity, adjusted float64, m int) (
 		if !math.IsNaN(r.Delta) && math.Abs(r.Delta) <= allow.Value {
 			return "", false
 		}
-		return fmt.Sprintf("regressed %s (%s), allowed %s", formatDeltaShort(r.Delta), stats, allow), true
+		return fmt.Sprintf("regressed %s (%s), allowed %s", formatChange(r.Delta), stats, allow), true
 	}
 	diff := math.Abs(r.Candidate.Center - r.Base.Center)
 	if diff <= allow.Value {
 		return "", false
 	}
-	b, c := formatPair(r.Metric, r.Base.Center, r.Candidate.Center)
+	b, c := formatValue(r.Metric, r.Base.Center), formatValue(r.Metric, r.Candidate.Center)
 	return fmt.Sprintf("regressed %s → %s (%s), allowed %s", b, c, stats, allow), true
 }
 
-func sloFails(metric string, cand Stat, slo scenarios.Quantity, who string) (string, bool) {
+func sloFails(name string, cand Stat, slo scenarios.Quantity, who string) (string, bool) {
 	v := cand.Center
 	if math.IsNaN(v) {
 		return "", false
 	}
-	value := newScaler(metric, v).format(v)
-	if metric == scenarios.ErrorRate && cand.Requests > 0 {
+	value := formatValue(name, v)
+	if name == metric.ErrorRate && cand.Requests > 0 {
 		value += fmt.Sprintf(" (%d of %d requests failed)", cand.Errors, cand.Requests)
 	}
-	if higherIsBetter(metric) {
+	if higherIsBetter(name) {
 		if v >= slo.Value {
 			return "", false
 		}
-		return fmt.Sprintf("%s%s %s is below the SLO %s", who, metric, value, slo), true
+		return fmt.Sprintf("%s%s %s is below the SLO %s", who, name, value, slo), true
 	}
 	if v <= slo.Value {
 		return "", false
 	}
-	return fmt.Sprintf("%s%s %s is above the SLO %s", who, metric, value, slo), true
+	return fmt.Sprintf("%s%s %s is above the SLO %s", who, name, value, slo), true
 }

@@ -1,9 +1,11 @@
 package compare
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -63,7 +65,7 @@ func TestGate(t *testing.T) {
 			rows:     []Row{rowOf("search", "p99", around(0.050, 10), around(0.0625, 10))},
 			policy:   DefaultPolicy(),
 			failures: []string{"search p99 regression"},
-			reason:   "regressed +25% (p=1.1e-05, n=10+10), allowed 10%",
+			reason:   "regressed +25.0% (p=1.1e-05, n=10+10), allowed 10%",
 		},
 		{
 			name:   "a significant +5% p99 regression within a 10% allowance passes",
@@ -389,7 +391,21 @@ func TestParseOverrides(t *testing.T) {
 				t.Errorf("policy %+v", p)
 			}
 		}},
-		{name: "an unknown metric is an error with a suggestion", mr: "p95=10%", wantErr: `unknown metric "p95" (did you mean "p90"?)`},
+		{name: "any percentile is a metric, p99.9 is p999, and a key splits before its metric", mr: "p95=10%", slo: "search.p99.9=200ms,p75=100ms,login.p99.99=1s",
+			check: func(t *testing.T, p Policy) {
+				if p.MaxRegression["p95"].Value != 0.10 || p.SLO["search.p999"].Value != 0.2 || p.SLO["p75"].Value != 0.1 || p.SLO["login.p99.99"].Value != 1 {
+					t.Errorf("policy %+v", p)
+				}
+				if got := p.Metrics(); !slices.Equal(got, []string{"p75", "p95", "p999", "p99.99"}) {
+					t.Errorf("Metrics() = %q", got)
+				}
+			},
+		},
+		{name: "an unknown metric is an error with a suggestion", mr: "eror_rate=0", wantErr: `unknown metric "eror_rate" (did you mean "error_rate"?)`},
+		{name: "p100 is no percentile", slo: "p100=1s", wantErr: `--slo: "p100" is not a percentile`},
+		{name: "nor is p99.999999", slo: "search.p99.999999=1s", wantErr: `--slo: "p99.999999" has more than 3 decimals`},
+		{name: "p99.9 and p999 are one key", mr: "p99.9=10%,p999=20%", wantErr: "p99.9 and p999 are the same metric"},
+		{name: "a profile share is not gated", mr: "cpu_share:f=10%", wantErr: "profile share"},
 		{name: "an unknown metric in an SLO is an error", slo: "latency=1s", wantErr: `--slo: unknown metric "latency"`},
 		{name: "an unknown endpoint is an error with a suggestion", slo: "serch.p99=200ms", wantErr: `unknown endpoint "serch" (did you mean "search"?)`},
 		{name: "an unknown endpoint far from any name lists the endpoints", mr: "checkout.p99=10%", wantErr: `unknown endpoint "checkout": the runs have search, login`},
@@ -427,6 +443,7 @@ func FuzzParseOverrides(f *testing.F) {
 		{"alloc_per_req=64KiB", "cpu_per_req=2ms"},
 		{"p99", "=,=="},
 		{"a.b.p99=1", "error_rate=101%"},
+		{"p99.9=10%", "search.p99.99=1s,p95=300ms"},
 	} {
 		f.Add(s[0], s[1])
 	}
@@ -438,11 +455,11 @@ func FuzzParseOverrides(f *testing.F) {
 		}
 		for _, m := range []map[string]scenarios.Quantity{p.MaxRegression, p.SLO} {
 			for k, q := range m {
-				e, metric := splitKey(k)
-				if !scenarios.IsMetric(metric) || (e != "" && e != "search" && e != "a.b") {
+				e, name := metric.SplitKey(k)
+				if m, ok := metric.Lookup(name); !ok || m.IsShare() || m.Name != name || (e != "" && e != "search" && e != "a.b") {
 					t.Errorf("accepted key %q", k)
 				}
-				if e != "" && serverWide(metric) {
+				if e != "" && serverWide(name) {
 					t.Errorf("accepted endpoint-qualified server-wide key %q", k)
 				}
 				if q.Value < 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -23,7 +24,7 @@ type HotspotVerdict struct {
 	// Verdict is one of the Verdict constants.
 	Verdict string
 	// Evidence is one sentence with the numbers behind the verdict:
-	// "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10); regexp.Compile 41% → 3% of CPU".
+	// "p99 51.2ms → 12.3ms (-76.0%, p=0.00018, n=10+10); regexp.Compile 41.0% → 3.00% of CPU (-38.0 pp)".
 	Evidence string
 	// Reason says why a verdict is inconclusive, or qualifies another one.
 	Reason    string
@@ -83,8 +84,8 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	v := HotspotVerdict{Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Objective: h.Objective}
 	// A function's share is evidence in every profile kind that has it: CPU
 	// time for a compute hotspot, allocated bytes for an allocation one.
-	kinds := []string{"cpu", "allocs"}
-	if h.Metric == scenarios.AllocPerReq {
+	kinds := metric.ShareKinds
+	if h.Metric == metric.AllocPerReq {
 		kinds = []string{"allocs", "cpu"}
 	}
 	var missing, thin, grew, shrank []string
@@ -92,7 +93,7 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 	for _, f := range h.Functions {
 		found, usable := false, false
 		for _, kind := range kinds {
-			r := c.Row(h.Endpoint, shareMetric(kind, f))
+			r := c.Row(h.Endpoint, metric.Share(kind, f))
 			if r == nil {
 				continue
 			}
@@ -124,7 +125,7 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 		case !found:
 			kind := kinds[0]
 			fc := FunctionChange{Name: f, Kind: kind, BaseShare: math.NaN(), CandidateShare: math.NaN(), DeltaPP: math.NaN(), P: math.NaN(), Change: NoChange}
-			fc.Missing = missingSides(c, h.Endpoint, shareMetric(kind, f))
+			fc.Missing = missingSides(c, h.Endpoint, metric.Share(kind, f))
 			missing = append(missing, f)
 			fparts = append(fparts, fmt.Sprintf("%s: no %s profile in the %s", f, kindNoun(kind), fc.Missing))
 			v.Functions = append(v.Functions, fc)
@@ -197,17 +198,15 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 
 // latencyUnjudged reports whether metric is a latency of closed-model runs,
 // which measure capacity: DESIGN.md gives them no latency verdicts.
-func latencyUnjudged(c *Comparison, metric string) bool {
-	return c.closed && scenarios.IsLatency(metric)
+func latencyUnjudged(c *Comparison, name string) bool {
+	m, _ := metric.Lookup(name)
+	return c.closed && m.IsLatency()
 }
 
-// metricEvidence is "p99 51.2ms → 12.3ms (-76%, p=0.00018, n=10+10)".
+// metricEvidence is "p99 51.2ms → 12.3ms (-76.0%, p=0.00018, n=10+10)".
 func metricEvidence(r *Row) string {
-	// Each value in its own unit: a sentence reads "4.70ms → 856µs", where a
-	// table column wants one scale.
-	b := newScaler(r.Metric, r.Base.Center).format(r.Base.Center)
-	c := newScaler(r.Metric, r.Candidate.Center).format(r.Candidate.Center)
-	change := formatDeltaShort(r.Delta)
+	b, c := formatValue(r.Metric, r.Base.Center), formatValue(r.Metric, r.Candidate.Center)
+	change := formatChange(r.Delta)
 	if !r.Significant {
 		change = "~"
 	}

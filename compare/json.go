@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -176,7 +177,7 @@ func toJSON(c *Comparison, g *GateResult) jsonComparison {
 			t := number(r.Target)
 			jr.Target = &t
 		}
-		if isShare(r.Metric) {
+		if metric.IsShare(r.Metric) {
 			ms := r.MinSamples
 			jr.MinSamples = &ms
 		}

@@ -6,6 +6,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // writeMarkdown writes a pull-request comment: the gate's line, warnings,
@@ -56,10 +58,10 @@ func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
 		rows := rowsOf(c, e)
 		fmt.Fprintf(&b, "### %s\n\n| Metric | Base | Candidate | Δ | p | n |\n|---|--:|--:|--:|--:|--:|\n", md(e))
 		// Endpoint metrics, their geomean, then the profile shares.
-		ordered := slices.DeleteFunc(slices.Clone(rows), func(r Row) bool { return isShare(r.Metric) })
+		ordered := slices.DeleteFunc(slices.Clone(rows), func(r Row) bool { return metric.IsShare(r.Metric) })
 		nMetrics := len(ordered)
 		for _, r := range rows {
-			if isShare(r.Metric) {
+			if metric.IsShare(r.Metric) {
 				ordered = append(ordered, r)
 			}
 		}
@@ -104,8 +106,8 @@ func writeMarkdown(w io.Writer, c *Comparison, g *GateResult) error {
 // writeGeomeanMD writes benchstat's geomean row over the latency metrics.
 func writeGeomeanMD(b *strings.Builder, rows []Row) {
 	if gm := latencyGeomean(rows); gm.ok && gm.ratioOK {
-		base, cand := formatPair("p50", gm.base, gm.cand)
-		fmt.Fprintf(b, "| geomean | %s | %s | %s | | |\n", base, cand, formatDeltaSigned(gm.ratio-1))
+		fmt.Fprintf(b, "| geomean | %s | %s | %s | | |\n",
+			metric.Format(gm.base, metric.Seconds), metric.Format(gm.cand, metric.Seconds), formatChange(gm.ratio-1))
 	}
 }
 

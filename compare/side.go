@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -26,6 +27,9 @@ type side struct {
 	// warnings are caveats found while pooling, like left-out repetitions.
 	warnings []string
 
+	// metrics are the metrics read: metricsFor's list (nil means
+	// metric.Standard).
+	metrics []string
 	// vals holds the per-repetition values of every (endpoint, metric),
 	// read once; counts the pooled error counts of every endpoint.
 	vals   map[[2]string][]float64
@@ -52,11 +56,12 @@ type zeroSuccess struct {
 	detail string
 }
 
-// newSide pools the valid repetitions of runs. Invalid ones (interrupted,
-// generator behind, requests lost) are counted and named in a warning, never
-// used: they measured something other than the server.
-func newSide(role string, runs []*results.Run) (*side, error) {
-	s := &side{role: role}
+// newSide pools the valid repetitions of runs and reads their values of
+// metrics (metricsFor's list). Invalid ones (interrupted, generator behind,
+// requests lost) are counted and named in a warning, never used: they
+// measured something other than the server.
+func newSide(role string, runs []*results.Run, metrics []string) (*side, error) {
+	s := &side{role: role, metrics: metrics}
 	var reasons []string
 	total := 0
 	for _, r := range runs {
@@ -122,7 +127,7 @@ func (s *side) read() {
 	s.vals = map[[2]string][]float64{}
 	s.counts = map[string]errorCounts{}
 	for _, e := range s.endpoints() {
-		for _, m := range scenarios.Metrics {
+		for _, m := range s.metricNames() {
 			for _, rep := range s.reps {
 				if x, ok := rep.Value(e, m); ok && !math.IsNaN(x) {
 					s.vals[[2]string{e, m}] = append(s.vals[[2]string{e, m}], x)
@@ -258,6 +263,14 @@ func (s *side) endpoints() []string {
 		}
 	}
 	return names
+}
+
+// metricNames are the metrics the side reads.
+func (s *side) metricNames() []string {
+	if s.metrics == nil {
+		return metric.Standard
+	}
+	return s.metrics
 }
 
 // values is the per-repetition sample of an endpoint's metric.

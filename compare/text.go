@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hotbench/hotbench/metric"
 )
 
 // writeText writes a benchstat-like table per endpoint, the hotspot
@@ -120,7 +122,7 @@ func endpointText(w io.Writer, endpoint string, rows []Row, fails map[[2]string]
 		t.add(r.Metric, c.base, c.baseCI, c.cand, c.candCI, c.delta, "("+c.pn+")", strings.Join(note, " "))
 	}
 	for _, r := range rows {
-		if isShare(r.Metric) {
+		if metric.IsShare(r.Metric) {
 			shares = true
 			continue
 		}
@@ -129,17 +131,17 @@ func endpointText(w io.Writer, endpoint string, rows []Row, fails map[[2]string]
 	if gm := latencyGeomean(rows); gm.ok || gm.ratioOK {
 		base, cand, ratio := "?", "?", "?"
 		if gm.ok {
-			base, cand = formatPair("p50", gm.base, gm.cand)
+			base, cand = metric.Format(gm.base, metric.Seconds), metric.Format(gm.cand, metric.Seconds)
 		}
 		if gm.ratioOK {
-			ratio = formatDeltaSigned(gm.ratio - 1)
+			ratio = formatChange(gm.ratio - 1)
 		}
 		t.add("geomean", base, "", cand, "", ratio, "", "")
 	}
 	if shares {
 		t.add("profile shares", "", "", "", "", "", "", "")
 		for _, r := range rows {
-			if isShare(r.Metric) {
+			if metric.IsShare(r.Metric) {
 				emit(r)
 			}
 		}

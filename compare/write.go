@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/perf/benchmath"
 
-	"github.com/hotbench/hotbench/scenarios"
+	"github.com/hotbench/hotbench/metric"
 )
 
 // Formats lists the output formats Write accepts.
@@ -49,11 +49,10 @@ type cells struct {
 }
 
 func rowCells(r Row) cells {
-	s := newScaler(r.Metric, r.Base.Center, r.Candidate.Center)
 	c := cells{
-		base:   s.format(r.Base.Center),
+		base:   formatValue(r.Metric, r.Base.Center),
 		baseCI: ciString(r.Metric, r.Test, r.Base),
-		cand:   s.format(r.Candidate.Center),
+		cand:   formatValue(r.Metric, r.Candidate.Center),
 		candCI: ciString(r.Metric, r.Test, r.Candidate),
 		pn:     pnString(r),
 	}
@@ -67,26 +66,25 @@ func rowCells(r Row) cells {
 	case !r.Significant:
 		c.delta = "~"
 	case inPP(r):
-		c.delta = formatPPTable(r.DeltaPP)
+		c.delta = formatPP(r.DeltaPP)
 	default:
-		c.delta = formatDeltaSigned(r.Delta)
+		c.delta = formatChange(r.Delta)
 	}
 	return c
 }
 
 // inPP reports whether a row's change reads in percentage points: profile
 // shares and pooled error rates, which are fractions themselves.
-func inPP(r Row) bool { return isShare(r.Metric) || r.Test == TestFisher }
+func inPP(r Row) bool { return metric.IsShare(r.Metric) || r.Test == TestFisher }
 
 // ciString is benchstat's ± range as a percentage of the center, or for a
 // pooled rate its interval, which a percentage of 0 % cannot express.
-func ciString(metric, test string, s Stat) string {
+func ciString(name, test string, s Stat) string {
 	if test == TestFisher {
 		if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
 			return "[?]"
 		}
-		sc := newScaler(metric, s.Lo, s.Hi)
-		return "[" + sc.format(s.Lo) + ", " + sc.format(s.Hi) + "]"
+		return "[" + formatValue(name, s.Lo) + ", " + formatValue(name, s.Hi) + "]"
 	}
 	return "± " + benchmath.Summary{Center: s.Center, Lo: s.Lo, Hi: s.Hi}.PctRangeString()
 }
@@ -118,7 +116,7 @@ func latencyGeomean(rows []Row) geomean {
 	n := 0
 	g.ok, g.ratioOK = true, true
 	for _, r := range rows {
-		if !scenarios.IsLatency(r.Metric) {
+		if m, _ := metric.Lookup(r.Metric); !m.IsLatency() {
 			continue
 		}
 		n++

@@ -76,8 +76,8 @@ repetitions to decide (rerun with more; --allow-inconclusive passes with a warni
 	}
 	a.verdictFlags(cmd)
 	cmd.Flags().Bool("allow-inconclusive", false, "pass (with a warning) when a side has too few valid repetitions to decide, instead of exit 3")
-	cmd.Flags().String("max-regression", "", "allowed regressions, overriding the scenario's gate: p99=10%,error_rate=0,search.p50=5ms")
-	cmd.Flags().String("slo", "", "limits the candidate must meet: p99=500ms,error_rate=0.1%")
+	cmd.Flags().String("max-regression", "", "allowed regressions, overriding the scenario's gate: p99=10%,error_rate=0,search.p50=5ms (any percentile: p95, p99.9)")
+	cmd.Flags().String("slo", "", "limits the candidate must meet: p95=300ms,search.p99.9=1s,error_rate=0.1%")
 	return cmd
 }
 
@@ -130,7 +130,12 @@ func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Compar
 	if alpha == 0 {
 		alpha = cand[0].Scenario.Gate.Alpha
 	}
-	c, err := compare.Compare(base, cand, compare.Options{Alpha: alpha, Force: a.v.GetBool("force")})
+	opts := compare.Options{Alpha: alpha, Force: a.v.GetBool("force")}
+	if policy != nil {
+		// A percentile only the flags name (--slo p95=300ms) needs its rows.
+		opts.Metrics = policy.Metrics()
+	}
+	c, err := compare.Compare(base, cand, opts)
 	var undecided *compare.InconclusiveError
 	switch {
 	case errors.As(err, &undecided):

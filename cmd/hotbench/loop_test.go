@@ -132,7 +132,7 @@ func TestTheLoopWithProfiles(t *testing.T) {
 	if code, out, _ = hotbench(t, "gate", "hot@fast", "hot@slow", "--results", res); code != 1 {
 		t.Errorf("gate of a regression: exit %d, want 1\n%s", code, out)
 	}
-	if code, _, errOut := hotbench(t, "gate", "hot@slow", "hot@fast", "--max-regression", "p51=10%", "--results", res); code != 2 || !strings.Contains(errOut, "p50") {
+	if code, _, errOut := hotbench(t, "gate", "hot@slow", "hot@fast", "--max-regression", "p5o=10%", "--results", res); code != 2 || !strings.Contains(errOut, "p50") {
 		t.Errorf("a typo in the policy: exit %d, want 2 with a suggestion\n%s", code, errOut)
 	}
 	if code, _, errOut := hotbench(t, "baseline", "set", "main", "hot@slow", "--results", res); code != 0 {
