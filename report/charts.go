@@ -18,8 +18,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 // Every chart of both reports is built here, from a few helpers, so that a
@@ -40,23 +40,23 @@ var (
 
 // metricColor gives each metric its colour, so that a p99 hotspot's trend
 // is orange like the p99 line of the run report.
-func metricColor(metric string) color.Color {
-	switch metric {
-	case scenarios.P50:
+func metricColor(name string) color.Color {
+	switch name {
+	case metric.P50:
 		return colP50
-	case scenarios.P99:
+	case metric.P99:
 		return colP99
-	case scenarios.P90:
+	case metric.P90:
 		return rgb(0x9467bd)
-	case scenarios.P999:
+	case metric.P999:
 		return rgb(0x8c564b)
-	case scenarios.Mean:
+	case metric.Mean:
 		return rgb(0x17becf)
-	case scenarios.Max:
+	case metric.Max:
 		return rgb(0x7f7f7f)
-	case scenarios.RPS:
+	case metric.RPS:
 		return colThroughput
-	case scenarios.ErrorRate:
+	case metric.ErrorRate:
 		return colErrors
 	}
 	return rgb(0xbcbd22)
@@ -319,7 +319,7 @@ func timeSeriesPlot(title, xLabel, yLabel string) *plot.Plot {
 }
 
 // latencyScale converts seconds to the unit that suits the largest value.
-func latencyScale(max float64) unit { return unitFor(scenarios.P99, max) }
+func latencyScale(max float64) unit { return metric.ScaleOf(metric.Seconds, max) }
 
 // series is one endpoint's per-second points, one slice per repetition.
 type series [][]results.Second
@@ -425,7 +425,7 @@ func latencyOverTimeChart(name, endpoint string, s series) *chart {
 		out := make([][]float64, len(y))
 		for i := range y {
 			for _, v := range y[i] {
-				out[i] = append(out[i], v/u.div)
+				out[i] = append(out[i], v/u.Factor)
 			}
 		}
 		return out
@@ -435,7 +435,7 @@ func latencyOverTimeChart(name, endpoint string, s series) *chart {
 	if top <= 0 {
 		top = 1
 	}
-	p := timeSeriesPlot(endpoint+": latency over time", "time since the measured window began (s)", "latency ("+u.name+")")
+	p := timeSeriesPlot(endpoint+": latency over time", "time since the measured window began (s)", "latency ("+u.Unit+")")
 	shadeWarmup(p, s.firstT(), top)
 	l99 := overlay(p, x, p99, colP99)
 	l50 := overlay(p, x, p50, colP50)
@@ -534,15 +534,15 @@ func percentileChart(name, endpoint string, merged *results.Histogram, reps []*r
 	mx, my := percentileCurve(merged, top)
 	u := latencyScale(maxOf(my))
 	for i := range my {
-		my[i] /= u.div
+		my[i] /= u.Factor
 	}
-	p := newPlot(endpoint+": latency by percentile", "percentile", "latency ("+u.name+")")
+	p := newPlot(endpoint+": latency by percentile", "percentile", "latency ("+u.Unit+")")
 	p.X.Tick.Marker = ninesTicks
 	if len(reps) > 1 {
 		for _, h := range reps {
 			x, y := percentileCurve(h, top)
 			for i := range y {
-				y[i] /= u.div
+				y[i] /= u.Factor
 			}
 			line(p, xys(x, y), faded(colP50), vg.Points(0.8), nil)
 		}
@@ -631,12 +631,12 @@ type valueAxis struct {
 // half of the month where the runs are lower (after a fix, the right),
 // and the axis rises until it clears them.
 func trendAxis(pts []timePoint, floor float64, u unit, legendRows int, from, to time.Time) valueAxis {
-	floor /= u.div
-	data := robustTop(scaleCenters(trusted(pts), u.div), floor)
+	floor /= u.Factor
+	data := robustTop(scaleCenters(trusted(pts), u.Factor), floor)
 	bars := data
 	for _, pt := range trusted(pts) {
-		if finite(pt.Hi) && pt.Center/u.div <= data {
-			bars = math.Max(bars, pt.Hi/u.div)
+		if finite(pt.Hi) && pt.Center/u.Factor <= data {
+			bars = math.Max(bars, pt.Hi/u.Factor)
 		}
 	}
 	data = math.Max(data, math.Min(bars, 1.5*data))
@@ -652,12 +652,12 @@ func trendAxis(pts []timePoint, floor float64, u unit, legendRows int, from, to 
 			if pt.At.Before(mid) != left || !finite(pt.Center) {
 				continue
 			}
-			v := pt.Center / u.div
+			v := pt.Center / u.Factor
 			if v > 1.5*data {
 				return math.Inf(1) // drawn at the top edge, where the legend is
 			}
-			if pt.Center/u.div <= data && finite(pt.Hi) {
-				v = math.Max(v, math.Min(pt.Hi/u.div, bars))
+			if pt.Center/u.Factor <= data && finite(pt.Hi) {
+				v = math.Max(v, math.Min(pt.Hi/u.Factor, bars))
 			}
 			high = math.Max(high, v)
 		}
@@ -676,8 +676,8 @@ func trendAxis(pts []timePoint, floor float64, u unit, legendRows int, from, to 
 // trendUnit picks the unit of a trend chart from the values that are kept
 // on its axis: an outlier drawn at the edge must not make the others read
 // "0.003 s".
-func trendUnit(metric string, pts []timePoint, floor float64) unit {
-	return unitFor(metric, robustTop(scaleCenters(trusted(pts), 1), floor), floor)
+func trendUnit(name string, pts []timePoint, floor float64) unit {
+	return unitFor(name, robustTop(scaleCenters(trusted(pts), 1), floor), floor)
 }
 
 // trusted are the points of runs without caveats, or all points when
@@ -703,7 +703,7 @@ func scaleCenters(pts []timePoint, div float64) []float64 {
 	return out
 }
 
-// drawRuns draws one mark per run: values divided by u.div, the runs
+// drawRuns draws one mark per run: values divided by u.Factor, the runs
 // without caveats joined by a thin line, error bars where the interval is
 // bounded. A value above clipAt (in the chart's unit) is drawn at the top
 // edge and written beside it with format; runs without a value (noValue)
@@ -720,10 +720,10 @@ func drawRuns(p *plot.Plot, pts []timePoint, noValue []time.Time, u unit, c colo
 			continue
 		}
 		at := float64(pt.At.Unix())
-		y := pt.Center / u.div
+		y := pt.Center / u.Factor
 		if finite(pt.Lo) && finite(pt.Hi) && y <= clipAt {
 			bars = append(bars, plotter.XY{X: at, Y: y})
-			errs = append(errs, struct{ Low, High float64 }{y - pt.Lo/u.div, pt.Hi/u.div - y})
+			errs = append(errs, struct{ Low, High float64 }{y - pt.Lo/u.Factor, pt.Hi/u.Factor - y})
 		}
 		switch {
 		case y > clipAt:
@@ -841,7 +841,7 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 	rows := 1 + btoi(hasObjective) + btoi(h.trendOK) + btoi(anyMarked) + btoi(len(noValue) > 0)
 	axis := trendAxis(pts, floor, u, rows, from, to)
 	for _, pt := range pts {
-		if pt.Center/u.div > axis.top {
+		if pt.Center/u.Factor > axis.top {
 			axis = trendAxis(pts, floor, u, rows+1, from, to) // the clipped values' legend row
 			break
 		}
@@ -856,7 +856,7 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 	c := metricColor(h.Metric)
 	marks := drawRuns(p, pts, noValue, u, c, axis.top, func(v float64) string { return formatMetric(h.Metric, v) })
 	what := "median of each run's valid repetitions"
-	if h.Metric == scenarios.ErrorRate {
+	if h.Metric == metric.ErrorRate {
 		what = "errors over requests of each run's valid repetitions"
 	}
 	if marks.bars {
@@ -864,12 +864,12 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 	}
 	addRunLegend(p, marks, what, "run with invalid repetitions or warnings: not in the trend")
 	if hasObjective {
-		hline(p, x0, x1, h.Objective.Value/u.div, colObjective, dashed, "objective "+h.objectiveText())
+		hline(p, x0, x1, h.Objective.Value/u.Factor, colObjective, dashed, "objective "+h.objectiveText())
 	}
 	if h.trendOK {
 		clean := h.cleanPoints()
 		ta, tb := float64(clean[0].At.Unix()), float64(clean[len(clean)-1].At.Unix())
-		ya, yb := (h.trendA+h.trendB*ta)/u.div, (h.trendA+h.trendB*tb)/u.div
+		ya, yb := (h.trendA+h.trendB*ta)/u.Factor, (h.trendA+h.trendB*tb)/u.Factor
 		if yb < 0 && ya > 0 { // no metric goes below zero: stop the line there
 			tb = ta + (tb-ta)*ya/(ya-yb)
 			yb = 0
@@ -894,12 +894,12 @@ func btoi(b bool) int {
 	return 0
 }
 
-func axisLabel(metric string, u unit) string {
-	l := metricLabel(metric)
-	if u.name == "" {
+func axisLabel(name string, u unit) string {
+	l := metricLabel(name)
+	if u.Unit == "" {
 		return l
 	}
-	return fmt.Sprintf("%s (%s)", l, u.name)
+	return fmt.Sprintf("%s (%s)", l, u.Unit)
 }
 
 // endpointTrendChart draws an endpoint's throughput over its error rate,
@@ -930,7 +930,7 @@ func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *char
 		p := newPlot(title, xLabel, axisLabel("", u))
 		axis := trendAxis(pts, floor, u, rows, from, to)
 		for _, pt := range pts {
-			if pt.Center/u.div > axis.top {
+			if pt.Center/u.Factor > axis.top {
 				axis = trendAxis(pts, floor, u, rows+1, from, to)
 				break
 			}
@@ -944,10 +944,10 @@ func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *char
 		p.Y.Min, p.Y.Max = 0, axis.top
 		return p
 	}
-	tp := panel(e.Name+": throughput and error rate per run", "", rps, unit{1, "req/s"}, colThroughput, 0,
+	tp := panel(e.Name+": throughput and error rate per run", "", rps, unit{Factor: 1, Unit: "req/s"}, colThroughput, 0,
 		"requests per second, valid repetitions", "run with invalid repetitions or warnings", formatRPS)
 	tp.Y.Label.Text = "throughput (req/s)"
-	ep := panel("", "run date (UTC)", errs, unit{0.01, "%"}, colErrors, 0.001,
+	ep := panel("", "run date (UTC)", errs, unit{Factor: 0.01, Unit: "%"}, colErrors, 0.001,
 		"failed requests, valid repetitions pooled", "", formatPercent)
 	ep.Y.Label.Text = "error rate (%)"
 	return &chart{name: name, alt: e.Name + ": throughput and error rate of each run this month",

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -49,7 +50,7 @@ func TestRobustTop(t *testing.T) {
 // others is drawn at the top edge with its value beside it, and the others
 // still spread over the chart's height.
 func TestOneBrokenRunCannotFlattenATrendChart(t *testing.T) {
-	h := &HotspotMonth{Hotspot: scenarios.Hotspot{Name: "search-regexp", Endpoint: "search", Metric: scenarios.P99,
+	h := &HotspotMonth{Hotspot: scenarios.Hotspot{Name: "search-regexp", Endpoint: "search", Metric: metric.P99,
 		Objective: scenarios.Quantity{Value: 0.008, Text: "8ms"}}}
 	for i, v := range []float64{0.010, 0.011, 0.012, 1.2, 0.011, 0.0105} {
 		h.Points = append(h.Points, Point{At: day(2+4*i, 10), Run: "s@r", Center: v, Lo: v * 0.95, Hi: v * 1.05, N: 6, Marked: i == 3})
@@ -72,7 +73,7 @@ func TestOneBrokenRunCannotFlattenATrendChart(t *testing.T) {
 		pts = append(pts, timePoint{At: pt.At, Center: pt.Center, Lo: pt.Lo, Hi: pt.Hi, Marked: pt.Marked})
 	}
 	q := newPlot("", "", "")
-	m := drawRuns(q, pts, []time.Time{day(30, 10)}, unit{1e-3, "ms"}, colP99, p.Y.Max, func(v float64) string { return formatMetric(scenarios.P99, v) })
+	m := drawRuns(q, pts, []time.Time{day(30, 10)}, unit{Factor: 1e-3, Unit: "ms"}, colP99, p.Y.Max, func(v float64) string { return formatMetric(metric.P99, v) })
 	if m.clipped == nil || m.clipped.XYs.Len() != 1 || m.clipped.XYs[0].Y > p.Y.Max {
 		t.Errorf("clipped marks %v: want the 1.2 s run at the top edge", m.clipped)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/report"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -19,7 +20,7 @@ func weeklyRuns(store *results.Store) error {
 	sc := scenarios.Scenario{
 		Name:      "search",
 		Endpoints: []scenarios.Endpoint{{Name: "search", Method: "GET", Path: "/api/search"}},
-		Hotspots: []scenarios.Hotspot{{Name: "search-regexp", Endpoint: "search", Metric: scenarios.P99,
+		Hotspots: []scenarios.Hotspot{{Name: "search-regexp", Endpoint: "search", Metric: metric.P99,
 			Objective: scenarios.Quantity{Value: 0.010, Text: "10ms"}}},
 	}
 	for i, p99 := range []time.Duration{48 * time.Millisecond, 20 * time.Millisecond, 3 * time.Millisecond} {
@@ -66,7 +67,7 @@ func ExampleBuildMonth() {
 	}
 	// Output:
 	// November 2026: 1 hotspot in 1 scenario, 3 runs. Status: 1 met, 0 on track, 0 off track. Since the month's first run: 1 improved, 0 regressed, 0 unchanged.
-	// search-regexp: p99 49.2 ms → 3.08 ms, improved (objective 10 ms, met)
+	// search-regexp: p99 49.2ms → 3.08ms, improved (objective 10.0ms, met)
 }
 
 // Render one run as a self-contained HTML page.

@@ -18,6 +18,7 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -40,7 +41,7 @@ func date(y int, m time.Month, d int) scenarios.Date {
 }
 
 func latencyQuantity(s string) scenarios.Quantity {
-	q, err := scenarios.ParseQuantity(scenarios.P99, s, false)
+	q, err := scenarios.ParseQuantity(metric.P99, s, false)
 	if err != nil {
 		panic(err)
 	}
@@ -60,9 +61,9 @@ func manualSearch() scenarios.Scenario {
 		},
 		Profiles: scenarios.Profiles{Kinds: []string{"cpu"}},
 		Hotspots: []scenarios.Hotspot{
-			{Name: "search-regexp", Endpoint: "search", Metric: scenarios.P99, Objective: latencyQuantity("10ms"),
+			{Name: "search-regexp", Endpoint: "search", Metric: metric.P99, Objective: latencyQuantity("10ms"),
 				Due: date(2026, 12, 15), Functions: []string{"regexp.Compile"}},
-			{Name: "steps-n-plus-one", Endpoint: "step-list", Metric: scenarios.P50, Objective: latencyQuantity("5ms"),
+			{Name: "steps-n-plus-one", Endpoint: "step-list", Metric: metric.P50, Objective: latencyQuantity("5ms"),
 				Due: date(2026, 11, 30), Functions: []string{"manuals.(*Store).StepsFor"}},
 		},
 		Gate: scenarios.Gate{Alpha: 0.05},
@@ -77,7 +78,7 @@ func manualSearch() scenarios.Scenario {
 // checkout has one endpoint whose throughput is the hotspot, without a due
 // date, and errors.
 func checkout() scenarios.Scenario {
-	rps, err := scenarios.ParseQuantity(scenarios.RPS, "220/s", false)
+	rps, err := scenarios.ParseQuantity(metric.RPS, "220/s", false)
 	if err != nil {
 		panic(err)
 	}
@@ -86,7 +87,7 @@ func checkout() scenarios.Scenario {
 		Target:    "http://127.0.0.1:8080",
 		Runs:      6,
 		Endpoints: []scenarios.Endpoint{{Name: "pay", Method: "POST", Path: "/api/pay", Weight: 1}},
-		Hotspots:  []scenarios.Hotspot{{Name: "pay-throughput", Endpoint: "pay", Metric: scenarios.RPS, Objective: rps}},
+		Hotspots:  []scenarios.Hotspot{{Name: "pay-throughput", Endpoint: "pay", Metric: metric.RPS, Objective: rps}},
 	}
 	sc.Load.Rate = scenarios.Rate{PerSecond: 250}
 	sc.Load.Duration = scenarios.Duration(5 * time.Second)
@@ -101,7 +102,7 @@ func suggest() scenarios.Scenario {
 		Target:    "http://127.0.0.1:8080",
 		Runs:      6,
 		Endpoints: []scenarios.Endpoint{{Name: "suggest", Method: "GET", Path: "/api/suggest?q=ki", Weight: 1}},
-		Hotspots: []scenarios.Hotspot{{Name: "suggest-prefix-scan", Endpoint: "suggest", Metric: scenarios.P99,
+		Hotspots: []scenarios.Hotspot{{Name: "suggest-prefix-scan", Endpoint: "suggest", Metric: metric.P99,
 			Objective: latencyQuantity("50ms"), Due: date(2026, 12, 31)}},
 	}
 	sc.Load.Rate = scenarios.Rate{PerSecond: 40}

@@ -3,176 +3,60 @@ package report
 import (
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/hotbench/hotbench/scenarios"
+	"github.com/hotbench/hotbench/metric"
 )
 
-// unit is how values of one metric read: value/div followed by name.
-type unit struct {
-	div  float64
-	name string
+// Every value a report prints goes through metric.Format, so it reads the
+// same in HTML, Markdown, chart labels, compare's tables and the command's
+// summary. A chart's axis needs one unit for all its ticks: metric.Scale.
+
+// unit is the unit of a chart's value axis.
+type unit = metric.Scale
+
+// unitFor picks the unit of a chart's axis for a metric: the one
+// metric.Format gives the largest of vals, so that the axis and the labels
+// of its largest values agree.
+func unitFor(name string, vals ...float64) unit {
+	m, _ := metric.Lookup(name)
+	return metric.ScaleOf(m.Class, vals...)
 }
 
-// unitFor picks the unit in which a metric's values read best, from the
-// largest of them, so that a chart's axis and its table agree.
-func unitFor(metric string, vals ...float64) unit {
-	big := 0.0
-	for _, v := range vals {
-		if a := math.Abs(v); !math.IsInf(a, 0) && !math.IsNaN(a) && a > big {
-			big = a
-		}
+// formatMetric writes one value of a metric: "48.1ms", "0.100%".
+func formatMetric(name string, v float64) string {
+	if m, ok := metric.Lookup(name); ok {
+		return m.Format(v)
 	}
-	switch {
-	case scenarios.IsLatency(metric), metric == scenarios.CPUPerReq:
-		switch {
-		case big >= 2:
-			return unit{1, "s"}
-		case big >= 1e-3 || big == 0:
-			return unit{1e-3, "ms"}
-		}
-		return unit{1e-6, "µs"}
-	case metric == scenarios.ErrorRate:
-		return unit{0.01, "%"}
-	case metric == scenarios.RPS:
-		return unit{1, "req/s"}
-	case metric == scenarios.AllocPerReq:
-		switch {
-		case big >= 1<<30:
-			return unit{1 << 30, "GiB"}
-		case big >= 1<<20:
-			return unit{1 << 20, "MiB"}
-		case big >= 1<<10:
-			return unit{1 << 10, "KiB"}
-		}
-		return unit{1, "B"}
-	}
-	return unit{1, ""}
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
-// format writes v in the unit: "48.1 ms", "0.2%", "199.9 req/s".
-func (u unit) format(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case math.IsInf(v, 0):
-		return "∞"
-	}
-	s := sig3(v / u.div)
-	switch u.name {
-	case "":
-		return s
-	case "%":
-		return s + "%"
-	}
-	return s + " " + u.name
-}
-
-// formatMetric writes one value of a metric in the unit that suits it.
-func formatMetric(metric string, v float64) string {
-	return unitFor(metric, v).format(v)
-}
-
-// formatSeconds writes a latency in seconds: "850 µs", "48.1 ms", "2.5 s".
-func formatSeconds(v float64) string { return formatMetric(scenarios.P99, v) }
-
-// sig3 writes v with three significant digits (more for large integers
-// parts), without an exponent and without trailing zeros: 48.12 → "48.1",
-// 3.2 → "3.2", 1234.5 → "1235".
-func sig3(v float64) string {
-	if v == 0 {
-		return "0"
-	}
-	dec := 2 - int(math.Floor(math.Log10(math.Abs(v))))
-	dec = min(max(dec, 0), 6)
-	s := strconv.FormatFloat(v, 'f', dec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
-}
+// formatSeconds writes a latency in seconds: "850µs", "48.1ms", "2.50s".
+func formatSeconds(v float64) string { return metric.Format(v, metric.Seconds) }
 
 // formatPercent writes a fraction as a percentage: 0.0123 → "1.23%".
-func formatPercent(f float64) string { return unit{0.01, "%"}.format(f) }
+func formatPercent(f float64) string { return metric.Format(f, metric.Fraction) }
 
-// formatPoints writes a signed change of a share in percentage points.
-func formatPoints(f float64) string {
-	s := strconv.FormatFloat(f*100, 'f', 1, 64)
-	if s == "0.0" || s == "-0.0" {
-		return "0"
-	}
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s + " pp"
-}
+// formatPoints writes a signed change of a share in percentage points:
+// -0.538 → "-53.8 pp".
+func formatPoints(f float64) string { return metric.Format(f, metric.Points) }
 
-// formatRPS writes a throughput: "199.9 req/s", "12,000 req/s".
-func formatRPS(v float64) string {
-	if v >= 1000 {
-		return formatCount(int64(math.Round(v))) + " req/s"
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64) + " req/s"
-}
+// formatRPS writes a throughput: "200 req/s".
+func formatRPS(v float64) string { return metric.Format(v, metric.Rate) }
 
 // formatCount writes an integer with thousands separators: "20,000".
-func formatCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func formatCount(n int64) string { return metric.FormatCount(n) }
 
-// formatDelta writes a relative change: "-93%", "+4.1%".
+// formatDelta writes a relative change: "-93.3%", "+4.10%"; "n/a" from 0.
 func formatDelta(from, to float64) string {
 	if from == 0 || math.IsNaN(from) || math.IsNaN(to) {
 		return "n/a"
 	}
-	d := to/from - 1
-	prec := 0
-	if math.Abs(d) < 0.1 {
-		prec = 1
-	}
-	s := strconv.FormatFloat(d*100, 'f', prec, 64)
-	if s == "0" || s == "0.0" || s == "-0" || s == "-0.0" {
-		return "0%"
-	}
-	if d > 0 {
-		s = "+" + s
-	}
-	return s + "%"
+	return metric.Format(to/from-1, metric.Delta)
 }
 
 // metricLabel names a metric for people: "p99", "p99.9", "error rate".
-func metricLabel(metric string) string {
-	switch metric {
-	case scenarios.P999:
-		return "p99.9"
-	case scenarios.ErrorRate:
-		return "error rate"
-	case scenarios.RPS:
-		return "throughput"
-	case scenarios.CPUPerReq:
-		return "CPU per request"
-	case scenarios.AllocPerReq:
-		return "allocations per request"
-	}
-	return metric
-}
+func metricLabel(name string) string { return metric.Label(name) }
 
 const (
 	dateLayout     = "2006-01-02"

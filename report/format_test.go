@@ -5,30 +5,32 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hotbench/hotbench/scenarios"
+	"github.com/hotbench/hotbench/metric"
 )
 
 func TestFormat(t *testing.T) {
 	tests := []struct {
 		name, got, want string
 	}{
-		{"a p99 of 48.12 ms reads with three digits", formatMetric(scenarios.P99, 0.04812), "48.1 ms"},
-		{"trailing zeros are dropped", formatMetric(scenarios.P99, 0.0032), "3.2 ms"},
-		{"sub-millisecond latencies read in µs", formatMetric(scenarios.P50, 0.000850), "850 µs"},
-		{"latencies of seconds read in s", formatMetric(scenarios.Max, 2.5), "2.5 s"},
-		{"an error rate reads as a percentage", formatMetric(scenarios.ErrorRate, 0.001), "0.1%"},
-		{"a zero error rate is 0%", formatMetric(scenarios.ErrorRate, 0), "0%"},
-		{"throughput reads in req/s", formatMetric(scenarios.RPS, 212.4), "212 req/s"},
-		{"allocations read in KiB", formatMetric(scenarios.AllocPerReq, 65536), "64 KiB"},
-		{"an undefined value says n/a", formatMetric(scenarios.P99, math.NaN()), "n/a"},
+		{"a p99 of 48.12 ms reads with three digits", formatMetric(metric.P99, 0.04812), "48.1ms"},
+		{"trailing zeros are significant", formatMetric(metric.P99, 0.0032), "3.20ms"},
+		{"sub-millisecond latencies read in µs", formatMetric(metric.P50, 0.000850), "850µs"},
+		{"latencies of seconds read in s", formatMetric(metric.Max, 2.5), "2.50s"},
+		{"any percentile reads as a latency", formatMetric("p99.9", 1.5), "1.50s"},
+		{"an error rate reads as a percentage", formatMetric(metric.ErrorRate, 0.001), "0.100%"},
+		{"a zero error rate is 0%", formatMetric(metric.ErrorRate, 0), "0%"},
+		{"throughput reads in req/s", formatMetric(metric.RPS, 212.4), "212 req/s"},
+		{"allocations read in KiB", formatMetric(metric.AllocPerReq, 65536), "64.0KiB"},
+		{"an undefined value says n/a", formatMetric(metric.P99, math.NaN()), "n/a"},
 		{"large counts get separators", formatCount(1234567), "1,234,567"},
 		{"small counts do not", formatCount(999), "999"},
-		{"a relative fall reads with its sign", formatDelta(0.048, 0.0032), "-93%"},
-		{"a small change keeps a decimal", formatDelta(100, 104.1), "+4.1%"},
+		{"a relative fall reads with its sign", formatDelta(0.048, 0.0032), "-93.3%"},
+		{"a small change has three digits too", formatDelta(100, 104.1), "+4.10%"},
 		{"a change from zero has no ratio", formatDelta(0, 1), "n/a"},
 		{"share changes read in points", formatPoints(-0.538), "-53.8 pp"},
-		{"no change in points reads 0", formatPoints(0.0001), "0"},
-		{"throughput in the summary keeps a decimal", formatRPS(199.94), "199.9 req/s"},
+		{"no change in points reads 0 pp", formatPoints(0), "0 pp"},
+		{"throughput in the summary has three digits", formatRPS(199.94), "200 req/s"},
+		{"labels are metric's", metricLabel("p999"), "p99.9"},
 		{"a clean commit is abbreviated", shortCommit("0123456789abcdef0123", false), "0123456789ab"},
 		{"a dirty commit says so", shortCommit("0123456789abcdef0123", true), "0123456789ab (dirty)"},
 		{"chart names are safe file names", chartName("manual-search", "search (v2)/p99"), "manual-search-search-v2-p99"},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/profiles"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -462,7 +463,7 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 		}
 		hs := r.hotspot[i]
 		e := summarize(hs.vals, opts.Confidence)
-		if h.Metric == scenarios.ErrorRate {
+		if h.Metric == metric.ErrorRate {
 			e = pooledRate(hs.errors, hs.reqs, len(hs.vals), opts.Confidence)
 		}
 		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N,
@@ -584,14 +585,14 @@ func meets(h scenarios.Hotspot, v float64) bool {
 	if math.IsNaN(v) {
 		return false
 	}
-	if scenarios.HigherIsBetter(h.Metric) {
+	if m, _ := metric.Lookup(h.Metric); m.HigherIsBetter() {
 		return v >= h.Objective.Value
 	}
 	return v <= h.Objective.Value
 }
 
-func better(metric string, a, b float64) bool {
-	if scenarios.HigherIsBetter(metric) {
+func better(name string, a, b float64) bool {
+	if m, _ := metric.Lookup(name); m.HigherIsBetter() {
 		return a > b
 	}
 	return a < b
@@ -740,15 +741,14 @@ func plural(n int, noun string) string {
 }
 
 // Line is the hotspot's one line for the summary:
-// "search-regexp: p99 48.1 ms → 3.2 ms, improved (objective 10 ms, met)".
+// "search-regexp: p99 48.1ms → 3.20ms, improved (objective 10.0ms, met)".
 func (h *HotspotMonth) Line() string {
 	if len(h.Points) == 0 {
 		return fmt.Sprintf("%s: no %s values for %s this month (objective %s)", h.Name, metricLabel(h.Metric), h.Endpoint, h.objectiveText())
 	}
-	u := unitFor(h.Metric, h.First.Center, h.Last.Center)
-	values := u.format(h.Last.Center)
+	values := formatMetric(h.Metric, h.Last.Center)
 	if len(h.Points) > 1 {
-		values = u.format(h.First.Center) + " → " + values
+		values = formatMetric(h.Metric, h.First.Center) + " → " + values
 	}
 	change := ""
 	if len(h.Points) > 1 {
@@ -758,7 +758,7 @@ func (h *HotspotMonth) Line() string {
 }
 
 // StatusText is the status with what it rests on: "on track: trend
-// reaches 8 ms by 2026-12-31", "no trend yet: 2 runs on 1 day: a trend
+// reaches 8.00ms by 2026-12-31", "no trend yet: 2 runs on 1 day: a trend
 // needs ≥ 3 runs on ≥ 2 days".
 func (h *HotspotMonth) StatusText() string {
 	due := h.judgedDate()

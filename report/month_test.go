@@ -175,7 +175,7 @@ func TestMonthHTML(t *testing.T) {
 		t.Errorf("the month page has %d charts, want 8", n)
 	}
 	for _, want := range []string{
-		"manual-search / search-regexp: p99 47.5 ms → 3.02 ms, improved (objective 10 ms, met)",
+		"manual-search / search-regexp: p99 47.5ms → 3.02ms, improved (objective 10.0ms, met)",
 		`<span class="badge off-track">off track</span>`,
 		"manual-search@regexp-fix → manual-search@after",
 		"gate passed",

@@ -169,8 +169,7 @@ func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]boo
 		hv.Due = h.Due.String()
 	}
 	if len(h.Points) > 0 {
-		u := unitFor(h.Metric, h.First.Center, h.Last.Center, h.Best.Center)
-		hv.First, hv.Last, hv.Best = u.format(h.First.Center), u.format(h.Last.Center), u.format(h.Best.Center)
+		hv.First, hv.Last, hv.Best = formatMetric(h.Metric, h.First.Center), formatMetric(h.Metric, h.Last.Center), formatMetric(h.Metric, h.Best.Center)
 	}
 	ref, err := placeChart(place, opts, hotspotChart(uniqueName(used, chartName(scenario, h.Name)), h, m.From, m.To, opts.Confidence))
 	if err != nil {

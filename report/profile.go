@@ -3,7 +3,9 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/google/pprof/profile"
@@ -92,6 +94,21 @@ func formatSpan(secs float64) string {
 		return sig3(secs/60) + " min"
 	}
 	return sig3(secs) + " s"
+}
+
+// sig3 writes v with three significant digits (more for large integer
+// parts), without an exponent and without trailing zeros: 1.25 → "1.25",
+// 2.0 → "2".
+func sig3(v float64) string {
+	if v == 0 {
+		return "0"
+	}
+	dec := min(max(2-int(math.Floor(math.Log10(math.Abs(v)))), 0), 6)
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
 }
 
 // countOf is "1 sample", "3,120 samples".

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -39,9 +40,9 @@ func runs(rs ...[]runSample) []runSample { return slices.Concat(rs...) }
 
 func TestHotspotStatus(t *testing.T) {
 	p99 := func(objective float64, due scenarios.Date) scenarios.Hotspot {
-		return scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: scenarios.P99, Objective: scenarios.Quantity{Value: objective}, Due: due}
+		return scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: metric.P99, Objective: scenarios.Quantity{Value: objective}, Due: due}
 	}
-	rps := scenarios.Hotspot{Name: "h", Endpoint: "pay", Metric: scenarios.RPS, Objective: scenarios.Quantity{Value: 220}}
+	rps := scenarios.Hotspot{Name: "h", Endpoint: "pay", Metric: metric.RPS, Objective: scenarios.Quantity{Value: 220}}
 	monthEnd := day(1, 0).AddDate(0, 1, 0)
 	tests := []struct {
 		name    string
@@ -103,7 +104,7 @@ func TestHotspotStatus(t *testing.T) {
 }
 
 func TestNoTrendSaysWhy(t *testing.T) {
-	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: scenarios.P99, Objective: scenarios.Quantity{Value: 0.010}},
+	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: metric.P99, Objective: scenarios.Quantity{Value: 0.010}},
 		0, []runSample{runAt(day(2, 10), 0.030), runAt(day(2, 10).Add(19*time.Second), 0.031)}, nil, day(1, 0).AddDate(0, 1, 0), Options{}.withDefaults())
 	if got, want := h.StatusText(), "no trend yet: 2 runs on 1 day: a trend needs ≥ 3 runs on ≥ 2 days"; got != want {
 		t.Errorf("status text %q, want %q", got, want)
@@ -119,7 +120,7 @@ func TestNoTrendSaysWhy(t *testing.T) {
 }
 
 func TestABrokenRunIsMarkedAndLeftOutOfTheFit(t *testing.T) {
-	p99 := scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: scenarios.P99, Objective: scenarios.Quantity{Value: 0.010}, Due: date(2026, 12, 31)}
+	p99 := scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: metric.P99, Objective: scenarios.Quantity{Value: 0.010}, Due: date(2026, 12, 31)}
 	clean := samples(0.040, 0.035, 0.030, 0.025)
 	broken := withCaveat(runAt(day(19, 10), 3.0)) // the generator fell behind: 100 times slower
 	monthEnd := day(1, 0).AddDate(0, 1, 0)
@@ -140,7 +141,7 @@ func TestABrokenRunIsMarkedAndLeftOutOfTheFit(t *testing.T) {
 func TestARunWithoutAValidRepetitionIsNoValue(t *testing.T) {
 	none := runAt(day(12, 10), 0.030)
 	none.point.Valid, none.point.Caveats, none.hotspot[0].vals = 0, []string{"6 of 6 repetitions invalid, left out"}, nil
-	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: scenarios.P99, Objective: scenarios.Quantity{Value: 0.010}},
+	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: metric.P99, Objective: scenarios.Quantity{Value: 0.010}},
 		0, runs(samples(0.040, 0.035), []runSample{none}), nil, day(1, 0).AddDate(0, 1, 0), Options{}.withDefaults())
 	if len(h.Points) != 2 || len(h.NoValue) != 1 || h.NoValue[0].Ref != none.point.Ref {
 		t.Errorf("points %d and no-value runs %+v: want 2 points and the run without a valid repetition noted", len(h.Points), h.NoValue)
@@ -152,7 +153,7 @@ func TestErrorRateIsPooledOverValidRepetitions(t *testing.T) {
 	// The median of the per-repetition rates is 0; what was lost is 8%.
 	r := runAt(day(2, 10), 0)
 	r.hotspot[0] = hotspotSample{vals: []float64{0, 0, 0, 0, 0, 0.48}, errors: 96, reqs: 1200}
-	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "pay", Metric: scenarios.ErrorRate, Objective: scenarios.Quantity{Value: 0.01}},
+	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "pay", Metric: metric.ErrorRate, Objective: scenarios.Quantity{Value: 0.01}},
 		0, []runSample{r}, nil, day(1, 0).AddDate(0, 1, 0), Options{}.withDefaults())
 	p := h.Points[0]
 	if p.Center != 0.08 || !(p.Lo < 0.08 && p.Hi > 0.08 && p.Lo > 0.06 && p.Hi < 0.10) {
@@ -164,7 +165,7 @@ func TestErrorRateIsPooledOverValidRepetitions(t *testing.T) {
 }
 
 func TestHotspotFirstLastBest(t *testing.T) {
-	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "e", Metric: scenarios.P99, Objective: scenarios.Quantity{Value: 0.01}},
+	h := buildHotspot(scenarios.Hotspot{Name: "h", Endpoint: "e", Metric: metric.P99, Objective: scenarios.Quantity{Value: 0.01}},
 		0, samples(0.030, 0.012, 0.020), nil, day(1, 0).AddDate(0, 1, 0), Options{}.withDefaults())
 	if h.First.Center != 0.030 || h.Last.Center != 0.020 || h.Best.Center != 0.012 {
 		t.Errorf("first %g, last %g, best %g; want 0.030, 0.020, 0.012", h.First.Center, h.Last.Center, h.Best.Center)
@@ -175,7 +176,7 @@ func TestHotspotFirstLastBest(t *testing.T) {
 	}
 	// The fit falls 0.71 ms a day from 20.7 ms on Nov 9: 5.25 ms by the
 	// month's end, under the objective.
-	if got, want := h.Line(), "h: p99 30 ms → 20 ms, cannot tell (objective 10 ms, on track: trend reaches 5.25 ms by 2026-11-30)"; got != want {
+	if got, want := h.Line(), "h: p99 30.0ms → 20.0ms, cannot tell (objective 10.0ms, on track: trend reaches 5.25ms by 2026-11-30)"; got != want {
 		t.Errorf("line:\n got %s\nwant %s", got, want)
 	}
 }
