@@ -48,10 +48,10 @@ func ExampleDiff() {
 	// base: 1 profile, 100 samples (before)
 	// candidate: 1 profile, 24 samples (after)
 	// warning: after holds 24 samples, fewer than 100: its shares are noise (more load or a longer window gives more samples)
-	//  base cum% cand cum%      Δcum base flat% cand flat%     Δflat  function
-	//     20.00%    87.50% +67.50 pp     20.00%     87.50% +67.50 pp  render
-	//     80.00%    12.50% -67.50 pp     20.00%      4.17% -15.83 pp  StepsFor
-	//     60.00%     8.33% -51.67 pp     60.00%      8.33% -51.67 pp  query
+	//  base cum% cand cum%     Δcum base flat% cand flat%    Δflat  function
+	//      20.0%     87.5% +67.5 pp      20.0%      87.5% +67.5 pp  render
+	//      80.0%     12.5% -67.5 pp      20.0%      4.17% -15.8 pp  StepsFor
+	//      60.0%     8.33% -51.7 pp      60.0%      8.33% -51.7 pp  query
 }
 
 func ExampleTop() {
@@ -60,8 +60,8 @@ func ExampleTop() {
 	profiles.WriteTop(os.Stdout, profiles.Top(p, 0, 3), p.SampleType[0].Unit)
 	// Output:
 	// 1 profile, 100 samples (rep-01)
-	//  flat  flat%    sum% cum   cum%  function
-	//    60 60.00%  60.00%  60 60.00%  query
-	//    20 20.00%  80.00%  80 80.00%  StepsFor
-	//    20 20.00% 100.00%  20 20.00%  render
+	//  flat flat%  sum% cum  cum%  function
+	//    60 60.0% 60.0%  60 60.0%  query
+	//    20 20.0% 80.0%  80 80.0%  StepsFor
+	//    20 20.0%  100%  20 20.0%  render
 }

@@ -4,13 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/google/pprof/profile"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -118,25 +118,14 @@ func plural(n int64, noun string) string {
 }
 
 // formatCount writes an integer with thousands separators: "1,234".
-func formatCount(n int64) string {
-	s := strconv.FormatInt(abs(n), 10)
-	var b strings.Builder
-	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func formatCount(n int64) string { return metric.FormatCount(n) }
 
 // WriteTop writes rows as pprof's top does: flat, flat%, sum%, cum, cum%
-// and the function, with values in the sample unit (unit is the sample
-// type's unit, as in profile.SampleType[i].Unit: nanoseconds, bytes,
-// count, …). WriteSources writes the header that says what was merged.
+// and the function, with values written by FormatValue in the sample unit
+// (unit is the sample type's unit, as in profile.SampleType[i].Unit:
+// nanoseconds, bytes, count, …) and shares by metric.Format, as every
+// hotbench output writes them. WriteSources writes the header that says
+// what was merged.
 func WriteTop(w io.Writer, rows []Func, unit string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "flat\tflat%\tsum%\tcum\tcum%\t  function\n")
@@ -171,61 +160,24 @@ func WriteDiff(w io.Writer, rows []FuncDiff) error {
 	return nil
 }
 
-func percent(f float64) string { return strconv.FormatFloat(f*100, 'f', 2, 64) + "%" }
+// percent writes a share: metric.Format's "41.2%".
+func percent(f float64) string { return metric.Format(f, metric.Fraction) }
 
 // signedPoints writes a change of a share in percentage points: 0.0417 →
 // "+4.17 pp".
-func signedPoints(f float64) string {
-	s := strconv.FormatFloat(f*100, 'f', 2, 64)
-	switch {
-	case s == "0.00" || s == "-0.00":
-		return "0"
-	case !strings.HasPrefix(s, "-"):
-		s = "+" + s
-	}
-	return s + " pp"
-}
+func signedPoints(f float64) string { return metric.Format(f, metric.Points) }
 
-// FormatValue writes a sample value in its unit as pprof does: times as
-// ns/us/ms/s, bytes as B/KB/MB/GB/TB (powers of 1024), anything else as a
-// plain count.
+// FormatValue writes a sample value in its unit as every hotbench output
+// writes quantities (metric.Format): times in ns, µs, ms or s, bytes in B,
+// KiB, MiB, GiB or TiB, anything else as a count with thousands
+// separators.
 func FormatValue(v int64, unit string) string {
-	if v == 0 {
-		return "0"
-	}
-	sign := ""
-	f := float64(v)
-	if v < 0 {
-		sign, f = "-", -f
-	}
 	u := unitFactor(unit)
-	f *= u.scale
 	switch u.family {
 	case "time":
-		for _, s := range []struct {
-			name string
-			size float64
-		}{{"s", 1e9}, {"ms", 1e6}, {"us", 1e3}} {
-			if f >= s.size {
-				return sign + scaled(f/s.size) + s.name
-			}
-		}
-		return sign + scaled(f) + "ns"
+		return metric.Format(float64(v)*u.scale/1e9, metric.Seconds)
 	case "bytes":
-		for _, s := range []struct {
-			name string
-			size float64
-		}{{"TB", 1 << 40}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
-			if f >= s.size {
-				return sign + scaled(f/s.size) + s.name
-			}
-		}
-		return sign + scaled(f) + "B"
+		return metric.Format(float64(v)*u.scale, metric.Bytes)
 	}
-	return strconv.FormatInt(v, 10)
-}
-
-// scaled keeps two decimals unless they are both zero ("1.20s", "10ms").
-func scaled(f float64) string {
-	return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 2, 64), ".00")
+	return metric.FormatCount(v)
 }

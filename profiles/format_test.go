@@ -154,17 +154,19 @@ func TestFormatValue(t *testing.T) {
 		unit string
 		want string
 	}{
-		{0, "nanoseconds", "0"},
+		{0, "nanoseconds", "0s"},
 		{999, "nanoseconds", "999ns"},
-		{1500, "nanoseconds", "1.50us"},
-		{10e6, "nanoseconds", "10ms"},
+		{1500, "nanoseconds", "1.50µs"},
+		{10e6, "nanoseconds", "10.0ms"},
 		{1234e6, "nanoseconds", "1.23s"},
+		{1500e6, "nanoseconds", "1.50s"}, // as compare, reports and the summary write 1.5 s
 		{-550e6, "nanoseconds", "-550ms"},
-		{3, "milliseconds", "3ms"},
+		{3, "milliseconds", "3.00ms"},
 		{512, "bytes", "512B"},
-		{1536, "bytes", "1.50KB"},
-		{3 << 20, "bytes", "3MB"},
-		{5 << 30, "bytes", "5GB"},
+		{1536, "bytes", "1.50KiB"},
+		{3 << 20, "bytes", "3.00MiB"},
+		{5 << 30, "bytes", "5.00GiB"},
+		{1234567, "count", "1,234,567"},
 		{42, "count", "42"},
 		{7, "", "7"},
 	}
