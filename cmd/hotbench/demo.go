@@ -19,6 +19,7 @@ import (
 
 	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/demo"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/runner"
 	"github.com/hotbench/hotbench/scenarios"
@@ -314,11 +315,11 @@ func writeSideBySide(w io.Writer, before, after results.Summary) {
 			b, a float64
 			fmt  func(float64) string
 		}{
-			{"p50", b.Latency.P50, af.Latency.P50, seconds},
-			{"p99", b.Latency.P99, af.Latency.P99, seconds},
-			{"max", b.Latency.Max, af.Latency.Max, seconds},
-			{"req/s", b.RPS, af.RPS, func(f float64) string { return fmt.Sprintf("%.1f", f) }},
-			{"errors", b.ErrorRate, af.ErrorRate, percent},
+			{metric.P50, b.Latency.P50, af.Latency.P50, seconds},
+			{metric.P99, b.Latency.P99, af.Latency.P99, seconds},
+			{metric.Max, b.Latency.Max, af.Latency.Max, seconds},
+			{metric.Label(metric.RPS), b.RPS, af.RPS, func(f float64) string { return metric.Format(f, metric.Rate) }},
+			{metric.Label(metric.ErrorRate), b.ErrorRate, af.ErrorRate, percent},
 		}
 		for i, r := range rows {
 			name := ""
@@ -327,7 +328,7 @@ func writeSideBySide(w io.Writer, before, after results.Summary) {
 			}
 			change := ""
 			if r.b > 0 {
-				change = fmt.Sprintf("%+.0f%%", (r.a/r.b-1)*100)
+				change = metric.Format(r.a/r.b-1, metric.Delta)
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, r.name, r.fmt(r.b), r.fmt(r.a), change)
 		}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"text/tabwriter"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/profiles"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -30,7 +31,7 @@ func writeProfileEvidence(w io.Writer, unfixed, fixed *results.Run) {
 			if err != nil {
 				continue
 			}
-			for _, kind := range []string{"cpu", "allocs"} {
+			for _, kind := range metric.ShareKinds {
 				before, okB := rankIn(unfixed, kind, re)
 				after, okA := rankIn(fixed, kind, re)
 				if !okB || !okA {
@@ -65,8 +66,8 @@ func rankIn(r *results.Run, kind string, re *regexp.Regexp) (string, bool) {
 	}
 	for i, f := range profiles.TopCum(merged, idx, evidenceTop) {
 		if re.MatchString(f.Name) {
-			return fmt.Sprintf("#%d of top %d, %.1f%% cum", i+1, evidenceTop, f.Cum*100), true
+			return fmt.Sprintf("#%d of top %d, %s cum", i+1, evidenceTop, metric.Format(f.Cum, metric.Fraction)), true
 		}
 	}
-	return fmt.Sprintf("not in top %d (%.1f%%)", evidenceTop, profiles.Share(merged, re, idx)*100), true
+	return fmt.Sprintf("not in top %d (%s)", evidenceTop, metric.Format(profiles.Share(merged, re, idx), metric.Fraction)), true
 }

@@ -3,28 +3,40 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
-// writeSummary prints a run summary as an aligned table.
+// writeSummary prints a run summary as an aligned table: every value by
+// metric.Format, the latency columns mean, p50, p90, p99, p99.9, any other
+// percentile the scenario names, and max.
 func writeSummary(w io.Writer, s results.Summary) {
 	state := "complete"
 	if !s.Complete {
 		state = "INCOMPLETE"
 	}
 	fmt.Fprintf(w, "%s@%s  %d run(s), %s  %s\n", s.Scenario, s.Label, s.Runs, state, s.Path)
+	percentiles := summaryPercentiles(s)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "endpoint\trequests\treq/s\terrors\tmean\tp50\tp90\tp99\tp99.9\tmax\tsend lag p99\t")
+	fmt.Fprint(tw, "endpoint\trequests\tthroughput\terrors\tmean\t")
+	for _, p := range percentiles {
+		fmt.Fprintf(tw, "%s\t", metric.Label(p))
+	}
+	fmt.Fprintln(tw, "max\tsend lag p99\t")
 	for _, e := range s.Endpoints {
 		l := e.Latency
-		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", e.Name, e.Requests, e.RPS,
-			percent(e.ErrorRate), seconds(l.Mean), seconds(l.P50), seconds(l.P90), seconds(l.P99),
-			seconds(l.P999), seconds(l.Max), seconds(e.SendLag.P99))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t", e.Name, metric.FormatCount(e.Requests), metric.Format(e.RPS, metric.Rate),
+			metric.Format(e.ErrorRate, metric.Fraction), seconds(l.Mean))
+		for _, p := range percentiles {
+			v, _ := l.Percentile(p)
+			fmt.Fprintf(tw, "%s\t", seconds(v))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t\n", seconds(l.Max), seconds(e.SendLag.P99))
 	}
 	tw.Flush()
 	for _, e := range s.Endpoints {
@@ -37,6 +49,28 @@ func writeSummary(w io.Writer, s results.Summary) {
 	for _, warn := range s.Warnings {
 		fmt.Fprintf(w, "WARNING: %s\n", warn)
 	}
+}
+
+// summaryPercentiles are the summary table's percentile columns: p50, p90,
+// p99 and p999 (the compare table's), and the others the scenario names,
+// by quantile. (The JSON has p75 and p95 always.)
+func summaryPercentiles(s results.Summary) []string {
+	names := []string{metric.P50, metric.P90, metric.P99, metric.P999}
+	for _, name := range s.Percentiles {
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		switch {
+		case metric.Less(a, b):
+			return -1
+		case metric.Less(b, a):
+			return 1
+		}
+		return 0
+	})
+	return names
 }
 
 // counts prints a map as "200×19990 500×10", most frequent first.
@@ -58,17 +92,8 @@ func counts(m map[string]int64) string {
 	return strings.Join(parts, " ")
 }
 
-// seconds prints a latency in seconds for tables.
-var seconds = scenarios.FormatSeconds
+// seconds prints a latency in seconds: metric.Format's "850µs", "1.50s".
+func seconds(v float64) string { return metric.Format(v, metric.Seconds) }
 
-func percent(f float64) string {
-	switch {
-	case f == 0:
-		return "0%"
-	case f >= 0.1:
-		return fmt.Sprintf("%.0f%%", f*100)
-	case f >= 0.001:
-		return fmt.Sprintf("%.1f%%", f*100)
-	}
-	return fmt.Sprintf("%.2g%%", f*100)
-}
+// percent prints a fraction as a percentage: metric.Format's "0.100%".
+func percent(f float64) string { return metric.Format(f, metric.Fraction) }
