@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 func runs(r ...*results.Run) []*results.Run { return r }
@@ -151,7 +151,7 @@ func TestCompareMetricOnOneSideWarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Row("search", scenarios.CPUPerReq) != nil {
+	if c.Row("search", metric.CPUPerReq) != nil {
 		t.Errorf("cpu_per_req compared although the base has none")
 	}
 	if !containsString(c.Warnings, "server cpu_per_req: the base has no values, so it is not compared") {
@@ -172,7 +172,7 @@ func TestCompareDeltaAgainstZero(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := rowOf("search", scenarios.ErrorRate, tc.base, tc.cand)
+			r := rowOf("search", metric.ErrorRate, tc.base, tc.cand)
 			if math.IsNaN(tc.delta) != math.IsNaN(r.Delta) || (!math.IsNaN(tc.delta) && r.Delta != tc.delta) {
 				t.Errorf("delta %v, want %v", r.Delta, tc.delta)
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -35,7 +36,7 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 	sc := testScenario()
 	none := scenarios.Quantity{None: true, Text: "none"}
 	noSLO := DefaultPolicy()
-	noSLO.SLO = map[string]scenarios.Quantity{scenarios.ErrorRate: none}
+	noSLO.SLO = map[string]scenarios.Quantity{metric.ErrorRate: none}
 	cases := []struct {
 		name       string
 		n          int
@@ -100,7 +101,7 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 			if tc.reason != "" && (len(g.Failures) == 0 || g.Failures[0].Reason != tc.reason) {
 				t.Errorf("first failure %+v, want the reason %q", g.Failures, tc.reason)
 			}
-			r := c.Row("search", scenarios.ErrorRate)
+			r := c.Row("search", metric.ErrorRate)
 			var e int64
 			for _, x := range tc.cand {
 				e += x
@@ -111,7 +112,7 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 		})
 	}
 	t.Run("a median of per-repetition rates would not have seen the outage", func(t *testing.T) {
-		r := rowOf("search", scenarios.ErrorRate, []float64{0, 0, 0, 0, 0}, []float64{0, 0, 0.48, 0, 0})
+		r := rowOf("search", metric.ErrorRate, []float64{0, 0, 0, 0, 0}, []float64{0, 0, 0.48, 0, 0})
 		if r.Significant || r.Base.Center != 0 || r.Candidate.Center != 0 {
 			t.Errorf("per-repetition U test: p=%v, centers %v → %v", r.P, r.Base.Center, r.Candidate.Center)
 		}
@@ -138,7 +139,7 @@ func TestAnEndpointThatNeverSucceedsIsABreach(t *testing.T) {
 		}
 	}
 	lifted := DefaultPolicy()
-	lifted.SLO = map[string]scenarios.Quantity{scenarios.ErrorRate: {None: true, Text: "none"}}
+	lifted.SLO = map[string]scenarios.Quantity{metric.ErrorRate: {None: true, Text: "none"}}
 	cases := []struct {
 		name       string
 		base, cand *results.Run
@@ -300,7 +301,7 @@ func TestOpenModelThroughputIsAnInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := c.Row("search", scenarios.RPS)
+	r := c.Row("search", metric.RPS)
 	if !r.Input || r.Significant || r.Change != NoChange || r.Target != 150 || r.Test != "" {
 		t.Errorf("search rps row: input %v, significant %v, change %q, target %v, test %q", r.Input, r.Significant, r.Change, r.Target, r.Test)
 	}
@@ -432,7 +433,7 @@ func TestShareChangesAreInPercentagePoints(t *testing.T) {
 	if !closeRel(r.DeltaPP, 4.17, 1e-3) {
 		t.Fatalf("DeltaPP %v, want 4.17", r.DeltaPP)
 	}
-	c.Hotspots = []HotspotVerdict{judge(c, scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: scenarios.P99, Functions: []string{stepsFor}})}
+	c.Hotspots = []HotspotVerdict{judge(c, scenarios.Hotspot{Name: "h", Endpoint: "search", Metric: metric.P99, Functions: []string{stepsFor}})}
 	for _, format := range []string{"text", "markdown", "json", "junit"} {
 		var buf bytes.Buffer
 		if err := Write(&buf, c, nil, format); err != nil {

@@ -26,12 +26,12 @@ func rowOf(endpoint, metric string, base, cand []float64) Row {
 // countRow is an error_rate row from pooled counts: e1 of n1 base requests
 // failed, e2 of n2 candidate requests.
 func countRow(endpoint string, e1, n1, e2, n2 int64) Row {
-	return compareCounts(endpoint, scenarios.ErrorRate, errorCounts{e1, n1, 10}, errorCounts{e2, n2, 10}, DefaultAlpha, DefaultConfidence)
+	return compareCounts(endpoint, metric.ErrorRate, errorCounts{e1, n1, 10}, errorCounts{e2, n2, 10}, DefaultAlpha, DefaultConfidence)
 }
 
 // inputRow is an open-model rps row with the given target.
 func inputRow(endpoint string, base, cand []float64, target float64) Row {
-	r := rowOf(endpoint, scenarios.RPS, base, cand)
+	r := rowOf(endpoint, metric.RPS, base, cand)
 	untested(&r, inputWarning)
 	r.Input, r.Target = true, target
 	return r

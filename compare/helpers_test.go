@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -23,7 +24,7 @@ func testScenario() scenarios.Scenario {
 		Hotspots: []scenarios.Hotspot{{
 			Name:      "search-steps-n-plus-one",
 			Endpoint:  "search",
-			Metric:    scenarios.P99,
+			Metric:    metric.P99,
 			Objective: scenarios.Quantity{Value: 0.150, Text: "150ms"},
 			Functions: []string{stepsFor},
 		}},

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 func TestHotspotVerdicts(t *testing.T) {
@@ -115,7 +115,7 @@ func TestHotspotVerdicts(t *testing.T) {
 					t.Errorf("evidence lacks %q: %s", want, h.Evidence)
 				}
 			}
-			if h.Name != "search-steps-n-plus-one" || h.Endpoint != "search" || h.Metric != scenarios.P99 || h.Objective.Text != "150ms" {
+			if h.Name != "search-steps-n-plus-one" || h.Endpoint != "search" || h.Metric != metric.P99 || h.Objective.Text != "150ms" {
 				t.Errorf("hotspot identity %+v", h)
 			}
 			if len(h.Functions) != 1 || h.Functions[0].Name != stepsFor || h.Functions[0].Kind != "cpu" {
@@ -127,7 +127,7 @@ func TestHotspotVerdicts(t *testing.T) {
 
 func TestHotspotWithoutMeasuredMetricIsInconclusive(t *testing.T) {
 	sc := testScenario()
-	sc.Hotspots[0].Metric = scenarios.CPUPerReq // no server statistics in these runs
+	sc.Hotspots[0].Metric = metric.CPUPerReq // no server statistics in these runs
 	c, err := Compare(
 		[]*results.Run{synthRun(sc, "before", 10, noisy(newRNG(30), 0.050, 0.41))},
 		[]*results.Run{synthRun(sc, "after", 10, noisy(newRNG(31), 0.012, 0.03))}, Options{})

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -41,14 +42,14 @@ func TestGateChecksSLOsOfMetricsOnlyTheCandidateMeasured(t *testing.T) {
 			name:     "a candidate cpu_per_req of 25ms breaks a 1ms SLO although the base has no server statistics",
 			base:     synthRun(sc, "before", 10, noisy(newRNG(80), 0.05, 0.4)),
 			cand:     synthRun(sc, "after", 10, withCPU(50, noisy(newRNG(81), 0.05, 0.4))),
-			policy:   Policy{SLO: slo(scenarios.CPUPerReq, 0.001, "1ms")},
+			policy:   Policy{SLO: slo(metric.CPUPerReq, 0.001, "1ms")},
 			failures: []string{"server cpu_per_req slo"},
 		},
 		{
 			name:   "a candidate cpu_per_req within its SLO passes although the base has no server statistics",
 			base:   synthRun(sc, "before", 10, noisy(newRNG(82), 0.05, 0.4)),
 			cand:   synthRun(sc, "after", 10, withCPU(1, noisy(newRNG(83), 0.05, 0.4))),
-			policy: Policy{SLO: slo(scenarios.CPUPerReq, 0.001, "1ms")},
+			policy: Policy{SLO: slo(metric.CPUPerReq, 0.001, "1ms")},
 		},
 		{
 			name:     "a forced comparison checks the SLOs of an endpoint only the candidate has",

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -78,8 +79,8 @@ func simSide(rng *rand.Rand, role string, n int, shape simShape, scale map[[2]st
 				metric string
 				v      float64
 			}{
-				{scenarios.P50, e.p50 * machine * lognormal(rng, 1, shape.own)},
-				{scenarios.P99, e.p99 * machine * slow * lognormal(rng, 1, shape.own)},
+				{metric.P50, e.p50 * machine * lognormal(rng, 1, shape.own)},
+				{metric.P99, e.p99 * machine * slow * lognormal(rng, 1, shape.own)},
 			} {
 				v := m.v
 				if f, ok := scale[[2]string{e.name, m.metric}]; ok {
@@ -89,7 +90,7 @@ func simSide(rng *rand.Rand, role string, n int, shape simShape, scale map[[2]st
 				s.vals[k] = append(s.vals[k], hdrRound(v))
 			}
 			req := e.perWindow
-			s.vals[[2]string{e.name, scenarios.RPS}] = append(s.vals[[2]string{e.name, scenarios.RPS}], float64(req)/10)
+			s.vals[[2]string{e.name, metric.RPS}] = append(s.vals[[2]string{e.name, metric.RPS}], float64(req)/10)
 			var errs int64
 			for range poisson(rng, shape.lone) {
 				errs += 1 + geometric(rng, shape.burst-1)
@@ -152,7 +153,7 @@ func simPair(t *testing.T, b, c *side) *Comparison {
 func zeroAllowance() Policy {
 	zero := scenarios.Quantity{Text: "0"}
 	return Policy{Alpha: DefaultAlpha, MaxRegression: map[string]scenarios.Quantity{
-		scenarios.P50: zero, scenarios.P99: zero, scenarios.ErrorRate: zero,
+		metric.P50: zero, metric.P99: zero, metric.ErrorRate: zero,
 	}}
 }
 
@@ -161,7 +162,7 @@ func zeroAllowance() Policy {
 func uncorrectedFails(c *Comparison) bool {
 	for _, r := range c.Rows {
 		switch r.Metric {
-		case scenarios.P50, scenarios.P99, scenarios.ErrorRate:
+		case metric.P50, metric.P99, metric.ErrorRate:
 			if r.Change == Regressed {
 				return true
 			}
@@ -187,7 +188,7 @@ func TestSimulatedAAFalseAlarms(t *testing.T) {
 	// tolerant allows a pooled error rate 0.1 percentage points above the
 	// base's: the remedy doc.go gives for bursty errors.
 	tolerant := DefaultPolicy()
-	tolerant.MaxRegression[scenarios.ErrorRate] = scenarios.Quantity{Value: 0.001, Text: "0.1%"}
+	tolerant.MaxRegression[metric.ErrorRate] = scenarios.Quantity{Value: 0.001, Text: "0.1%"}
 	shapes := []struct {
 		name  string
 		pairs int
@@ -262,7 +263,7 @@ func TestSimulatedPower(t *testing.T) {
 	for _, tc := range []struct {
 		metric string
 		floor  float64
-	}{{scenarios.P50, 0.70}, {scenarios.P99, 0.40}} {
+	}{{metric.P50, 0.70}, {metric.P99, 0.40}} {
 		t.Run("search "+tc.metric+" +10%", func(t *testing.T) {
 			rng := newRNG(9)
 			scale := map[[2]string]float64{{"search", tc.metric}: 1.10}

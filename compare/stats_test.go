@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -26,14 +27,14 @@ func TestAAFalseAlarmRate(t *testing.T) {
 	zeros := make([]float64, n)
 	def := DefaultPolicy()
 	raw := Policy{Alpha: alpha, MaxRegression: map[string]scenarios.Quantity{
-		scenarios.P50: {}, scenarios.P99: {}, scenarios.ErrorRate: {},
+		metric.P50: {}, metric.P99: {}, metric.ErrorRate: {},
 	}}
 	var gateFails, rawFails, regressed, significant int
 	for range trials {
 		c := &Comparison{Alpha: alpha, Rows: []Row{
-			compareSamples("search", scenarios.P50, draw(0.0012), draw(0.0012), alpha, 0.95),
-			compareSamples("search", scenarios.P99, draw(0.050), draw(0.050), alpha, 0.95),
-			compareSamples("search", scenarios.ErrorRate, zeros, zeros, alpha, 0.95),
+			compareSamples("search", metric.P50, draw(0.0012), draw(0.0012), alpha, 0.95),
+			compareSamples("search", metric.P99, draw(0.050), draw(0.050), alpha, 0.95),
+			compareSamples("search", metric.ErrorRate, zeros, zeros, alpha, 0.95),
 		}}
 		if !Gate(c, def).Pass {
 			gateFails++
@@ -88,9 +89,9 @@ func TestPower(t *testing.T) {
 		base, cand float64
 		want       string
 	}{
-		{scenarios.P99, 0.050, 0.050 * (1 + shift), Regressed},
-		{scenarios.P50, 0.0012, 0.0012 * (1 - shift), Improved},
-		{scenarios.RPS, 200, 200 * (1 - shift), Regressed},
+		{metric.P99, 0.050, 0.050 * (1 + shift), Regressed},
+		{metric.P50, 0.0012, 0.0012 * (1 - shift), Improved},
+		{metric.RPS, 200, 200 * (1 - shift), Regressed},
 		{CPUSharePrefix + stepsFor, 0.41, 0.41 * (1 - shift), Improved},
 	}
 	for _, tc := range cases {
