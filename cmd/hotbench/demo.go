@@ -313,13 +313,12 @@ func writeSideBySide(w io.Writer, before, after results.Summary) {
 		rows := []struct {
 			name string
 			b, a float64
-			fmt  func(float64) string
 		}{
-			{metric.P50, b.Latency.P50, af.Latency.P50, seconds},
-			{metric.P99, b.Latency.P99, af.Latency.P99, seconds},
-			{metric.Max, b.Latency.Max, af.Latency.Max, seconds},
-			{metric.Label(metric.RPS), b.RPS, af.RPS, func(f float64) string { return metric.Format(f, metric.Rate) }},
-			{metric.Label(metric.ErrorRate), b.ErrorRate, af.ErrorRate, percent},
+			{metric.P50, b.Latency.P50, af.Latency.P50},
+			{metric.P99, b.Latency.P99, af.Latency.P99},
+			{metric.Max, b.Latency.Max, af.Latency.Max},
+			{metric.RPS, b.RPS, af.RPS},
+			{metric.ErrorRate, b.ErrorRate, af.ErrorRate},
 		}
 		for i, r := range rows {
 			name := ""
@@ -330,7 +329,8 @@ func writeSideBySide(w io.Writer, before, after results.Summary) {
 			if r.b > 0 {
 				change = metric.Format(r.a/r.b-1, metric.Delta)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, r.name, r.fmt(r.b), r.fmt(r.a), change)
+			m, _ := metric.Lookup(r.name)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, m.Label, m.Format(r.b), m.Format(r.a), change)
 		}
 	}
 	tw.Flush()

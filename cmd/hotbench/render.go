@@ -31,12 +31,12 @@ func writeSummary(w io.Writer, s results.Summary) {
 	for _, e := range s.Endpoints {
 		l := e.Latency
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t", e.Name, metric.FormatCount(e.Requests), metric.Format(e.RPS, metric.Rate),
-			metric.Format(e.ErrorRate, metric.Fraction), seconds(l.Mean))
+			metric.Format(e.ErrorRate, metric.Fraction), metric.Format(l.Mean, metric.Seconds))
 		for _, p := range percentiles {
 			v, _ := l.Percentile(p)
-			fmt.Fprintf(tw, "%s\t", seconds(v))
+			fmt.Fprintf(tw, "%s\t", metric.Format(v, metric.Seconds))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t\n", seconds(l.Max), seconds(e.SendLag.P99))
+		fmt.Fprintf(tw, "%s\t%s\t\n", metric.Format(l.Max, metric.Seconds), metric.Format(e.SendLag.P99, metric.Seconds))
 	}
 	tw.Flush()
 	for _, e := range s.Endpoints {
@@ -91,9 +91,3 @@ func counts(m map[string]int64) string {
 	}
 	return strings.Join(parts, " ")
 }
-
-// seconds prints a latency in seconds: metric.Format's "850µs", "1.50s".
-func seconds(v float64) string { return metric.Format(v, metric.Seconds) }
-
-// percent prints a fraction as a percentage: metric.Format's "0.100%".
-func percent(f float64) string { return metric.Format(f, metric.Fraction) }
