@@ -18,11 +18,16 @@ const (
 	DefaultConfidence = 0.95
 )
 
-// Change values of a Row, as DESIGN.md names them.
+// Change is what a Row (or a hotspot function's share) did, in the
+// metric's direction, as DESIGN.md names it in the JSON's "change":
+// Improved, Regressed or NoChange ("~": not significant, or not tested).
+type Change string
+
+// The changes of a Row.
 const (
-	Improved  = "improved"
-	Regressed = "regressed"
-	NoChange  = "~"
+	Improved  Change = "improved"
+	Regressed Change = "regressed"
+	NoChange  Change = "~"
 )
 
 // Metric name prefixes of the rows that hold a hotspot function's share of
@@ -89,7 +94,7 @@ type Row struct {
 	// Significant is P ≤ alpha, as benchstat decides it.
 	Significant bool
 	// Change is Improved, Regressed or NoChange, in the metric's direction.
-	Change string
+	Change Change
 	// TooFewRuns is true when, with these sample sizes, no difference could
 	// be significant at alpha: a "~" here means "cannot tell", not "same".
 	TooFewRuns bool

@@ -164,7 +164,7 @@ func TestCompareDeltaAgainstZero(t *testing.T) {
 		name       string
 		base, cand []float64
 		delta      float64 // NaN for undefined
-		change     string
+		change     Change
 	}{
 		{"equal zero centers have delta 0", around(0, 10), around(0, 10), 0, NoChange},
 		{"a rise from zero has no relative delta", around(0, 10), around(0.01, 10), math.NaN(), Regressed},

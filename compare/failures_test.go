@@ -352,12 +352,13 @@ func TestProfileEvidenceNeedsSamples(t *testing.T) {
 		return 480
 	}
 	cases := []struct {
-		name          string
-		sc            func() scenarios.Scenario
-		bs, cs        func(int) int64
-		tooFew        bool
-		minSamples    int64
-		verdict, note string
+		name       string
+		sc         func() scenarios.Scenario
+		bs, cs     func(int) int64
+		tooFew     bool
+		minSamples int64
+		verdict    Verdict
+		note       string
 	}{
 		// A thin share does not feed the verdict: the metric decides alone.
 		{name: "12 to 21 samples a repetition are too few: shown, not tested, no evidence", sc: testScenario,

@@ -10,19 +10,24 @@ import (
 	"github.com/hotbench/hotbench/scenarios"
 )
 
-// Hotspot verdicts, as DESIGN.md names them.
+// Verdict is a hotspot's verdict, as DESIGN.md names it in the JSON's
+// "verdict": it joins the hotspot's metric with its functions' profile
+// shares (judge's rules).
+type Verdict string
+
+// The verdicts of a hotspot.
 const (
-	VerdictImproved     = "improved"
-	VerdictRegressed    = "regressed"
-	VerdictNoChange     = "no significant change"
-	VerdictInconclusive = "inconclusive"
+	VerdictImproved     Verdict = "improved"
+	VerdictRegressed    Verdict = "regressed"
+	VerdictNoChange     Verdict = "no significant change"
+	VerdictInconclusive Verdict = "inconclusive"
 )
 
 // HotspotVerdict joins a hotspot's metric row with its functions' share rows.
 type HotspotVerdict struct {
 	Name, Endpoint, Metric string
 	// Verdict is one of the Verdict constants.
-	Verdict string
+	Verdict Verdict
 	// Evidence is one sentence with the numbers behind the verdict:
 	// "p99 51.2ms → 12.3ms (-76.0%, p=0.00018, n=10+10); regexp.Compile 41.0% → 3.00% of CPU (-38.0 pp)".
 	Evidence string
@@ -46,7 +51,7 @@ type FunctionChange struct {
 	// +4.17 pp (never +5.9 %).
 	DeltaPP float64
 	P       float64
-	Change  string
+	Change  Change
 	// MinSamples is the fewest samples of any repetition's profile on
 	// either side (0: unknown). Below profiles.min_samples, TooFewSamples is
 	// true: the shares are shown but not tested, and Note says

@@ -16,7 +16,7 @@ func TestHotspotVerdicts(t *testing.T) {
 	cases := []struct {
 		name       string
 		base, cand *results.Run
-		verdict    string
+		verdict    Verdict
 		evidence   []string // substrings of Evidence
 	}{
 		{

@@ -2,6 +2,8 @@ package compare
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strconv"
@@ -10,12 +12,13 @@ import (
 	"github.com/hotbench/hotbench/scenarios"
 )
 
-// number is a float64 that JSON writes as null when it is NaN or ±Inf
-// (an undefined delta, an interval too wide to bound), which plain
-// encoding/json refuses to encode.
-type number float64
+// Number is a float64 that JSON writes as null when it is NaN or ±Inf (an
+// undefined delta, an interval too wide to bound), which plain
+// encoding/json refuses to encode, and reads back from null as NaN.
+type Number float64
 
-func (n number) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes n as a JSON number, or null when it is not finite.
+func (n Number) MarshalJSON() ([]byte, error) {
 	f := float64(n)
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return []byte("null"), nil
@@ -23,107 +26,159 @@ func (n number) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
 }
 
-// The JSON shape is DESIGN.md's; fields may be added, never renamed.
-type (
-	jsonComparison struct {
-		Base            string        `json:"base"`
-		Candidate       string        `json:"candidate"`
-		Alpha           float64       `json:"alpha"`
-		Confidence      float64       `json:"confidence"`
-		Scenario        string        `json:"scenario"`
-		BasePaths       []string      `json:"base_paths,omitempty"`
-		CandidatePaths  []string      `json:"candidate_paths,omitempty"`
-		BaseRuns        int           `json:"base_runs"`
-		CandidateRuns   int           `json:"candidate_runs"`
-		BaseLeftOut     int           `json:"base_left_out"`
-		CandLeftOut     int           `json:"candidate_left_out"`
-		PCorrection     string        `json:"p_correction"`
-		NeedRuns        int           `json:"need_runs"`
-		RecommendedRuns int           `json:"recommended_runs"`
-		TooFewRuns      bool          `json:"too_few_runs"`
-		Warnings        []string      `json:"warnings,omitempty"`
-		Rows            []jsonRow     `json:"rows"`
-		Hotspots        []jsonHotspot `json:"hotspots"`
-		Gate            *jsonGate     `json:"gate,omitempty"`
+// UnmarshalJSON reads a JSON number, or null as NaN.
+func (n *Number) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = Number(math.NaN())
+		return nil
 	}
-	jsonStat struct {
-		Center   number `json:"center"`
-		Lo       number `json:"lo"`
-		Hi       number `json:"hi"`
-		N        int    `json:"n"`
-		Errors   *int64 `json:"errors,omitempty"`
-		Requests *int64 `json:"requests,omitempty"`
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
 	}
-	jsonRow struct {
-		Endpoint      string   `json:"endpoint"`
-		Metric        string   `json:"metric"`
-		Base          jsonStat `json:"base"`
-		Candidate     jsonStat `json:"candidate"`
-		Delta         number   `json:"delta"`
-		DeltaPP       *number  `json:"delta_pp,omitempty"`
-		P             number   `json:"p"`
-		Test          string   `json:"test,omitempty"`
-		Significant   bool     `json:"significant"`
-		Change        string   `json:"change"`
-		TooFewRuns    bool     `json:"too_few_runs,omitempty"`
-		Input         bool     `json:"input,omitempty"`
-		Target        *number  `json:"target,omitempty"`
-		MinSamples    *int64   `json:"min_samples,omitempty"`
-		TooFewSamples bool     `json:"too_few_samples,omitempty"`
-		Warnings      []string `json:"warnings,omitempty"`
+	*n = Number(f)
+	return nil
+}
+
+// VerdictJSON is the one schema of a compare or gate verdict in JSON
+// (DESIGN.md's shape): what Write prints with format "json", what
+// `compare --save` and `gate --save` store, and what ReadVerdict reads back
+// for the monthly report. Fields may be added, never renamed.
+type VerdictJSON struct {
+	Base            string        `json:"base"`
+	Candidate       string        `json:"candidate"`
+	Alpha           float64       `json:"alpha"`
+	Confidence      float64       `json:"confidence"`
+	Scenario        string        `json:"scenario"`
+	BasePaths       []string      `json:"base_paths,omitempty"`
+	CandidatePaths  []string      `json:"candidate_paths,omitempty"`
+	BaseRuns        int           `json:"base_runs"`
+	CandidateRuns   int           `json:"candidate_runs"`
+	BaseLeftOut     int           `json:"base_left_out"`
+	CandLeftOut     int           `json:"candidate_left_out"`
+	PCorrection     string        `json:"p_correction"`
+	NeedRuns        int           `json:"need_runs"`
+	RecommendedRuns int           `json:"recommended_runs"`
+	TooFewRuns      bool          `json:"too_few_runs"`
+	Warnings        []string      `json:"warnings,omitempty"`
+	Rows            []RowJSON     `json:"rows"`
+	Hotspots        []HotspotJSON `json:"hotspots"`
+	// Gate is the gate's decision; nil for a compare.
+	Gate *GateJSON `json:"gate,omitempty"`
+}
+
+// StatJSON is one side of a row. Errors and Requests are the pooled
+// counts of an error_rate row (Fisher's test), nil otherwise.
+type StatJSON struct {
+	Center   Number `json:"center"`
+	Lo       Number `json:"lo"`
+	Hi       Number `json:"hi"`
+	N        int    `json:"n"`
+	Errors   *int64 `json:"errors,omitempty"`
+	Requests *int64 `json:"requests,omitempty"`
+}
+
+// RowJSON is a Row: one (endpoint, metric) of both sides.
+type RowJSON struct {
+	Endpoint      string   `json:"endpoint"`
+	Metric        string   `json:"metric"`
+	Base          StatJSON `json:"base"`
+	Candidate     StatJSON `json:"candidate"`
+	Delta         Number   `json:"delta"`
+	DeltaPP       *Number  `json:"delta_pp,omitempty"`
+	P             Number   `json:"p"`
+	Test          string   `json:"test,omitempty"`
+	Significant   bool     `json:"significant"`
+	Change        Change   `json:"change"`
+	TooFewRuns    bool     `json:"too_few_runs,omitempty"`
+	Input         bool     `json:"input,omitempty"`
+	Target        *Number  `json:"target,omitempty"`
+	MinSamples    *int64   `json:"min_samples,omitempty"`
+	TooFewSamples bool     `json:"too_few_samples,omitempty"`
+	Warnings      []string `json:"warnings,omitempty"`
+}
+
+// HotspotJSON is a HotspotVerdict.
+type HotspotJSON struct {
+	Name         string              `json:"name"`
+	Endpoint     string              `json:"endpoint"`
+	Metric       string              `json:"metric"`
+	Verdict      Verdict             `json:"verdict"`
+	Evidence     string              `json:"evidence"`
+	Reason       string              `json:"reason,omitempty"`
+	Objective    *scenarios.Quantity `json:"objective,omitempty"`
+	ObjectiveMet *bool               `json:"objective_met,omitempty"`
+	Functions    []FunctionJSON      `json:"functions"`
+}
+
+// FunctionJSON is a FunctionChange.
+type FunctionJSON struct {
+	Name           string `json:"name"`
+	Kind           string `json:"kind"`
+	BaseShare      Number `json:"base_share"`
+	CandidateShare Number `json:"candidate_share"`
+	DeltaPP        Number `json:"delta_pp"`
+	P              Number `json:"p"`
+	Change         Change `json:"change"`
+	MinSamples     int64  `json:"min_samples"`
+	TooFewSamples  bool   `json:"too_few_samples,omitempty"`
+	Note           string `json:"note,omitempty"`
+	Missing        string `json:"missing,omitempty"`
+}
+
+// GateJSON is a GateResult.
+type GateJSON struct {
+	Pass  bool    `json:"pass"`
+	Alpha float64 `json:"alpha"`
+	// Blind is the field's name before issue 8; it now says what
+	// inconclusive says.
+	Blind              bool          `json:"blind"`
+	Inconclusive       bool          `json:"inconclusive"`
+	InconclusiveReason string        `json:"inconclusive_reason,omitempty"`
+	Correction         string        `json:"correction"`
+	GatedRows          int           `json:"gated_rows"`
+	Tested             []TestedJSON  `json:"tested"`
+	Failures           []FailureJSON `json:"failures"`
+	Warnings           []string      `json:"warnings,omitempty"`
+}
+
+// TestedJSON is a TestedRow.
+type TestedJSON struct {
+	Endpoint  string `json:"endpoint"`
+	Metric    string `json:"metric"`
+	P         Number `json:"p"`
+	AdjustedP Number `json:"adjusted_p"`
+	Rejected  bool   `json:"rejected"`
+}
+
+// FailureJSON is a Failure.
+type FailureJSON struct {
+	Endpoint string `json:"endpoint"`
+	Metric   string `json:"metric"`
+	Kind     string `json:"kind"`
+	Reason   string `json:"reason"`
+}
+
+// ReadVerdict reads a verdict that Write printed as JSON (a saved one,
+// say). It accepts any JSON object with a "base" field: fields it does not
+// know are ignored, since a newer hotbench may have added them, and fields
+// an older one had not written yet stay zero.
+func ReadVerdict(data []byte) (*VerdictJSON, error) {
+	var probe struct {
+		Base *string `json:"base"`
 	}
-	jsonHotspot struct {
-		Name         string              `json:"name"`
-		Endpoint     string              `json:"endpoint"`
-		Metric       string              `json:"metric"`
-		Verdict      string              `json:"verdict"`
-		Evidence     string              `json:"evidence"`
-		Reason       string              `json:"reason,omitempty"`
-		Objective    *scenarios.Quantity `json:"objective,omitempty"`
-		ObjectiveMet *bool               `json:"objective_met,omitempty"`
-		Functions    []jsonFunction      `json:"functions"`
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("not a compare or gate verdict: %w", err)
 	}
-	jsonFunction struct {
-		Name           string `json:"name"`
-		Kind           string `json:"kind"`
-		BaseShare      number `json:"base_share"`
-		CandidateShare number `json:"candidate_share"`
-		DeltaPP        number `json:"delta_pp"`
-		P              number `json:"p"`
-		Change         string `json:"change"`
-		MinSamples     int64  `json:"min_samples"`
-		TooFewSamples  bool   `json:"too_few_samples,omitempty"`
-		Note           string `json:"note,omitempty"`
-		Missing        string `json:"missing,omitempty"`
+	if probe.Base == nil {
+		return nil, errors.New("not a compare or gate verdict: it has no \"base\" field")
 	}
-	jsonGate struct {
-		Pass  bool    `json:"pass"`
-		Alpha float64 `json:"alpha"`
-		// Blind is the field's name before issue 8; it now says what
-		// inconclusive says.
-		Blind              bool          `json:"blind"`
-		Inconclusive       bool          `json:"inconclusive"`
-		InconclusiveReason string        `json:"inconclusive_reason,omitempty"`
-		Correction         string        `json:"correction"`
-		GatedRows          int           `json:"gated_rows"`
-		Tested             []jsonTested  `json:"tested"`
-		Failures           []jsonFailure `json:"failures"`
-		Warnings           []string      `json:"warnings,omitempty"`
+	var v VerdictJSON
+	if err := json.Unmarshal(data, &v); err != nil {
+		return nil, fmt.Errorf("not a compare or gate verdict: %w", err)
 	}
-	jsonTested struct {
-		Endpoint  string `json:"endpoint"`
-		Metric    string `json:"metric"`
-		P         number `json:"p"`
-		AdjustedP number `json:"adjusted_p"`
-		Rejected  bool   `json:"rejected"`
-	}
-	jsonFailure struct {
-		Endpoint string `json:"endpoint"`
-		Metric   string `json:"metric"`
-		Kind     string `json:"kind"`
-		Reason   string `json:"reason"`
-	}
-)
+	return &v, nil
+}
 
 // MarshalJSON writes DESIGN.md's compare shape, without the gate.
 func (c Comparison) MarshalJSON() ([]byte, error) {
@@ -141,8 +196,8 @@ func writeJSON(w io.Writer, c *Comparison, g *GateResult) error {
 	return enc.Encode(toJSON(c, g))
 }
 
-func toJSON(c *Comparison, g *GateResult) jsonComparison {
-	j := jsonComparison{
+func toJSON(c *Comparison, g *GateResult) VerdictJSON {
+	j := VerdictJSON{
 		Base: c.Base, Candidate: c.Candidate, Alpha: c.Alpha, Confidence: c.Confidence, Scenario: c.Scenario,
 		BasePaths: c.BasePaths, CandidatePaths: c.CandidatePaths,
 		BaseRuns: c.BaseRuns, CandidateRuns: c.CandidateRuns,
@@ -152,29 +207,29 @@ func toJSON(c *Comparison, g *GateResult) jsonComparison {
 		PCorrection: "none",
 		NeedRuns:    c.NeedRuns, RecommendedRuns: c.RecommendedRuns, TooFewRuns: c.TooFewRuns,
 		Warnings: c.Warnings,
-		Rows:     []jsonRow{},
-		Hotspots: []jsonHotspot{},
+		Rows:     []RowJSON{},
+		Hotspots: []HotspotJSON{},
 	}
 	for _, r := range c.Rows {
 		counted := r.Test == TestFisher
-		stat := func(s Stat) jsonStat {
-			js := jsonStat{Center: number(s.Center), Lo: number(s.Lo), Hi: number(s.Hi), N: s.N}
+		stat := func(s Stat) StatJSON {
+			js := StatJSON{Center: Number(s.Center), Lo: Number(s.Lo), Hi: Number(s.Hi), N: s.N}
 			if counted {
 				js.Errors, js.Requests = &s.Errors, &s.Requests
 			}
 			return js
 		}
-		jr := jsonRow{
+		jr := RowJSON{
 			Endpoint: r.Endpoint, Metric: r.Metric, Base: stat(r.Base), Candidate: stat(r.Candidate),
-			Delta: number(r.Delta), P: number(r.P), Test: r.Test, Significant: r.Significant, Change: r.Change,
+			Delta: Number(r.Delta), P: Number(r.P), Test: r.Test, Significant: r.Significant, Change: r.Change,
 			TooFewRuns: r.TooFewRuns, Input: r.Input, TooFewSamples: r.TooFewSamples, Warnings: r.Warnings,
 		}
 		if inPP(r) {
-			pp := number(r.DeltaPP)
+			pp := Number(r.DeltaPP)
 			jr.DeltaPP = &pp
 		}
 		if r.Input {
-			t := number(r.Target)
+			t := Number(r.Target)
 			jr.Target = &t
 		}
 		if metric.IsShare(r.Metric) {
@@ -184,19 +239,19 @@ func toJSON(c *Comparison, g *GateResult) jsonComparison {
 		j.Rows = append(j.Rows, jr)
 	}
 	for _, h := range c.Hotspots {
-		jh := jsonHotspot{
+		jh := HotspotJSON{
 			Name: h.Name, Endpoint: h.Endpoint, Metric: h.Metric, Verdict: h.Verdict,
 			Evidence: h.Evidence, Reason: h.Reason, ObjectiveMet: h.ObjectiveMet,
-			Functions: []jsonFunction{},
+			Functions: []FunctionJSON{},
 		}
 		if h.Objective != (scenarios.Quantity{}) {
 			o := h.Objective
 			jh.Objective = &o
 		}
 		for _, f := range h.Functions {
-			jh.Functions = append(jh.Functions, jsonFunction{
-				Name: f.Name, Kind: f.Kind, BaseShare: number(f.BaseShare), CandidateShare: number(f.CandidateShare),
-				DeltaPP: number(f.DeltaPP), P: number(f.P), Change: f.Change,
+			jh.Functions = append(jh.Functions, FunctionJSON{
+				Name: f.Name, Kind: f.Kind, BaseShare: Number(f.BaseShare), CandidateShare: Number(f.CandidateShare),
+				DeltaPP: Number(f.DeltaPP), P: Number(f.P), Change: f.Change,
 				MinSamples: f.MinSamples, TooFewSamples: f.TooFewSamples, Note: f.Note, Missing: f.Missing,
 			})
 		}
@@ -208,16 +263,16 @@ func toJSON(c *Comparison, g *GateResult) jsonComparison {
 	return j
 }
 
-func gateJSON(g *GateResult) *jsonGate {
-	jg := &jsonGate{Pass: g.Pass, Alpha: g.Alpha, Blind: g.Inconclusive,
+func gateJSON(g *GateResult) *GateJSON {
+	jg := &GateJSON{Pass: g.Pass, Alpha: g.Alpha, Blind: g.Inconclusive,
 		Inconclusive: g.Inconclusive, InconclusiveReason: g.InconclusiveReason,
-		Correction: g.Correction, GatedRows: g.Gated, Tested: []jsonTested{},
-		Failures: []jsonFailure{}, Warnings: g.Warnings}
+		Correction: g.Correction, GatedRows: g.Gated, Tested: []TestedJSON{},
+		Failures: []FailureJSON{}, Warnings: g.Warnings}
 	for _, t := range g.Tested {
-		jg.Tested = append(jg.Tested, jsonTested{t.Endpoint, t.Metric, number(t.P), number(t.AdjustedP), t.Rejected})
+		jg.Tested = append(jg.Tested, TestedJSON{t.Endpoint, t.Metric, Number(t.P), Number(t.AdjustedP), t.Rejected})
 	}
 	for _, f := range g.Failures {
-		jg.Failures = append(jg.Failures, jsonFailure{f.Endpoint, f.Metric, f.Kind, f.Reason})
+		jg.Failures = append(jg.Failures, FailureJSON{f.Endpoint, f.Metric, f.Kind, f.Reason})
 	}
 	return jg
 }

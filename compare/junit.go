@@ -131,7 +131,7 @@ func writeJUnit(w io.Writer, c *Comparison, g *GateResult) error {
 			if h.Endpoint != e {
 				continue
 			}
-			tc := junitCase{ClassName: "hotbench." + e, Name: "hotspot " + h.Name, SystemOut: h.Verdict + ": " + h.Evidence}
+			tc := junitCase{ClassName: "hotbench." + e, Name: "hotspot " + h.Name, SystemOut: string(h.Verdict) + ": " + h.Evidence}
 			switch h.Verdict {
 			case VerdictRegressed:
 				tc.Failure = &junitFailure{Message: "hotspot regressed: " + h.Evidence, Type: "hotspot", Text: tc.SystemOut}

@@ -119,7 +119,7 @@ func capitalize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func verdictIcon(v string) string {
+func verdictIcon(v Verdict) string {
 	switch v {
 	case VerdictImproved:
 		return "✅"

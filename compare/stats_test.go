@@ -87,7 +87,7 @@ func TestPower(t *testing.T) {
 	cases := []struct {
 		metric     string
 		base, cand float64
-		want       string
+		want       Change
 	}{
 		{metric.P99, 0.050, 0.050 * (1 + shift), Regressed},
 		{metric.P50, 0.0012, 0.0012 * (1 - shift), Improved},

@@ -111,7 +111,7 @@ func endpointText(w io.Writer, endpoint string, rows []Row, fails map[[2]string]
 		c := rowCells(r)
 		var note []string
 		if r.Change != NoChange {
-			note = append(note, r.Change)
+			note = append(note, string(r.Change))
 		}
 		if len(fails[[2]string{r.Endpoint, r.Metric}]) > 0 {
 			note = append(note, "FAIL")

@@ -47,13 +47,13 @@ func TestWriteGolden(t *testing.T) {
 		runs int
 	}{{"ten", 10}, {"three", 3}} {
 		c, g := fixture(t, tc.runs)
-		for _, format := range []string{"text", "markdown"} {
+		for _, format := range []string{"text", "markdown", "json"} {
 			t.Run(tc.name+" runs a side as "+format, func(t *testing.T) {
 				var buf bytes.Buffer
 				if err := Write(&buf, c, g, format); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, filepath.Join("testdata", tc.name+"."+map[string]string{"text": "txt", "markdown": "md"}[format]), buf.Bytes())
+				golden(t, filepath.Join("testdata", tc.name+"."+map[string]string{"text": "txt", "markdown": "md", "json": "json"}[format]), buf.Bytes())
 			})
 		}
 	}

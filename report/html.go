@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/internal/safefile"
 )
 
@@ -111,17 +112,18 @@ details summary{cursor:pointer;font-weight:600;margin:8px 0}
 
 var htmlFuncs = template.FuncMap{
 	"css":   func() template.CSS { return template.CSS(css) },
-	"class": statusClass,
+	"class": func(v any) string { return statusClass(fmt.Sprint(v)) },
 }
 
-// statusClass turns a status or verdict into a CSS class name.
+// statusClass turns a Status, MonthChange or compare.Verdict (or a view's
+// string of one) into a CSS class name.
 func statusClass(s string) string {
-	switch {
-	case strings.HasPrefix(s, "no significant"):
+	switch s {
+	case string(compare.VerdictNoChange):
 		return "unchanged"
-	case s == StatusNoTrend:
+	case string(StatusNoTrend):
 		return "no-trend"
-	case s == "inconclusive":
+	case string(compare.VerdictInconclusive):
 		return "cannot-tell"
 	}
 	return strings.ReplaceAll(s, " ", "-")

@@ -19,21 +19,26 @@ import (
 	"github.com/hotbench/hotbench/scenarios"
 )
 
-// Hotspot statuses: where a hotspot stands against its objective.
+// Status is where a hotspot stands against its objective over a month:
+// judged from the month's trend (one point per run, projected to the due
+// date), not from one comparison, so it is the report's and not compare's.
+type Status string
+
+// Hotspot statuses.
 const (
 	// StatusMet: the month's last run without caveats meets the objective.
-	StatusMet = "met"
+	StatusMet Status = "met"
 	// StatusOnTrack: not met yet, but the month's trend reaches the
 	// objective by the due date (by the month's end without one).
-	StatusOnTrack = "on track"
+	StatusOnTrack Status = "on track"
 	// StatusOffTrack: not met, and the trend does not reach it in time.
-	StatusOffTrack = "off track"
+	StatusOffTrack Status = "off track"
 	// StatusNoTrend: not met, and too few runs for a trend: a trend is
 	// projected from at least TrendMinRuns runs without caveats on at least
 	// TrendMinDays days (UTC). Two runs seconds apart are no trend.
-	StatusNoTrend = "no trend yet"
+	StatusNoTrend Status = "no trend yet"
 	// StatusNoData: no run of the month measured the hotspot's metric.
-	StatusNoData = "no data"
+	StatusNoData Status = "no data"
 )
 
 // What a trend needs: runs without caveats (no invalid repetition, no
@@ -43,14 +48,18 @@ const (
 	TrendMinDays = 2
 )
 
-// Changes of a hotspot between the month's first and last runs, decided
-// by the compare package's statistics.
+// MonthChange is a hotspot's change between the month's first and last
+// runs, decided by the compare package's statistics (a compare.Change of
+// the hotspot's row, or ChangeUnknown where that row was not tested).
+type MonthChange string
+
+// Changes of a hotspot over the month.
 const (
-	ChangeImproved  = "improved"
-	ChangeRegressed = "regressed"
-	ChangeNone      = "unchanged"
+	ChangeImproved  MonthChange = "improved"
+	ChangeRegressed MonthChange = "regressed"
+	ChangeNone      MonthChange = "unchanged"
 	// ChangeUnknown: one run, or too few repetitions to tell.
-	ChangeUnknown = "cannot tell"
+	ChangeUnknown MonthChange = "cannot tell"
 )
 
 // Month is a calendar month (UTC) of a results store, ready to render.
@@ -119,14 +128,15 @@ type HotspotMonth struct {
 	// month's end without one (NaN without a trend).
 	Projected float64
 	JudgedAt  time.Time
-	Status    string
+	Status    Status
 	// TrendRuns and TrendDays are the runs without caveats and their UTC
 	// days: what a trend is fitted to. NoTrend says why there is none.
 	TrendRuns, TrendDays int
 	NoTrend              string
 	// Change is the first run against the last, by compare's statistics;
 	// Evidence is compare's sentence behind it.
-	Change, Evidence string
+	Change   MonthChange
+	Evidence string
 
 	trendA, trendB float64
 	trendOK        bool
@@ -567,7 +577,7 @@ func noTrendReason(runs, days, marked int) string {
 // the last of them meets the objective, else on or off track by the trend,
 // else no trend yet. Relative objectives have nothing absolute to meet and
 // are judged by nothing.
-func hotspotStatus(h scenarios.Hotspot, clean []Point, projected float64, trend bool) string {
+func hotspotStatus(h scenarios.Hotspot, clean []Point, projected float64, trend bool) Status {
 	switch {
 	case h.Objective.Relative:
 		return StatusNoData
@@ -752,7 +762,7 @@ func (h *HotspotMonth) Line() string {
 	}
 	change := ""
 	if len(h.Points) > 1 {
-		change = ", " + h.Change
+		change = ", " + string(h.Change)
 	}
 	return fmt.Sprintf("%s: %s %s%s (objective %s, %s)", h.Name, metricLabel(h.Metric), values, change, h.objectiveText(), h.StatusText())
 }
@@ -772,7 +782,7 @@ func (h *HotspotMonth) StatusText() string {
 	case StatusMet:
 		return "met"
 	}
-	return h.Status
+	return string(h.Status)
 }
 
 func (h *HotspotMonth) objectiveText() string {

@@ -118,7 +118,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 		sv.Caveats, sv.LeftOut = runCaveatLines(s.Runs)
 		for j := range s.Hotspots {
 			h := &s.Hotspots[j]
-			v.Lines = append(v.Lines, summaryLine{Text: s.Name + " / " + h.Line(), Status: h.Status})
+			v.Lines = append(v.Lines, summaryLine{Text: s.Name + " / " + h.Line(), Status: string(h.Status)})
 			hv, err := hotspotSection(h, m, place, used, s.Name, opts)
 			if err != nil {
 				return nil, err
@@ -161,7 +161,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]bool, scenario string, opts Options) (hotspotView, error) {
 	hv := hotspotView{
 		Name: h.Name, Endpoint: h.Endpoint, Metric: metricLabel(h.Metric) + " of " + h.Endpoint,
-		Objective: h.objectiveText(), Due: "end of month", Change: h.Change, Status: h.Status,
+		Objective: h.objectiveText(), Due: "end of month", Change: string(h.Change), Status: string(h.Status),
 		StatusText: statusSentence(h), Evidence: h.Evidence, Functions: strings.Join(h.Functions, ", "),
 		First: "–", Last: "–", Best: "–",
 	}
@@ -193,7 +193,7 @@ func statusSentence(h *HotspotMonth) string {
 				last, value, h.objectiveText(), plural(len(h.Points), "run"))
 		case StatusOnTrack, StatusOffTrack:
 			return fmt.Sprintf("%s: %s is %s; the linear trend of %s on %s projects %s by %s, objective %s",
-				capitalize(h.Status), last, value, plural(h.TrendRuns, "run"), plural(h.TrendDays, "day"),
+				capitalize(string(h.Status)), last, value, plural(h.TrendRuns, "run"), plural(h.TrendDays, "day"),
 				formatMetric(h.Metric, h.Projected), h.judgedDate(), h.objectiveText())
 		case StatusNoTrend:
 			return fmt.Sprintf("No trend yet: %s. Not met: %s is %s, objective %s",

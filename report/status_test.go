@@ -48,7 +48,7 @@ func TestHotspotStatus(t *testing.T) {
 		name    string
 		hotspot scenarios.Hotspot
 		runs    []runSample
-		want    string
+		want    Status
 	}{
 		{"a last run under the objective is met, whatever came before",
 			p99(0.010, scenarios.Date{}), samples(0.048, 0.046, 0.009), StatusMet},

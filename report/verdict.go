@@ -1,14 +1,14 @@
 package report
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
+
+	"github.com/hotbench/hotbench/compare"
 )
 
-// Verdict is one saved compare or gate verdict of the month, as the
-// compare package's JSON has it.
+// Verdict is one saved compare or gate verdict of the month, the part of
+// compare's JSON (compare.VerdictJSON) that the report shows.
 type Verdict struct {
 	// Kind is results.VerdictCompare or results.VerdictGate.
 	Kind            string
@@ -28,43 +28,19 @@ type Verdict struct {
 
 // VerdictHotspot is one hotspot's verdict with compare's evidence sentence.
 type VerdictHotspot struct {
-	Name, Verdict, Evidence string
+	Name     string
+	Verdict  compare.Verdict
+	Evidence string
 }
 
-// verdictJSON is the part of compare's JSON (DESIGN.md) that the report
-// shows. Unknown fields are ignored: compare may add fields.
-type verdictJSON struct {
-	Base      *string  `json:"base"`
-	Candidate string   `json:"candidate"`
-	Warnings  []string `json:"warnings"`
-	Hotspots  []struct {
-		Name     string `json:"name"`
-		Verdict  string `json:"verdict"`
-		Evidence string `json:"evidence"`
-	} `json:"hotspots"`
-	Gate *struct {
-		Pass               bool   `json:"pass"`
-		Inconclusive       bool   `json:"inconclusive"`
-		InconclusiveReason string `json:"inconclusive_reason"`
-		Failures           []struct {
-			Endpoint string `json:"endpoint"`
-			Metric   string `json:"metric"`
-			Reason   string `json:"reason"`
-		} `json:"failures"`
-	} `json:"gate"`
-}
-
-// parseVerdict decodes a saved verdict. It accepts any JSON object with
-// compare's "base" field; what it cannot place is left out.
+// parseVerdict decodes a saved verdict with compare.ReadVerdict: any JSON
+// object with compare's "base" field.
 func parseVerdict(data []byte) (Verdict, error) {
-	var j verdictJSON
-	if err := json.Unmarshal(data, &j); err != nil {
-		return Verdict{}, fmt.Errorf("not a compare or gate verdict: %w", err)
+	j, err := compare.ReadVerdict(data)
+	if err != nil {
+		return Verdict{}, err
 	}
-	if j.Base == nil {
-		return Verdict{}, errors.New("not a compare or gate verdict: it has no \"base\" field")
-	}
-	v := Verdict{Base: *j.Base, Candidate: j.Candidate, Warnings: j.Warnings}
+	v := Verdict{Base: j.Base, Candidate: j.Candidate, Warnings: j.Warnings}
 	for _, h := range j.Hotspots {
 		v.Hotspots = append(v.Hotspots, VerdictHotspot{Name: h.Name, Verdict: h.Verdict, Evidence: h.Evidence})
 	}
