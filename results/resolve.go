@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -62,6 +63,57 @@ func (s *Store) Resolve(ref string) ([]string, error) {
 		return nil, fmt.Errorf("%s is not a run folder (it has no %s): name a run folder, scenario@latest, scenario@LABEL or a baseline", ref, runFile)
 	}
 	return nil, fmt.Errorf("no run folder, scenario@label or baseline is named %q; %s", ref, s.whatExists(baselines))
+}
+
+// LoadRuns resolves references and loads the runs they name, in order.
+// Each reference may hold several, comma-separated ("svc@before,svc@b2");
+// blank ones are skipped. An unknown reference, an unreadable run, or no
+// run named at all is an error; every one of them is the caller's input to
+// correct.
+func (s *Store) LoadRuns(refs ...string) ([]*Run, error) {
+	var runs []*Run
+	for _, arg := range refs {
+		for _, ref := range strings.Split(arg, ",") {
+			if ref = strings.TrimSpace(ref); ref == "" {
+				continue
+			}
+			dirs, err := s.Resolve(ref)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range dirs {
+				r, err := Load(d)
+				if err != nil {
+					return nil, err
+				}
+				runs = append(runs, r)
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return nil, errors.New("no runs named: give a run folder, scenario@latest, scenario@LABEL or a baseline")
+	}
+	return runs, nil
+}
+
+// SameRuns reports whether a and b are exactly the same run folders, in
+// any order and whatever the repeats: comparing them compares nothing.
+func SameRuns(a, b []*Run) bool {
+	return slices.Equal(runDirs(a), runDirs(b))
+}
+
+// runDirs is the runs' absolute folders, sorted, without repeats.
+func runDirs(runs []*Run) []string {
+	var d []string
+	for _, r := range runs {
+		abs, err := filepath.Abs(r.Dir)
+		if err != nil {
+			abs = r.Dir
+		}
+		d = append(d, abs)
+	}
+	slices.Sort(d)
+	return slices.Compact(d)
 }
 
 // resolveBaseline returns the run folders of the named baseline.

@@ -130,3 +130,90 @@ func TestResolveRefusesAnAmbiguousName(t *testing.T) {
 		t.Errorf("Resolve(baseline:main) = %v, %v; want the baseline's two runs", got, err)
 	}
 }
+
+// LoadRuns reads what the command's arguments name: references in order,
+// each of which may list several runs with commas.
+func TestLoadRuns(t *testing.T) {
+	s, dirs := resolveStore(t)
+	for _, tc := range []struct {
+		name string
+		refs []string
+		want []string // keys of dirs
+		err  string   // substring of the error, when one is expected
+	}{
+		{name: "one reference is its runs", refs: []string{"manual-search@after-fix"}, want: []string{"after"}},
+		{name: "a baseline is all of its runs", refs: []string{"main"}, want: []string{"before-old", "before"}},
+		{name: "commas list several runs, blanks skipped", refs: []string{"login@base, ,manual-search@after-fix"}, want: []string{"login", "after"}},
+		{name: "several references keep their order", refs: []string{"manual-search@latest", "main"}, want: []string{"unlabelled", "before-old", "before"}},
+		{name: "an unknown reference is Resolve's error", refs: []string{"login@base,manual-search@fixed"}, err: "no run matches manual-search@fixed"},
+		{name: "no run named says what to name", refs: []string{" , "}, err: "no runs named: give a run folder"},
+		{name: "no reference at all is no run", refs: nil, err: "no runs named"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			runs, err := s.LoadRuns(tc.refs...)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want one containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got, want []string
+			for _, r := range runs {
+				got = append(got, r.Dir)
+			}
+			for _, k := range tc.want {
+				want = append(want, dirs[k])
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("LoadRuns(%q) = %v, want %v", tc.refs, got, want)
+			}
+		})
+	}
+}
+
+// Two sides that name the same folders, in any order or repeated, are the
+// same runs; a relative and an absolute path to one folder are too.
+func TestSameRuns(t *testing.T) {
+	s, dirs := resolveStore(t)
+	load := func(refs ...string) []*Run {
+		t.Helper()
+		runs, err := s.LoadRuns(refs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return runs
+	}
+	rel, err := filepath.Rel(mustGetwd(t), dirs["after"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		a, b []*Run
+		want bool
+	}{
+		{"a baseline and its runs listed the other way round", load("main"), load("manual-search@before," + dirs["before-old"]), true},
+		{"repeats do not count", load("login@base,login@base"), load("login@base"), true},
+		{"a relative path is its absolute folder", load(rel), load(dirs["after"]), true},
+		{"one run more is other runs", load("main"), load("main,login@base"), false},
+		{"different runs", load("login@base"), load("manual-search@latest"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SameRuns(tc.a, tc.b); got != tc.want {
+				t.Errorf("SameRuns = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}

@@ -238,3 +238,15 @@ func (r *Run) ProfileFiles(kind string) (files, names []string) {
 	}
 	return files, names
 }
+
+// ProfilesOf lists the stored profiles of one kind over the valid
+// repetitions of runs (Run.ProfileFiles, run after run), and the largest
+// profiles.min_samples of their scenarios: what merging them needs.
+func ProfilesOf(runs []*Run, kind string) (files, names []string, minSamples int64) {
+	for _, r := range runs {
+		f, n := r.ProfileFiles(kind)
+		files, names = append(files, f...), append(names, n...)
+		minSamples = max(minSamples, int64(r.Scenario.Profiles.MinSamples))
+	}
+	return files, names, minSamples
+}

@@ -4,16 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"reflect"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/results"
-	"github.com/hotbench/hotbench/scenarios"
 )
 
 func (a *app) compareCommand() *cobra.Command {
@@ -26,7 +22,7 @@ endpoint's metrics and hotspot function shares with benchstat's statistics
 (median, order-statistic confidence interval, Mann-Whitney U test).`,
 		Args: exactArgs(2, "a base and a candidate"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.comparison(args, nil)
+			c, _, err := a.comparison(args, false)
 			if err != nil {
 				return err
 			}
@@ -49,8 +45,7 @@ metric or endpoint in the policy), 3 inconclusive: a side has too few valid
 repetitions to decide (rerun with more; --allow-inconclusive passes with a warning).`,
 		Args: exactArgs(2, "a base and a candidate"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var policy compare.Policy
-			c, err := a.comparison(args, &policy)
+			c, policy, err := a.comparison(args, true)
 			var undecided inconclusiveError
 			if errors.As(err, &undecided) && a.v.GetBool("allow-inconclusive") {
 				fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", undecided.msg)
@@ -89,63 +84,55 @@ func (a *app) verdictFlags(cmd *cobra.Command) {
 	f.Bool("save", false, "store the verdict in the results folder, for the monthly report")
 }
 
-// comparison loads both sides and compares them. With policy non-nil it is
-// filled from the base's gate section and the flags first, so the table and
-// the gate test at the same alpha.
-func (a *app) comparison(args []string, policy *compare.Policy) (*compare.Comparison, error) {
+// comparison loads both sides and compares them with the options
+// compare.ResolveCompare (or, for a gate, compare.ResolveGate: the base's
+// policy under the flags) layers from the scenarios and the flags.
+func (a *app) comparison(args []string, gate bool) (*compare.Comparison, compare.Policy, error) {
 	base, err := a.loadRuns(args[0])
 	if err != nil {
-		return nil, err
+		return nil, compare.Policy{}, err
 	}
 	cand, err := a.loadRuns(args[1])
 	if err != nil {
-		return nil, err
+		return nil, compare.Policy{}, err
 	}
-	if sameRuns(base, cand) {
+	if results.SameRuns(base, cand) {
 		msg := fmt.Sprintf("base and candidate are the same runs (%s): this compares nothing; name two different sets of runs", args[0])
-		if policy != nil {
-			return nil, usagef("%s", msg)
+		if gate {
+			return nil, compare.Policy{}, usagef("%s", msg)
 		}
 		fmt.Fprintln(a.stderr, "WARNING: "+msg)
 	}
-	alpha := a.v.GetFloat64("alpha")
-	if a.v.IsSet("alpha") || alpha != 0 {
-		// One set of limits for files, environment and flags.
-		if err := scenarios.CheckAlpha(alpha); err != nil {
-			return nil, usagef("--alpha %v", err)
-		}
+	settings := compare.Settings{
+		MaxRegression: a.v.GetString("max-regression"),
+		SLO:           a.v.GetString("slo"),
+		Force:         a.v.GetBool("force"),
 	}
-	if policy != nil {
-		// The policy is the base's: a pull request that loosens its own
-		// scenario's gate must not pass by it.
-		*policy = compare.PolicyFromScenario(base[0].Scenario.Gate)
-		if !reflect.DeepEqual(base[0].Scenario.Gate, cand[0].Scenario.Gate) {
-			fmt.Fprintln(a.stderr, "WARNING: the candidate's scenario has another gate section; the base's policy applies")
-		}
-		if err := compare.ParseOverrides(a.v.GetString("max-regression"), a.v.GetString("slo"), alpha, policy, cand[0].EndpointNames()); err != nil {
-			return nil, usageError{err}
-		}
-		alpha = policy.Alpha
+	if alpha := a.v.GetFloat64("alpha"); a.v.IsSet("alpha") || alpha != 0 {
+		settings.Alpha = &alpha
 	}
-	if alpha == 0 {
-		alpha = cand[0].Scenario.Gate.Alpha
+	resolve := compare.ResolveCompare
+	if gate {
+		resolve = compare.ResolveGate
 	}
-	opts := compare.Options{Alpha: alpha, Force: a.v.GetBool("force")}
-	if policy != nil {
-		// A percentile only the flags name (--slo p95=300ms) needs its rows.
-		opts.Metrics = policy.Metrics()
+	plan, err := resolve(base, cand, settings)
+	for _, w := range plan.Warnings {
+		fmt.Fprintln(a.stderr, "WARNING: "+w)
 	}
-	c, err := compare.Compare(base, cand, opts)
+	if err != nil {
+		return nil, compare.Policy{}, usageError{err}
+	}
+	c, err := compare.Compare(base, cand, plan.Options)
 	var undecided *compare.InconclusiveError
 	switch {
 	case errors.As(err, &undecided):
 		// A side without one valid repetition: nothing to decide on, rerun.
-		return nil, inconclusiveError{err.Error()}
+		return nil, compare.Policy{}, inconclusiveError{err.Error()}
 	case err != nil:
 		// Mismatched scenarios are input errors.
-		return nil, usageError{err}
+		return nil, compare.Policy{}, usageError{err}
 	}
-	return c, nil
+	return c, plan.Policy, nil
 }
 
 // writeVerdict prints the comparison in the chosen format and, with --save,
@@ -168,21 +155,4 @@ func (a *app) writeVerdict(kind string, c *compare.Comparison, g *compare.GateRe
 	}
 	fmt.Fprintf(a.stderr, "saved %s verdict to %s\n", kind, path)
 	return nil
-}
-
-// sameRuns reports whether both sides name exactly the same run folders.
-func sameRuns(base, cand []*results.Run) bool {
-	dirs := func(runs []*results.Run) []string {
-		var d []string
-		for _, r := range runs {
-			abs, err := filepath.Abs(r.Dir)
-			if err != nil {
-				abs = r.Dir
-			}
-			d = append(d, abs)
-		}
-		slices.Sort(d)
-		return slices.Compact(d)
-	}
-	return slices.Equal(dirs(base), dirs(cand))
 }

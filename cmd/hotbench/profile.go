@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/profiles"
+	"github.com/hotbench/hotbench/results"
 )
 
 func (a *app) profileCommand() *cobra.Command {
@@ -104,12 +105,7 @@ func (a *app) profileFiles(ref, kind string) (files, names []string, minSamples 
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	for _, r := range runs {
-		f, n := r.ProfileFiles(kind)
-		files, names = append(files, f...), append(names, n...)
-		minSamples = max(minSamples, int64(r.Scenario.Profiles.MinSamples))
-	}
-	if len(files) == 0 {
+	if files, names, minSamples = results.ProfilesOf(runs, kind); len(files) == 0 {
 		return nil, nil, 0, usagef("%s has no %s profiles in valid repetitions: set profiles.pprof (or profiles.command) and kinds in the scenario", ref, kind)
 	}
 	return files, names, minSamples, nil

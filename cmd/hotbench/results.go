@@ -60,31 +60,12 @@ func (a *app) lsCommand() *cobra.Command {
 	}
 }
 
-// loadRuns resolves references (each may hold several, comma-separated) to
-// runs. Unknown references and unreadable runs are input errors (exit 2).
+// loadRuns resolves references (each may hold several, comma-separated)
+// to runs. Unknown references and unreadable runs are input errors (exit 2).
 func (a *app) loadRuns(refs ...string) ([]*results.Run, error) {
-	st := a.store()
-	var runs []*results.Run
-	for _, arg := range refs {
-		for _, ref := range strings.Split(arg, ",") {
-			if ref = strings.TrimSpace(ref); ref == "" {
-				continue
-			}
-			dirs, err := st.Resolve(ref)
-			if err != nil {
-				return nil, usageError{err}
-			}
-			for _, d := range dirs {
-				r, err := results.Load(d)
-				if err != nil {
-					return nil, usageError{err}
-				}
-				runs = append(runs, r)
-			}
-		}
-	}
-	if len(runs) == 0 {
-		return nil, usagef("no runs named: give a run folder, scenario@latest, scenario@LABEL or a baseline")
+	runs, err := a.store().LoadRuns(refs...)
+	if err != nil {
+		return nil, usageError{err}
 	}
 	return runs, nil
 }
