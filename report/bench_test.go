@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/results"
 )
 
@@ -20,23 +21,23 @@ func bigMonth(tb testing.TB, n, reps, seconds int) *results.Store {
 	for i := 0; i < n; i++ {
 		at := day(1, 0).Add(time.Duration(int64(span) * int64(i) / int64(n)))
 		progress := float64(i) / float64(n)
-		var s spec
+		var o synth.Options
 		if i%2 == 0 {
-			s = spec{sc: manualSearch(), shapes: []shape{
-				{endpoint: "search", p99: 0.048 - 0.04*progress, rate: 20, errEvery: 500},
-				{endpoint: "step-list", p99: 0.019, rate: 20},
-			}, shares: map[string]float64{"regexp.Compile": 0.5 - 0.45*progress, "manuals.(*Store).StepsFor": 0.3}}
+			o = synth.Options{Scenario: manualSearch(), Endpoints: []synth.Endpoint{
+				{Name: "search", P99: 0.048 - 0.04*progress, Rate: 20, FailOneIn: 500},
+				{Name: "step-list", P99: 0.019, Rate: 20},
+			}, Shares: map[string]float64{"regexp.Compile": 0.5 - 0.45*progress, "manuals.(*Store).StepsFor": 0.3}}
 		} else {
-			s = spec{sc: checkout(), shapes: []shape{{endpoint: "pay", p99: 0.02, rate: 20 + int(10*progress), errEvery: 100}}}
+			o = synth.Options{Scenario: checkout(), Endpoints: []synth.Endpoint{{Name: "pay", P99: 0.02, Rate: float64(20 + int(10*progress)), FailOneIn: 100}}}
 		}
-		s.label, s.start, s.seed, s.reps, s.seconds = fmt.Sprintf("run-%03d", i), at, uint64(i), reps, seconds
+		o.Label, o.Start, o.Seed, o.Reps, o.Window = fmt.Sprintf("run-%03d", i), at, uint64(i), reps, time.Duration(seconds)*time.Second
 		if i < 2 || i >= n-2 {
-			s.stacks = stacksBefore
+			o.Stacks = stacksBefore
 			if i >= n-2 {
-				s.stacks = stacksAfter
+				o.Stacks = stacksAfter
 			}
 		}
-		makeRun(tb, store, s)
+		synth.Save(tb, store, o)
 	}
 	return store
 }
@@ -68,8 +69,9 @@ func BenchmarkMonthReport300(b *testing.B) {
 
 // BenchmarkRunReport renders one run of ten repetitions with profiles.
 func BenchmarkRunReport(b *testing.B) {
-	r := makeRun(b, results.Open(b.TempDir()), spec{sc: manualSearch(), label: "bench", start: day(2, 10), seed: 1, reps: 10, seconds: 30, warmup: 5,
-		shapes: []shape{{endpoint: "search", p99: 0.048, rate: 100}, {endpoint: "step-list", p99: 0.019, rate: 100}}, stacks: stacksBefore})
+	r := synth.Save(b, results.Open(b.TempDir()), synth.Options{Scenario: manualSearch(), Label: "bench", Start: day(2, 10), Seed: 1,
+		Reps: 10, Window: 30 * time.Second, Warmup: 5 * time.Second,
+		Endpoints: []synth.Endpoint{{Name: "search", P99: 0.048, Rate: 100}, {Name: "step-list", P99: 0.019, Rate: 100}}, Stacks: stacksBefore})
 	b.ResetTimer()
 	var size int
 	for b.Loop() {

@@ -2,30 +2,24 @@ package report
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"math"
-	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/pprof/profile"
-
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
 // The fixtures are made through the real results API: a temporary store,
-// runs created and saved by it, profiles written beside them, and verdicts
-// that compare.Compare computed, saved with Store.SaveVerdict.
+// synthetic runs (internal/synth) created and saved by it with their CPU
+// profiles beside them, and verdicts that compare.Compare computed, saved
+// with Store.SaveVerdict. An endpoint's synthetic latency is log-normal
+// with σ 0.35 around its p99 / 2.26, every request drawn at random.
 
 var fixedNow = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
 
@@ -111,184 +105,6 @@ func suggest() scenarios.Scenario {
 	return sc
 }
 
-// shape is what a synthetic endpoint measures in a run.
-type shape struct {
-	endpoint string
-	p99      float64 // seconds; the median is p99/2.26 (log-normal, σ 0.35)
-	rate     int     // requests per second
-	errEvery int     // every n-th request fails with a 500 (0: none)
-}
-
-// spec describes a synthetic run.
-type spec struct {
-	sc      scenarios.Scenario
-	label   string
-	start   time.Time
-	reps    int
-	seconds int
-	warmup  int
-	shapes  []shape
-	// shares of the hotspot functions in each repetition's CPU profile.
-	shares map[string]float64
-	// stacks, when set, are written as each repetition's CPU profile.
-	stacks map[string]int64
-	seed   uint64
-	// invalid makes repetitions (1-based) invalid with these reasons.
-	invalid map[int][]string
-	// warnings are the run's.
-	warnings []string
-}
-
-// makeRun creates a run in the store, measures it synthetically, writes its
-// profiles and saves it.
-func makeRun(tb testing.TB, store *results.Store, s spec) *results.Run {
-	tb.Helper()
-	if s.reps == 0 {
-		s.reps = 6
-	}
-	if s.seconds == 0 {
-		s.seconds = 5
-	}
-	if s.warmup == 0 {
-		s.warmup = 2
-	}
-	r := &results.Run{
-		Scenario: s.sc, ScenarioHash: "fixture", Label: s.label, Start: s.start, Complete: true,
-		Git:  results.Git{Commit: fmt.Sprintf("%x", sha1.Sum([]byte(fmt.Sprint(s.label, s.seed))))},
-		Host: results.Host{Name: "bench-1", OS: "linux", Arch: "amd64", CPUs: 8}, GoVersion: "go1.26.8", HotbenchVersion: "v0.1.0",
-	}
-	if err := store.Create(r); err != nil {
-		tb.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(s.seed, 7))
-	t := s.start.Add(time.Duration(s.warmup) * time.Second)
-	for i := 0; i < s.reps; i++ {
-		rep := results.Repetition{Index: i + 1, Start: t, End: t.Add(time.Duration(s.seconds) * time.Second), Complete: true,
-			Window: float64(s.seconds), Invalid: s.invalid[i+1]}
-		t = rep.End.Add(time.Duration(s.warmup) * time.Second)
-		for _, sh := range s.shapes {
-			rep.Endpoints = append(rep.Endpoints, measure(rng, sh, s.seconds, s.warmup))
-		}
-		for _, fn := range slices.Sorted(maps.Keys(s.shares)) { // sorted: the rng's order must not vary
-			share := s.shares[fn]
-			for _, h := range s.sc.Hotspots {
-				for _, f := range h.Functions {
-					if f == fn {
-						rep.Functions = append(rep.Functions, results.FunctionShare{Hotspot: h.Name, Function: fn, Kind: "cpu", Share: share * (0.95 + 0.1*rng.Float64()), Samples: 500})
-					}
-				}
-			}
-		}
-		if s.stacks != nil {
-			file := fmt.Sprintf("profiles/rep-%02d-cpu.pb.gz", i+1)
-			writeCPUProfile(tb, filepath.Join(r.Dir, file), s.stacks, rng)
-			rep.Profiles = append(rep.Profiles, results.Profile{Kind: "cpu", File: file, Start: rep.Start, Window: float64(s.seconds)})
-		}
-		r.Repetitions = append(r.Repetitions, rep)
-	}
-	r.End = t
-	r.Warnings = s.warnings
-	if err := results.Save(r); err != nil {
-		tb.Fatal(err)
-	}
-	return r
-}
-
-// measure makes one endpoint's repetition: per-second series with warm-up,
-// latencies, statuses and send lag.
-func measure(rng *rand.Rand, sh shape, seconds, warmup int) results.EndpointRun {
-	e := results.EndpointRun{Name: sh.endpoint, Status: map[string]int64{}, Latency: results.NewHistogram(), SendLag: results.NewHistogram()}
-	median := sh.p99 / 2.26
-	for sec := -warmup; sec < seconds; sec++ {
-		p := results.Second{T: sec, Warmup: sec < 0}
-		var perSec []float64 // seconds; a histogram per second would cost 240 KB each
-		// Warm-up is slower: caches are cold.
-		slow := 1.0
-		if sec < 0 {
-			slow = 1.8
-		}
-		for k := 0; k < sh.rate; k++ {
-			lat := time.Duration(slow * median * math.Exp(0.35*rng.NormFloat64()) * float64(time.Second))
-			perSec = append(perSec, lat.Seconds())
-			p.Requests++
-			failed := sh.errEvery > 0 && rng.IntN(sh.errEvery) == 0
-			if failed {
-				p.Errors++
-			}
-			if sec < 0 {
-				continue
-			}
-			e.Requests++
-			// Format 2: failed requests are timed apart.
-			if failed {
-				if e.ErrorLatency == nil {
-					e.ErrorLatency = results.NewHistogram()
-				}
-				e.ErrorLatency.Record(lat)
-			} else {
-				e.Latency.Record(lat)
-			}
-			e.SendLag.Record(time.Duration(rng.ExpFloat64() * float64(40*time.Microsecond)))
-			if failed {
-				e.Errors++
-				e.Status["500"]++
-				if e.ErrorClasses == nil {
-					e.ErrorClasses = map[string]int64{}
-				}
-				e.ErrorClasses["status 500"]++
-				e.ErrorSamples = []string{"500 Internal Server Error"}
-			} else {
-				e.Status["200"]++
-			}
-		}
-		slices.Sort(perSec)
-		p.P50, p.P99 = perSec[len(perSec)/2], perSec[len(perSec)*99/100]
-		e.Series = append(e.Series, p)
-	}
-	return e
-}
-
-// writeCPUProfile writes a Go-style CPU profile (samples/count and
-// cpu/nanoseconds) with the given stacks, "main;serve;f" leaf last.
-func writeCPUProfile(tb testing.TB, path string, stacks map[string]int64, rng *rand.Rand) {
-	tb.Helper()
-	p := &profile.Profile{
-		SampleType: []*profile.ValueType{{Type: "samples", Unit: "count"}, {Type: "cpu", Unit: "nanoseconds"}},
-		PeriodType: &profile.ValueType{Type: "cpu", Unit: "nanoseconds"},
-		Period:     10_000_000,
-	}
-	funcs := map[string]*profile.Location{}
-	loc := func(name string) *profile.Location {
-		if l, ok := funcs[name]; ok {
-			return l
-		}
-		f := &profile.Function{ID: uint64(len(p.Function) + 1), Name: name, SystemName: name}
-		l := &profile.Location{ID: uint64(len(p.Location) + 1), Line: []profile.Line{{Function: f}}}
-		p.Function = append(p.Function, f)
-		p.Location = append(p.Location, l)
-		funcs[name] = l
-		return l
-	}
-	for _, stack := range sortedStacks(stacks) {
-		frames := strings.Split(stack, ";")
-		var locs []*profile.Location
-		for i := len(frames) - 1; i >= 0; i-- { // leaf first, as pprof stores stacks
-			locs = append(locs, loc(frames[i]))
-		}
-		n := stacks[stack] + rng.Int64N(3)
-		p.Sample = append(p.Sample, &profile.Sample{Location: locs, Value: []int64{n, n * p.Period}})
-	}
-	var buf bytes.Buffer
-	if err := p.Write(&buf); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func sortedStacks(m map[string]int64) []string { return slices.Sorted(maps.Keys(m)) }
-
 var (
 	stacksBefore = map[string]int64{
 		"main;serve;search;regexp.Compile;regexp/syntax.Parse": 300,
@@ -333,48 +149,50 @@ func monthFixture(tb testing.TB) *results.Store {
 	}
 	runs := map[string]*results.Run{}
 	for i, p := range points {
-		runs[p.label] = makeRun(tb, store, spec{
-			sc: ms, label: p.label, start: p.at, seed: uint64(100 + i),
-			shapes: []shape{{endpoint: "search", p99: p.search, rate: 60}, {endpoint: "step-list", p99: p.step, rate: 60}},
-			shares: map[string]float64{"regexp.Compile": p.regexpShare, "manuals.(*Store).StepsFor": p.stepsShare},
-			stacks: p.stacks,
+		runs[p.label] = synth.Save(tb, store, synth.Options{
+			Scenario: ms, Label: p.label, Start: p.at, Seed: uint64(100 + i),
+			Endpoints: []synth.Endpoint{{Name: "search", P99: p.search, Rate: 60}, {Name: "step-list", P99: p.step, Rate: 60}},
+			Shares:    map[string]float64{"regexp.Compile": p.regexpShare, "manuals.(*Store).StepsFor": p.stepsShare},
+			Stacks:    p.stacks,
 		})
 	}
 	// Two runs the month must not be fooled by. On Nov 19 the load
 	// generator fell behind: two repetitions are invalid and the other four
 	// read a hundred times slower. On Nov 20 every repetition was invalid.
-	lag := []string{"the load generator fell behind: send lag p99 62ms exceeds 10ms"}
-	makeRun(tb, store, spec{
-		sc: ms, label: "noisy-neighbour", start: day(19, 10), seed: 150,
-		shapes:   []shape{{endpoint: "search", p99: 0.33, rate: 60}, {endpoint: "step-list", p99: 0.0184, rate: 60}},
-		shares:   map[string]float64{"regexp.Compile": 0.02, "manuals.(*Store).StepsFor": 0.28},
-		invalid:  map[int][]string{2: lag, 5: lag},
-		warnings: []string{"the load generator fell behind in 2 of 6 repetitions (send lag p99 up to 62ms): this run measures the generator, not only the server"},
-	})
-	allInvalid := map[int][]string{}
-	for i := 1; i <= 6; i++ {
-		allInvalid[i] = []string{"the load generator fell behind: send lag p99 480ms exceeds 10ms"}
+	invalid := func(reason string, reps ...int) func(*synth.Rep) {
+		return func(r *synth.Rep) {
+			if len(reps) == 0 || slices.Contains(reps, r.Index) {
+				r.Invalid = []string{reason}
+			}
+		}
 	}
-	makeRun(tb, store, spec{
-		sc: ms, label: "generator-stalled", start: day(20, 10), seed: 151,
-		shapes:  []shape{{endpoint: "search", p99: 2.5, rate: 60}, {endpoint: "step-list", p99: 2.5, rate: 60}},
-		invalid: allInvalid,
+	synth.Save(tb, store, synth.Options{
+		Scenario: ms, Label: "noisy-neighbour", Start: day(19, 10), Seed: 150,
+		Endpoints: []synth.Endpoint{{Name: "search", P99: 0.33, Rate: 60}, {Name: "step-list", P99: 0.0184, Rate: 60}},
+		Shares:    map[string]float64{"regexp.Compile": 0.02, "manuals.(*Store).StepsFor": 0.28},
+		Each:      invalid("the load generator fell behind: send lag p99 62ms exceeds 10ms", 2, 5),
+		Warnings:  []string{"the load generator fell behind in 2 of 6 repetitions (send lag p99 up to 62ms): this run measures the generator, not only the server"},
+	})
+	synth.Save(tb, store, synth.Options{
+		Scenario: ms, Label: "generator-stalled", Start: day(20, 10), Seed: 151,
+		Endpoints: []synth.Endpoint{{Name: "search", P99: 2.5, Rate: 60}, {Name: "step-list", P99: 2.5, Rate: 60}},
+		Each:      invalid("the load generator fell behind: send lag p99 480ms exceeds 10ms"),
 	})
 	// suggest was measured twice, 19 s apart: no trend yet.
 	sg := suggest()
-	makeRun(tb, store, spec{sc: sg, label: "try-1", start: day(25, 9), seed: 300,
-		shapes: []shape{{endpoint: "suggest", p99: 0.081, rate: 40}}})
-	makeRun(tb, store, spec{sc: sg, label: "try-2", start: day(25, 9).Add(19 * time.Second), seed: 301,
-		shapes: []shape{{endpoint: "suggest", p99: 0.078, rate: 40}}})
+	synth.Save(tb, store, synth.Options{Scenario: sg, Label: "try-1", Start: day(25, 9), Seed: 300,
+		Endpoints: []synth.Endpoint{{Name: "suggest", P99: 0.081, Rate: 40}}})
+	synth.Save(tb, store, synth.Options{Scenario: sg, Label: "try-2", Start: day(25, 9).Add(19 * time.Second), Seed: 301,
+		Endpoints: []synth.Endpoint{{Name: "suggest", P99: 0.078, Rate: 40}}})
 	co := checkout()
 	// pay's throughput rises toward 220/s; errors fall.
 	for i, p := range []struct {
-		at       time.Time
-		rate     int
-		errEvery int
+		at        time.Time
+		rate      float64
+		failOneIn int
 	}{{day(5, 14), 190, 40}, {day(12, 14), 200, 80}, {day(20, 14), 212, 200}} {
-		makeRun(tb, store, spec{sc: co, label: fmt.Sprintf("load-%d", i+1), start: p.at, seed: uint64(200 + i),
-			shapes: []shape{{endpoint: "pay", p99: 0.020, rate: p.rate, errEvery: p.errEvery}}})
+		synth.Save(tb, store, synth.Options{Scenario: co, Label: fmt.Sprintf("load-%d", i+1), Start: p.at, Seed: uint64(200 + i),
+			Endpoints: []synth.Endpoint{{Name: "pay", P99: 0.020, Rate: p.rate, FailOneIn: p.failOneIn}}})
 	}
 
 	// Verdicts, as `hotbench compare` and `hotbench gate` save them.

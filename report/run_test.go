@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -19,11 +20,11 @@ func storedRun(tb testing.TB, seconds int) *results.Run {
 	store := results.Open(tb.TempDir())
 	sc := manualSearch()
 	sc.Load.Duration, sc.Load.Warmup = scenarios.Duration(time.Duration(seconds)*time.Second), scenarios.Duration(5*time.Second)
-	r := makeRun(tb, store, spec{
-		sc: sc, label: "before", start: day(2, 10), seed: 7, seconds: seconds, warmup: 5,
-		shapes: []shape{{endpoint: "search", p99: 0.048, rate: 80, errEvery: 150}, {endpoint: "step-list", p99: 0.019, rate: 40}},
-		shares: map[string]float64{"regexp.Compile": 0.55},
-		stacks: stacksBefore,
+	r := synth.Save(tb, store, synth.Options{
+		Scenario: sc, Label: "before", Start: day(2, 10), Seed: 7,
+		Endpoints: []synth.Endpoint{{Name: "search", P99: 0.048, Rate: 80, FailOneIn: 150}, {Name: "step-list", P99: 0.019, Rate: 40}},
+		Shares:    map[string]float64{"regexp.Compile": 0.55},
+		Stacks:    stacksBefore,
 	})
 	r.Warnings = []string{"the load generator fell behind: p99 send lag 12ms exceeds 5ms; this run measures the generator, not only the server"}
 	if err := results.Save(r); err != nil {
