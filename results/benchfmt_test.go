@@ -1,4 +1,4 @@
-package results
+package results_test
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	goldenfile "github.com/hotbench/hotbench/internal/golden"
 
@@ -15,7 +16,9 @@ import (
 	"golang.org/x/perf/benchproc"
 	"golang.org/x/perf/benchunit"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -27,29 +30,32 @@ func golden(t *testing.T, name string, got []byte) {
 
 // exportRun is a small run with three endpoints, one of which ends in
 // "-2", and hotspot shares.
-func exportRun() *Run {
-	r := syntheticRun(synth{label: "before", reps: 2, endpoints: 3, seconds: 2, rate: 20, seed: 7})
+func exportRun() *results.Run {
+	r := manualSearch(3, 20, synth.Options{Label: "before", Reps: 2, Window: 2 * time.Second, Seed: 7})
 	r.Dir = "hotbench-results/manual-search/20261127T010203Z-before"
 	return r
 }
 
 func TestExportBenchfmtGolden(t *testing.T) {
 	var buf bytes.Buffer
-	if err := ExportBenchfmt(&buf, exportRun()); err != nil {
+	if err := results.ExportBenchfmt(&buf, exportRun()); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "export.golden", buf.Bytes())
 }
 
 func TestExportBenchfmtReadsBackExactly(t *testing.T) {
+	// Scenarios are named in camel case and an endpoint's "-2" becomes "_2"
+	// (it would read as GOMAXPROCS): TestBenchmarkNames checks how.
+	benchName := map[string]string{"manual-search": "ManualSearch", "login-flow": "LoginFlow"}
 	base := exportRun()
-	other := syntheticRun(synth{label: "after", reps: 1, endpoints: 1, seed: 8})
+	other := manualSearch(1, 50, synth.Options{Label: "after", Reps: 1, Window: 3 * time.Second, Seed: 8})
 	other.Scenario.Name = "login-flow"
 	other.Dir = "hotbench-results/login-flow/20261128T000000Z-after"
 	// Percentiles the scenario names are exported too, under their units.
 	other.Scenario.Gate.SLO = map[string]scenarios.Quantity{"p95": {Value: 1}, "search.p99.99": {Value: 1}}
 	var buf bytes.Buffer
-	if err := ExportBenchfmt(&buf, base, other); err != nil {
+	if err := results.ExportBenchfmt(&buf, base, other); err != nil {
 		t.Fatal(err)
 	}
 
@@ -59,11 +65,11 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 		values         map[string]float64
 	}
 	var want []expected
-	for _, r := range []*Run{base, other} {
+	for _, r := range []*results.Run{base, other} {
 		for _, rep := range r.Repetitions {
 			for _, e := range rep.Endpoints {
 				x := expected{
-					name:     "Benchmark" + camel(r.Scenario.Name) + "/endpoint=" + nameValue(e.Name),
+					name:     "Benchmark" + benchName[r.Scenario.Name] + "/endpoint=" + strings.ReplaceAll(e.Name, "-2", "_2"),
 					scenario: r.Scenario.Name,
 					iters:    e.Requests,
 					values:   map[string]float64{},
@@ -74,7 +80,7 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 				}
 				for _, m := range names {
 					if v, ok := rep.Value(e.Name, m); ok {
-						x.values[BenchfmtUnit(m)] = v
+						x.values[results.BenchfmtUnit(m)] = v
 					}
 				}
 				if e.Name == "search" {
@@ -141,8 +147,8 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 		if m == metric.RPS {
 			want = "higher"
 		}
-		if units[BenchfmtUnit(m)] != want {
-			t.Errorf("unit %s: better=%q, want %q", BenchfmtUnit(m), units[BenchfmtUnit(m)], want)
+		if units[results.BenchfmtUnit(m)] != want {
+			t.Errorf("unit %s: better=%q, want %q", results.BenchfmtUnit(m), units[results.BenchfmtUnit(m)], want)
 		}
 	}
 	if units["cpu-share:manuals.(*Store).StepsFor"] != "lower" {
@@ -152,7 +158,7 @@ func TestExportBenchfmtReadsBackExactly(t *testing.T) {
 
 func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
 	for _, m := range append(slices.Clone(metric.Standard), "p95", "p99.99", "p75") {
-		u := BenchfmtUnit(m)
+		u := results.BenchfmtUnit(m)
 		if u == strings.ReplaceAll(m, "_", "-") {
 			t.Errorf("metric %s has no benchfmt unit of its own", m)
 		}
@@ -170,63 +176,12 @@ func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
 	}
 	// Latencies in seconds print as ms and µs.
 	for v, want := range map[float64]string{0.0123: "12.30m", 0.000456: "456.0µ", 1.5: "1.500"} {
-		if got := benchunit.Scale(v, benchunit.ClassOf(BenchfmtUnit(metric.P99))); got != want {
+		if got := benchunit.Scale(v, benchunit.ClassOf(results.BenchfmtUnit(metric.P99))); got != want {
 			t.Errorf("Scale(%v) = %s, want %s", v, got, want)
 		}
 	}
-	if got := benchunit.Scale(300<<10, benchunit.ClassOf(BenchfmtUnit(metric.AllocPerReq))); got != "300.0Ki" {
+	if got := benchunit.Scale(300<<10, benchunit.ClassOf(results.BenchfmtUnit(metric.AllocPerReq))); got != "300.0Ki" {
 		t.Errorf("B/req scales as %s, want 300.0Ki", got)
-	}
-}
-
-func TestShareUnit(t *testing.T) {
-	for _, tc := range []struct{ kind, fn, want string }{
-		{"cpu", "manuals.(*Store).StepsFor", "cpu-share:manuals.(*Store).StepsFor"},
-		{"allocs", "example.com/manuals.(*Store).StepsFor", "allocs-share:example.com/manuals.(*Store).StepsFor"},
-		{"", "f", "cpu-share:f"},
-		{"CPU!", "std::vector<int, alloc> push", "cpu-share:std::vector<int,_alloc>_push"},
-		// benchstat would read "-ns" as nanoseconds and "*)-B" as bytes.
-		{"cpu", "pkg.load-ns", "cpu-share:pkg.load_ns"},
-		{"cpu", "pkg.(*T)-B", "cpu-share:pkg.(_T)_B"},
-	} {
-		got := shareUnit(tc.kind, tc.fn)
-		if got != tc.want {
-			t.Errorf("shareUnit(%q, %q) = %q, want %q", tc.kind, tc.fn, got, tc.want)
-		}
-		if _, tidied := benchunit.Tidy(1, got); tidied != got || benchunit.ClassOf(got) != benchunit.Decimal {
-			t.Errorf("%s would be rescaled by benchstat", got)
-		}
-	}
-}
-
-func TestBenchmarkNames(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"manual-search", "ManualSearch"},
-		{"3d-render", "3dRender"},
-		{"a_b", "AB"},
-		{"", "Scenario"},
-	} {
-		if got := camel(tc.in); got != tc.want {
-			t.Errorf("camel(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-	for _, tc := range []struct{ in, want string }{
-		{"search", "search"},
-		{"manual-2", "manual_2"}, // -2 would read as GOMAXPROCS
-		{"v-2x", "v-2x"},
-		{"a/b=c d", "a_b_c_d"},
-		{"2", "2"},
-		{"", "_"},
-		{"検索", "検索"},
-	} {
-		got := nameValue(tc.in)
-		if got != tc.want {
-			t.Errorf("nameValue(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-		base, parts := benchfmt.Name("X/endpoint=" + got).Parts()
-		if string(base) != "X" || len(parts) != 1 || string(parts[0]) != "/endpoint="+got {
-			t.Errorf("benchfmt splits X/endpoint=%s into %s %q", got, base, parts)
-		}
 	}
 }
 
@@ -236,9 +191,9 @@ func TestBenchmarkNames(t *testing.T) {
 // them: one table per unit, not one per run, and a significant p50 change.
 func TestBenchstatComparesExportedRuns(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name string, runs ...*Run) string {
+	write := func(name string, runs ...*results.Run) string {
 		var buf bytes.Buffer
-		if err := ExportBenchfmt(&buf, runs...); err != nil {
+		if err := results.ExportBenchfmt(&buf, runs...); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, name)
@@ -246,11 +201,12 @@ func TestBenchstatComparesExportedRuns(t *testing.T) {
 		return path
 	}
 	// The base side pools two runs (3 + 4 repetitions); the candidate is faster.
-	b1 := syntheticRun(synth{label: "before", reps: 3, seconds: 2, rate: 100, seed: 1})
+	b1 := manualSearch(2, 100, synth.Options{Label: "before", Reps: 3, Window: 2 * time.Second, Seed: 1})
 	b1.Dir = "r/manual-search/a"
-	b2 := syntheticRun(synth{label: "before", reps: 4, seconds: 2, rate: 100, seed: 2})
+	b2 := manualSearch(2, 100, synth.Options{Label: "before", Reps: 4, Window: 2 * time.Second, Seed: 2})
 	b2.Dir, b2.Git.Commit = "r/manual-search/b", "fedcba"
-	cand := syntheticRun(synth{label: "after", reps: 6, seconds: 2, rate: 100, seed: 3, median: 0.0012})
+	cand := manualSearch(2, 100, synth.Options{Label: "after", Reps: 6, Window: 2 * time.Second, Seed: 3,
+		Each: func(r *synth.Rep) { r.Endpoints[0].Median = 0.0012 }})
 	cand.Dir, cand.Host.Name = "r/manual-search/c", "other-host"
 	baseFile, candFile := write("base.txt", b1, b2), write("cand.txt", cand)
 
@@ -337,7 +293,7 @@ func TestBenchstatComparesExportedRuns(t *testing.T) {
 		}
 	}
 	var wantBase []float64
-	for _, r := range []*Run{b1, b2} {
+	for _, r := range []*results.Run{b1, b2} {
 		for _, rep := range r.Repetitions {
 			v, _ := rep.Value("search", metric.P50)
 			wantBase = append(wantBase, v)
@@ -361,11 +317,11 @@ func TestBenchstatComparesExportedRuns(t *testing.T) {
 // An invalid repetition is no sample: compare leaves it out, so the export
 // does too, and says so, or stock benchstat and hotbench would disagree.
 func TestExportBenchfmtLeavesOutInvalidRepetitions(t *testing.T) {
-	r := syntheticRun(synth{label: "base", reps: 3, endpoints: 1, seed: 3})
+	r := manualSearch(1, 50, synth.Options{Label: "base", Reps: 3, Window: 3 * time.Second, Seed: 3})
 	r.Repetitions[1].Invalid = []string{"generator fell behind: send lag p99 62ms > 10ms"}
 	r.Repetitions[2].Complete = false
 	var buf bytes.Buffer
-	if err := ExportBenchfmt(&buf, r); err != nil {
+	if err := results.ExportBenchfmt(&buf, r); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -374,7 +330,7 @@ func TestExportBenchfmtLeavesOutInvalidRepetitions(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# left out: repetition 2, invalid: generator fell behind: send lag p99 62ms > 10ms",
-		"# left out: repetition 3, invalid: " + ReasonInterrupted,
+		"# left out: repetition 3, invalid: " + results.ReasonInterrupted,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("export lacks %q:\n%s", want, out)

@@ -234,36 +234,3 @@ func TestStoreFilesAreNeverWrittenThroughLinks(t *testing.T) {
 		wantVictim(t)
 	})
 }
-
-// A run saved again and again (as the runner does after each repetition)
-// and killed at any moment leaves a run.json that loads.
-func TestAKilledSaveLeavesARunThatLoads(t *testing.T) {
-	if dir, _, ok := child(); ok {
-		r := syntheticRun(synth{reps: 10, endpoints: 3, seconds: 30, rate: 200})
-		r.Dir = dir
-		for {
-			r.Warnings = append(r.Warnings, "saved again")
-			if err := Save(r); err != nil {
-				childDone(err)
-			}
-		}
-	}
-	if testing.Short() {
-		t.Skip("starts processes")
-	}
-	s := Open(t.TempDir())
-	r := mustCreate(t, s, syntheticRun(synth{}))
-	for round := range 5 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestAKilledSaveLeavesARunThatLoads$")
-		cmd.Env = append(os.Environ(), childEnv+"="+r.Dir)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(100+round*53) * time.Millisecond)
-		cmd.Process.Kill()
-		cmd.Wait()
-		if _, err := Load(r.Dir); err != nil {
-			t.Fatalf("round %d: %v", round, err)
-		}
-	}
-}

@@ -1,4 +1,4 @@
-package results
+package results_test
 
 import (
 	"encoding/json"
@@ -7,16 +7,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
 func TestSummarizeMergesRepetitions(t *testing.T) {
-	r := syntheticRun(synth{reps: 2, endpoints: 2, seconds: 4, rate: 50})
+	r := manualSearch(2, 50, synth.Options{Reps: 2, Window: 4 * time.Second, Each: func(r *synth.Rep) {
+		r.Endpoints[1].Errors = 3 // step-list fails more
+	}})
 	r.Dir = "hotbench-results/manual-search/x"
-	// Make the second repetition of "search" fail a little more, and shorter.
+	// Make the second repetition shorter, as an interrupted one is.
 	r.Repetitions[1].End = r.Repetitions[1].Start.Add(2 * time.Second)
-	s := Summarize(r)
+	r.Repetitions[1].Window = 2
+	s := results.Summarize(r)
 	if s.Scenario != "manual-search" || s.Runs != 2 || s.Path != r.Dir || !s.Complete {
 		t.Errorf("header %+v", s)
 	}
@@ -41,13 +46,16 @@ func TestSummarizeMergesRepetitions(t *testing.T) {
 		if statuses != es.Requests {
 			t.Errorf("%s: statuses sum to %d, want %d", es.Name, statuses, es.Requests)
 		}
-		merged := NewHistogram()
+		merged, failed := results.NewHistogram(), results.NewHistogram()
 		merged.Merge(a.Latency)
 		merged.Merge(b.Latency)
-		if merged.Count() != es.Requests {
-			t.Errorf("%s: merged latency count %d, want %d", es.Name, merged.Count(), es.Requests)
+		failed.Merge(a.ErrorLatency)
+		failed.Merge(b.ErrorLatency)
+		if merged.Count() != es.Requests-es.Errors || failed.Count() != es.Errors || es.Errors == 0 {
+			t.Errorf("%s: merged latency count %d and error latency count %d, want the %d successes and %d failures",
+				es.Name, merged.Count(), failed.Count(), es.Requests-es.Errors, es.Errors)
 		}
-		want := LatencySummary{Mean: merged.Mean(), P50: merged.Quantile(0.5), P75: merged.Quantile(0.75), P90: merged.Quantile(0.9),
+		want := results.LatencySummary{Mean: merged.Mean(), P50: merged.Quantile(0.5), P75: merged.Quantile(0.75), P90: merged.Quantile(0.9),
 			P95: merged.Quantile(0.95), P99: merged.Quantile(0.99), P999: merged.Quantile(0.999), Max: merged.Max()}
 		if !reflect.DeepEqual(es.Latency, want) {
 			t.Errorf("%s: latency %+v, want %+v", es.Name, es.Latency, want)
@@ -59,16 +67,19 @@ func TestSummarizeMergesRepetitions(t *testing.T) {
 }
 
 func TestSummarizeIgnoresAWindowWithoutEnd(t *testing.T) {
-	r := syntheticRun(synth{reps: 2, endpoints: 1, seconds: 2})
+	r := manualSearch(1, 50, synth.Options{Reps: 2, Window: 2 * time.Second})
+	for i := range r.Repetitions {
+		r.Repetitions[i].Window = 0 // a version 1 run: windows are End - Start
+	}
 	r.Repetitions[1].End = time.Time{} // interrupted before its end was recorded
-	s := Summarize(r)
+	s := results.Summarize(r)
 	if want := float64(s.Endpoints[0].Requests) / 2; s.Endpoints[0].RPS != want {
 		t.Errorf("rps %v, want %v (requests over the windows that have an end)", s.Endpoints[0].RPS, want)
 	}
 }
 
 func TestRepetitionValue(t *testing.T) {
-	rep := syntheticRun(synth{reps: 1, endpoints: 2, seconds: 2, rate: 30}).Repetitions[0]
+	rep := manualSearch(2, 30, synth.Options{Reps: 1, Window: 2 * time.Second}).Repetitions[0]
 	e := rep.Endpoint("search")
 	total := float64(rep.Endpoints[0].Requests + rep.Endpoints[1].Requests)
 	for _, tc := range []struct {
@@ -105,15 +116,17 @@ func TestRepetitionValue(t *testing.T) {
 // The summary is evidence: it merges valid repetitions only, lists every
 // repetition's validity, and keeps failed requests' latency apart.
 func TestSummarizeUsesValidRepetitionsAndKeepsErrorsApart(t *testing.T) {
-	r := syntheticRun(synth{reps: 3, endpoints: 1, seconds: 2, rate: 50})
+	r := manualSearch(1, 50, synth.Options{Reps: 3, Window: 2 * time.Second, Each: func(r *synth.Rep) {
+		r.Endpoints[0].Errors = 0 // the only failure is the one recorded below
+	}})
 	r.Repetitions[1].Invalid = []string{"generator fell behind"}
 	bad := r.Repetitions[1].Endpoint("search")
 	bad.Latency.Record(time.Minute) // would be the max if it were merged
 	good := r.Repetitions[2].Endpoint("search")
-	good.ErrorLatency = NewHistogram()
+	good.ErrorLatency = results.NewHistogram()
 	good.ErrorLatency.Record(400 * time.Microsecond)
 
-	s := Summarize(r)
+	s := results.Summarize(r)
 	if len(s.Repetitions) != 3 || !s.Repetitions[0].Valid || s.Repetitions[1].Valid || s.Repetitions[1].Reasons[0] != "generator fell behind" {
 		t.Errorf("repetitions %+v, want the second marked invalid with its reason", s.Repetitions)
 	}
@@ -133,7 +146,7 @@ func TestSummarizeUsesValidRepetitionsAndKeepsErrorsApart(t *testing.T) {
 	for i := range r.Repetitions {
 		r.Repetitions[i].Invalid = []string{"x"}
 	}
-	if s := Summarize(r); s.Endpoints[0].Requests == 0 || len(s.Warnings) == 0 {
+	if s := results.Summarize(r); s.Endpoints[0].Requests == 0 || len(s.Warnings) == 0 {
 		t.Errorf("all invalid: requests %d, warnings %q", s.Endpoints[0].Requests, s.Warnings)
 	}
 }
@@ -141,8 +154,8 @@ func TestSummarizeUsesValidRepetitionsAndKeepsErrorsApart(t *testing.T) {
 // rps is requests over the scheduled window, not over the time until the
 // last response: one slow response must not move it.
 func TestRPSIsOverTheScheduledWindow(t *testing.T) {
-	rep := Repetition{Start: testStart, End: testStart.Add(9990 * time.Millisecond), Window: 10, Complete: true,
-		Endpoints: []EndpointRun{{Name: "a", Requests: 2000, Latency: NewHistogram()}}}
+	rep := results.Repetition{Start: synth.Epoch, End: synth.Epoch.Add(9990 * time.Millisecond), Window: 10, Complete: true,
+		Endpoints: []results.EndpointRun{{Name: "a", Requests: 2000, Latency: results.NewHistogram()}}}
 	rep.Endpoints[0].Latency.Record(time.Millisecond)
 	if v, ok := rep.Value("a", metric.RPS); !ok || v != 200 {
 		t.Errorf("rps %v, %v; want 200 over the 10 s window", v, ok)
@@ -153,13 +166,13 @@ func TestRPSIsOverTheScheduledWindow(t *testing.T) {
 // scenario names (hotspots, gate keys) as keys of their own, for successes
 // and failures alike.
 func TestSummaryCarriesTheScenariosPercentiles(t *testing.T) {
-	r := syntheticRun(synth{reps: 2, endpoints: 1, seconds: 2, rate: 50})
-	r.Repetitions[0].Endpoints[0].ErrorLatency = NewHistogram()
+	r := manualSearch(1, 50, synth.Options{Reps: 2, Window: 2 * time.Second})
+	r.Repetitions[0].Endpoints[0].ErrorLatency = results.NewHistogram()
 	r.Repetitions[0].Endpoints[0].ErrorLatency.Record(2 * time.Millisecond)
 	r.Scenario.Hotspots = []scenarios.Hotspot{{Name: "h", Endpoint: "search", Metric: "p97"}}
 	r.Scenario.Gate.SLO = map[string]scenarios.Quantity{"search.p99.99": {Value: 1}, "p95": {Value: 1}}
-	es := Summarize(r).Endpoints[0]
-	merged := NewHistogram()
+	es := results.Summarize(r).Endpoints[0]
+	merged := results.NewHistogram()
 	for _, rep := range r.Repetitions {
 		merged.Merge(rep.Endpoints[0].Latency)
 	}
@@ -192,7 +205,7 @@ func TestSummaryCarriesTheScenariosPercentiles(t *testing.T) {
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("latency JSON keys %q, want %q: %s", keys, want, b)
 	}
-	var back LatencySummary
+	var back results.LatencySummary
 	if err := json.Unmarshal(b, &back); err != nil || !reflect.DeepEqual(back, es.Latency) {
 		t.Errorf("read back %+v, %v; want %+v", back, err, es.Latency)
 	}
