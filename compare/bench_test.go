@@ -13,8 +13,8 @@ import (
 // second per iteration.
 func BenchmarkCompareAndWrite(b *testing.B) {
 	sc := testScenario()
-	base := []*results.Run{synthRun(sc, "before", 10, noisy(newRNG(100), 0.050, 0.41))}
-	cand := []*results.Run{synthRun(sc, "after", 10, noisy(newRNG(101), 0.012, 0.03))}
+	base := []*results.Run{synthRun(sc, "before", 10, noisy(100, 0.050, 0.41))}
+	cand := []*results.Run{synthRun(sc, "after", 10, noisy(101, 0.012, 0.03))}
 	policy := DefaultPolicy()
 	b.ReportAllocs()
 	for b.Loop() {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/results"
 )
 
@@ -26,27 +27,25 @@ import (
 // sees one rate per repetition (median, U test).
 func TestAgreesWithBenchstat(t *testing.T) {
 	sc := testScenario()
-	withCPU := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.cpu = 0.5 + 0.01*float64(i%3); return s }
+	withCPU := func(o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) { r.Server = &results.ServerStats{CPUSeconds: 0.5 + 0.01*float64(r.Index%3)} })
 	}
 	// Each side has an invalid repetition, much slower (the generator fell
 	// behind) or cut short, that both compare and export leave out: before
 	// issue 8 the export kept them and benchstat disagreed with compare.
-	invalid := func(at int, why string, f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec {
-			s := f(i)
-			if i == at {
-				s.invalid = []string{why}
-				s.eps[0].body, s.eps[0].tail = s.eps[0].body*10, s.eps[0].tail*10
+	invalid := func(at int, why string, o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) {
+			if r.Index == at {
+				r.Invalid = []string{why}
+				r.Endpoints[0].Median, r.Endpoints[0].P99 = r.Endpoints[0].Median*10, r.Endpoints[0].P99*10
 			}
-			if i%4 == 1 {
-				s.eps[1].errors = int64(i) // a few failures, for the pooled rates
+			if r.Index%4 == 2 {
+				r.Endpoints[1].Errors = int64(r.Index - 1) // a few failures, for the pooled rates
 			}
-			return s
-		}
+		})
 	}
-	base := synthRun(sc, "before", 11, invalid(4, "generator fell behind", withCPU(noisy(newRNG(80), 0.050, 0.41))))
-	cand := synthRun(sc, "after", 11, invalid(7, "lost requests", withCPU(noisy(newRNG(81), 0.045, 0.30))))
+	base := synthRun(sc, "before", 11, invalid(5, "generator fell behind", withCPU(noisy(80, 0.050, 0.41))))
+	cand := synthRun(sc, "after", 11, invalid(8, "lost requests", withCPU(noisy(81, 0.045, 0.30))))
 	c, err := Compare(runs(base), runs(cand), Options{})
 	if err != nil {
 		t.Fatal(err)

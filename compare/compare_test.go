@@ -6,8 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
 func runs(r ...*results.Run) []*results.Run { return r }
@@ -18,9 +20,6 @@ func TestCompareRefusesMismatchedRunsUnlessForced(t *testing.T) {
 	other.Name = "checkout"
 	fewer := testScenario()
 	fewer.Endpoints = fewer.Endpoints[:1]
-	onlySearch := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.eps = s.eps[:1]; return s }
-	}
 	cases := []struct {
 		name       string
 		base, cand []*results.Run
@@ -28,20 +27,20 @@ func TestCompareRefusesMismatchedRunsUnlessForced(t *testing.T) {
 	}{
 		{
 			name: "runs of different scenarios are refused",
-			base: runs(synthRun(sc, "before", 5, noisy(newRNG(40), 0.05, 0.4))),
-			cand: runs(synthRun(other, "after", 5, noisy(newRNG(41), 0.05, 0.4))),
+			base: runs(synthRun(sc, "before", 5, noisy(40, 0.05, 0.4))),
+			cand: runs(synthRun(other, "after", 5, noisy(41, 0.05, 0.4))),
 			what: "scenarios",
 		},
 		{
 			name: "a side pooling runs of two scenarios is refused",
-			base: runs(synthRun(sc, "before", 5, noisy(newRNG(42), 0.05, 0.4)), synthRun(other, "before", 5, noisy(newRNG(43), 0.05, 0.4))),
-			cand: runs(synthRun(sc, "after", 5, noisy(newRNG(44), 0.05, 0.4))),
+			base: runs(synthRun(sc, "before", 5, noisy(42, 0.05, 0.4)), synthRun(other, "before", 5, noisy(43, 0.05, 0.4))),
+			cand: runs(synthRun(sc, "after", 5, noisy(44, 0.05, 0.4))),
 			what: "scenarios",
 		},
 		{
 			name: "runs with different endpoints are refused",
-			base: runs(synthRun(sc, "before", 5, noisy(newRNG(45), 0.05, 0.4))),
-			cand: runs(synthRun(fewer, "after", 5, onlySearch(noisy(newRNG(46), 0.05, 0.4)))),
+			base: runs(synthRun(sc, "before", 5, noisy(45, 0.05, 0.4))),
+			cand: runs(synthRun(fewer, "after", 5, noisy(46, 0.05, 0.4))),
 			what: "endpoints",
 		},
 	}
@@ -79,7 +78,7 @@ func TestCompareWarnsAboutProvenance(t *testing.T) {
 		change func(r *results.Run)
 		want   string
 	}{
-		{"a different scenario version warns", func(r *results.Run) { r.ScenarioHash = "fedcba9876543210" }, "runs differ in scenario version (base: 0123456789ab; candidate: fedcba987654)"},
+		{"a different scenario version warns", func(r *results.Run) { r.ScenarioHash = "fedcba9876543210" }, "runs differ in scenario version (base: " + scenarios.Hash(&sc)[:12] + "; candidate: fedcba987654)"},
 		{"a different hotbench version warns", func(r *results.Run) { r.HotbenchVersion = "v0.2.0" }, "runs differ in hotbench version (base: v0.1.0; candidate: v0.2.0)"},
 		{"a different host warns", func(r *results.Run) { r.Host.Name = "laptop" }, "runs differ in host (base: bench-1; candidate: laptop)"},
 		{"an incomplete run warns", func(r *results.Run) { r.Complete, r.IncompleteReason = false, "interrupted" }, "candidate run manual-search@after is incomplete: interrupted"},
@@ -87,8 +86,8 @@ func TestCompareWarnsAboutProvenance(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			base := synthRun(sc, "before", 10, noisy(newRNG(50), 0.05, 0.4))
-			cand := synthRun(sc, "after", 10, noisy(newRNG(51), 0.05, 0.4))
+			base := synthRun(sc, "before", 10, noisy(50, 0.05, 0.4))
+			cand := synthRun(sc, "after", 10, noisy(51, 0.05, 0.4))
 			tc.change(cand)
 			c, err := Compare(runs(base), runs(cand), Options{})
 			if err != nil {
@@ -100,7 +99,7 @@ func TestCompareWarnsAboutProvenance(t *testing.T) {
 		})
 	}
 	t.Run("runs alike do not warn", func(t *testing.T) {
-		c, err := Compare(runs(synthRun(sc, "before", 10, noisy(newRNG(52), 0.05, 0.4))), runs(synthRun(sc, "after", 10, noisy(newRNG(53), 0.05, 0.4))), Options{})
+		c, err := Compare(runs(synthRun(sc, "before", 10, noisy(52, 0.05, 0.4))), runs(synthRun(sc, "after", 10, noisy(53, 0.05, 0.4))), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,9 +111,8 @@ func TestCompareWarnsAboutProvenance(t *testing.T) {
 
 func TestComparePoolsRepetitionsAndOrdersRows(t *testing.T) {
 	sc := testScenario()
-	rng := newRNG(60)
-	base := runs(synthRun(sc, "before", 4, noisy(rng, 0.05, 0.4)), synthRun(sc, "before", 6, noisy(rng, 0.05, 0.4)))
-	cand := runs(synthRun(sc, "after", 7, noisy(rng, 0.05, 0.4)))
+	base := runs(synthRun(sc, "before", 4, noisy(60, 0.05, 0.4)), synthRun(sc, "before", 6, noisy(61, 0.05, 0.4)))
+	cand := runs(synthRun(sc, "after", 7, noisy(62, 0.05, 0.4)))
 	c, err := Compare(base, cand, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -142,12 +140,12 @@ func TestComparePoolsRepetitionsAndOrdersRows(t *testing.T) {
 
 func TestCompareMetricOnOneSideWarns(t *testing.T) {
 	sc := testScenario()
-	withCPU := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.cpu = 1.5; return s }
+	withCPU := func(o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) { r.Server = &results.ServerStats{CPUSeconds: 1.5} })
 	}
 	c, err := Compare(
-		runs(synthRun(sc, "before", 10, noisy(newRNG(61), 0.05, 0.4))),
-		runs(synthRun(sc, "after", 10, withCPU(noisy(newRNG(62), 0.05, 0.4)))), Options{})
+		runs(synthRun(sc, "before", 10, noisy(61, 0.05, 0.4))),
+		runs(synthRun(sc, "after", 10, withCPU(noisy(62, 0.05, 0.4)))), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +183,9 @@ func TestCompareDeltaAgainstZero(t *testing.T) {
 
 func TestCompareRejectsBadInput(t *testing.T) {
 	sc := testScenario()
-	r := synthRun(sc, "x", 5, noisy(newRNG(63), 0.05, 0.4))
-	empty := synthRun(sc, "y", 0, nil)
+	r := synthRun(sc, "x", 5, noisy(63, 0.05, 0.4))
+	empty := synthRun(sc, "y", 1, noisy(64, 0.05, 0.4))
+	empty.Repetitions = nil
 	cases := []struct {
 		name       string
 		base, cand []*results.Run

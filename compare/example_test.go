@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/results"
 )
 
@@ -11,8 +12,8 @@ import (
 // apply the default gate.
 func ExampleCompare() {
 	sc := testScenario() // search's p99 is a hotspot, in manuals.(*Store).StepsFor
-	before := synthRun(sc, "before", 10, noisy(newRNG(90), 0.050, 0.41))
-	after := synthRun(sc, "after", 10, noisy(newRNG(91), 0.012, 0.03))
+	before := synthRun(sc, "before", 10, noisy(90, 0.050, 0.41))
+	after := synthRun(sc, "after", 10, noisy(91, 0.012, 0.03))
 
 	c, err := Compare([]*results.Run{before}, []*results.Run{after}, Options{})
 	if err != nil {
@@ -36,12 +37,8 @@ func ExampleCompare() {
 // its policy names, corrects them with Holm's method, and says so.
 func ExampleGate() {
 	sc := testScenario()
-	slowerLogin := func(i int) repSpec {
-		s := noisy(newRNG(93), 0.050, 0.41)(i)
-		s.eps[1].body *= 1.3
-		return s
-	}
-	before := synthRun(sc, "before", 10, noisy(newRNG(92), 0.050, 0.41))
+	slowerLogin := each(noisy(93, 0.050, 0.41), func(r *synth.Rep) { r.Endpoints[1].Median *= 1.3 })
+	before := synthRun(sc, "before", 10, noisy(92, 0.050, 0.41))
 	after := synthRun(sc, "after", 10, slowerLogin)
 
 	c, err := Compare([]*results.Run{before}, []*results.Run{after}, Options{})
@@ -63,14 +60,12 @@ func ExampleGate() {
 // failed, above the default error-rate SLO of 1 %.
 func ExampleCheckRun() {
 	sc := testScenario()
-	run := synthRun(sc, "nightly", 5, func(i int) repSpec {
-		s := noisy(newRNG(94), 0.050, 0.41)(i)
-		s.eps[0].requests = 200
-		if i == 2 {
-			s.eps[0].errors = 20
+	run := synthRun(sc, "nightly", 5, each(noisy(94, 0.050, 0.41), func(r *synth.Rep) {
+		r.Endpoints[0].Rate = 20 // 200 requests a window
+		if r.Index == 3 {
+			r.Endpoints[0].Errors = 20
 		}
-		return s
-	})
+	}))
 	for _, f := range CheckRun(run, PolicyFromScenario(sc.Gate)) {
 		fmt.Printf("%s %s: %s\n", f.Endpoint, f.Metric, f.Reason)
 	}

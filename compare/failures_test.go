@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -20,14 +21,14 @@ func failureKeys(fs []Failure) []string {
 	return keys
 }
 
-// withErrors sets an endpoint's requests and failures in some repetitions.
-func withErrors(f func(int) repSpec, endpoint int, requests int64, errs map[int]int64) func(int) repSpec {
-	return func(i int) repSpec {
-		s := f(i)
-		s.eps[endpoint].requests = requests
-		s.eps[endpoint].errors = errs[i]
-		return s
-	}
+// withErrors sets an endpoint's requests per window and its failures by
+// repetition (numbered from 1).
+func withErrors(o synth.Options, endpoint int, requests int64, errs map[int]int64) synth.Options {
+	return each(o, func(r *synth.Rep) {
+		e := &r.Endpoints[endpoint]
+		e.Rate = float64(requests) / 10
+		e.Errors = errs[r.Index]
+	})
 }
 
 // TestErrorRateIsComparedOnWhatTheRepetitionsLost (issue 8, item c): the
@@ -40,7 +41,7 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 	cases := []struct {
 		name       string
 		n          int
-		base, cand map[int]int64 // failed requests of search by repetition, of 200
+		base, cand map[int]int64 // failed requests of search by repetition (from 1), of 200
 		policy     Policy
 		failures   []string
 		reason     string
@@ -76,8 +77,8 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 		{
 			name:     "a steady 1.5% error rate on both sides breaks the default SLO, without a regression",
 			n:        10,
-			base:     map[int]int64{0: 3, 1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3},
-			cand:     map[int]int64{0: 3, 1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3},
+			base:     map[int]int64{1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3, 10: 3},
+			cand:     map[int]int64{1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3, 10: 3},
 			policy:   DefaultPolicy(),
 			failures: []string{"search error_rate slo"},
 			reason:   "candidate error_rate 1.50% (30 of 2000 requests failed) is above the SLO 1%",
@@ -85,8 +86,8 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			base := synthRun(sc, "before", tc.n, withErrors(noisy(newRNG(200), 0.05, 0.4), 0, 200, tc.base))
-			cand := synthRun(sc, "after", tc.n, withErrors(noisy(newRNG(201), 0.05, 0.4), 0, 200, tc.cand))
+			base := synthRun(sc, "before", tc.n, withErrors(noisy(200, 0.05, 0.4), 0, 200, tc.base))
+			cand := synthRun(sc, "after", tc.n, withErrors(noisy(201, 0.05, 0.4), 0, 200, tc.cand))
 			c, err := Compare(runs(base), runs(cand), Options{})
 			if err != nil {
 				t.Fatal(err)
@@ -125,18 +126,17 @@ func TestErrorRateIsComparedOnWhatTheRepetitionsLost(t *testing.T) {
 // whatever the SLOs say, and even when the base failed alike.
 func TestAnEndpointThatNeverSucceedsIsABreach(t *testing.T) {
 	sc := testScenario()
-	// notFound makes every login request of the given repetitions answer
-	// 404 (a renamed route, an expired token).
-	notFound := func(f func(int) repSpec, reps ...int) func(int) repSpec {
-		return func(i int) repSpec {
-			s := f(i)
-			for _, r := range reps {
-				if r == i || r < 0 {
-					s.eps[1].requests, s.eps[1].errors, s.eps[1].failStatus = 500, 500, "404"
+	// notFound makes every login request of the given repetitions (all
+	// with -1) answer 404 (a renamed route, an expired token).
+	notFound := func(o synth.Options, reps ...int) synth.Options {
+		return each(o, func(r *synth.Rep) {
+			for _, i := range reps {
+				if i == r.Index || i < 0 {
+					login := &r.Endpoints[1]
+					login.Requests, login.Errors, login.FailStatus = 500, 500, "404"
 				}
 			}
-			return s
-		}
+		})
 	}
 	lifted := DefaultPolicy()
 	lifted.SLO = map[string]scenarios.Quantity{metric.ErrorRate: {None: true, Text: "none"}}
@@ -148,24 +148,24 @@ func TestAnEndpointThatNeverSucceedsIsABreach(t *testing.T) {
 	}{
 		{
 			name:   "one repetition of ten without a success fails the gate",
-			base:   synthRun(sc, "before", 10, noisy(newRNG(210), 0.05, 0.4)),
-			cand:   synthRun(sc, "after", 10, notFound(noisy(newRNG(211), 0.05, 0.4), 3)),
+			base:   synthRun(sc, "before", 10, noisy(210, 0.05, 0.4)),
+			cand:   synthRun(sc, "after", 10, notFound(noisy(211, 0.05, 0.4), 3)),
 			policy: DefaultPolicy(),
 			reason: "no successful response in repetition manual-search@after #3 (500 requests, all failed: status 404 ×500): an endpoint that never succeeds breaks every SLO",
 		},
 		{
 			name:   "error_rate: none does not lift it",
-			base:   synthRun(sc, "before", 10, noisy(newRNG(212), 0.05, 0.4)),
-			cand:   synthRun(sc, "after", 10, notFound(noisy(newRNG(213), 0.05, 0.4), 3)),
+			base:   synthRun(sc, "before", 10, noisy(212, 0.05, 0.4)),
+			cand:   synthRun(sc, "after", 10, notFound(noisy(213, 0.05, 0.4), 3)),
 			policy: lifted,
 			reason: "no successful response in repetition manual-search@after #3",
 		},
 		{
 			name:   "a 404-only endpoint on both sides fails the gate (it passed before issue 8)",
-			base:   synthRun(sc, "before", 5, notFound(noisy(newRNG(214), 0.05, 0.4), -1)),
-			cand:   synthRun(sc, "after", 5, notFound(noisy(newRNG(215), 0.05, 0.4), -1)),
+			base:   synthRun(sc, "before", 5, notFound(noisy(214, 0.05, 0.4), -1)),
+			cand:   synthRun(sc, "after", 5, notFound(noisy(215, 0.05, 0.4), -1)),
 			policy: lifted,
-			reason: "no successful response in repetitions manual-search@after #0, manual-search@after #1, manual-search@after #2, manual-search@after #3, manual-search@after #4 (2500 requests, all failed: status 404 ×2500)",
+			reason: "no successful response in repetitions manual-search@after #1, manual-search@after #2, manual-search@after #3, manual-search@after #4, manual-search@after #5 (2500 requests, all failed: status 404 ×2500)",
 		},
 	}
 	for _, tc := range cases {
@@ -199,15 +199,13 @@ func TestCheckRun(t *testing.T) {
 	closed := testScenario()
 	closed.Load.Rate, closed.Load.Workers = scenarios.Rate{Max: true}, 8
 	abs := func(v float64, text string) scenarios.Quantity { return scenarios.Quantity{Value: v, Text: text} }
-	slowInvalid := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec {
-			s := f(i)
-			if i == 0 {
-				s.invalid = []string{"generator fell behind"}
-				s.eps[0].tail, s.eps[0].errors = 5, 1000
+	slowInvalid := func(o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) {
+			if r.Index == 1 {
+				r.Invalid = []string{"generator fell behind"}
+				r.Endpoints[0].P99, r.Endpoints[0].Errors = 5, 1000
 			}
-			return s
-		}
+		})
 	}
 	cases := []struct {
 		name     string
@@ -218,57 +216,55 @@ func TestCheckRun(t *testing.T) {
 	}{
 		{
 			name:   "a healthy run meets the default SLO",
-			run:    synthRun(sc, "x", 5, noisy(newRNG(220), 0.05, 0.4)),
+			run:    synthRun(sc, "x", 5, noisy(220, 0.05, 0.4)),
 			policy: PolicyFromScenario(sc.Gate),
 		},
 		{
 			name:     "a pooled error rate of 2% breaks the default 1% SLO",
-			run:      synthRun(sc, "x", 5, withErrors(noisy(newRNG(221), 0.05, 0.4), 0, 200, map[int]int64{1: 20})),
+			run:      synthRun(sc, "x", 5, withErrors(noisy(221, 0.05, 0.4), 0, 200, map[int]int64{1: 20})),
 			policy:   PolicyFromScenario(sc.Gate),
 			failures: []string{"search error_rate slo"},
 			reason:   "error_rate 2.00% (20 of 1000 requests failed) is above the SLO 1% (default)",
 		},
 		{
 			name:   "error_rate: none lifts it",
-			run:    synthRun(sc, "x", 5, withErrors(noisy(newRNG(222), 0.05, 0.4), 0, 200, map[int]int64{1: 20})),
+			run:    synthRun(sc, "x", 5, withErrors(noisy(222, 0.05, 0.4), 0, 200, map[int]int64{1: 20})),
 			policy: Policy{SLO: map[string]scenarios.Quantity{"error_rate": {None: true, Text: "none"}}},
 		},
 		{
 			name:     "a repetition without one success is a breach",
-			run:      synthRun(sc, "x", 5, withErrors(noisy(newRNG(223), 0.05, 0.4), 1, 100, map[int]int64{4: 100})),
+			run:      synthRun(sc, "x", 5, withErrors(noisy(223, 0.05, 0.4), 1, 100, map[int]int64{4: 100})),
 			policy:   Policy{SLO: map[string]scenarios.Quantity{"error_rate": {None: true, Text: "none"}}},
 			failures: []string{"login error_rate slo"},
 		},
 		{
 			name:     "p99 is held to its SLO on the median of the repetitions",
-			run:      synthRun(sc, "x", 5, noisy(newRNG(224), 0.600, 0.4)),
+			run:      synthRun(sc, "x", 5, noisy(224, 0.600, 0.4)),
 			policy:   Policy{SLO: map[string]scenarios.Quantity{"search.p99": abs(0.5, "500ms")}},
 			failures: []string{"search p99 slo"},
 			reason:   "is above the SLO 500ms",
 		},
 		{
 			name:   "an invalid repetition's stall and errors are not held against the run",
-			run:    synthRun(sc, "x", 6, slowInvalid(noisy(newRNG(225), 0.05, 0.4))),
+			run:    synthRun(sc, "x", 6, slowInvalid(noisy(225, 0.05, 0.4))),
 			policy: Policy{SLO: map[string]scenarios.Quantity{"p99": abs(0.5, "500ms")}},
 		},
 		{
 			name:   "open-model rps is not held to an SLO: the schedule sets it",
-			run:    synthRun(sc, "x", 5, noisy(newRNG(226), 0.05, 0.4)),
+			run:    synthRun(sc, "x", 5, noisy(226, 0.05, 0.4)),
 			policy: Policy{SLO: map[string]scenarios.Quantity{"rps": abs(1000, "1000/s")}},
 		},
 		{
 			name:     "closed-model rps is",
-			run:      synthRun(closed, "x", 5, noisy(newRNG(227), 0.05, 0.4)),
+			run:      synthRun(closed, "x", 5, noisy(227, 0.05, 0.4)),
 			policy:   Policy{SLO: map[string]scenarios.Quantity{"search.rps": abs(1000, "1000/s")}},
 			failures: []string{"search rps slo"},
 		},
 		{
 			name: "a run without a valid repetition cannot pass",
-			run: synthRun(sc, "x", 2, func(i int) repSpec {
-				s := noisy(newRNG(228), 0.05, 0.4)(i)
-				s.invalid = []string{"lost requests"}
-				return s
-			}),
+			run: synthRun(sc, "x", 2, each(noisy(228, 0.05, 0.4), func(r *synth.Rep) {
+				r.Invalid = []string{"lost requests"}
+			})),
 			policy:   DefaultPolicy(),
 			failures: []string{"  invalid"},
 			reason:   "inconclusive: the run has no valid repetition (2 left out: lost requests): run the scenario again",
@@ -292,11 +288,11 @@ func TestOpenModelThroughputIsAnInput(t *testing.T) {
 	sc := testScenario()
 	sc.Load.Rate = scenarios.Rate{PerSecond: 200} // search 150/s, login 50/s
 	// behind is a generator that sent 10 % fewer search requests than due.
-	behind := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.eps[0].requests = 1350; return s }
+	behind := func(o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) { r.Endpoints[0].Requests = 1350 })
 	}
-	base := synthRun(sc, "before", 10, noisy(newRNG(230), 0.05, 0.4))
-	cand := synthRun(sc, "after", 10, behind(noisy(newRNG(231), 0.05, 0.4)))
+	base := synthRun(sc, "before", 10, noisy(230, 0.05, 0.4))
+	cand := synthRun(sc, "after", 10, behind(noisy(231, 0.05, 0.4)))
 	c, err := Compare(runs(base), runs(cand), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -335,18 +331,16 @@ func TestOpenModelThroughputIsAnInput(t *testing.T) {
 func TestProfileEvidenceNeedsSamples(t *testing.T) {
 	sc := testScenario()
 	// shares sets the hotspot share and its profile's sample count.
-	shares := func(f func(int) repSpec, share float64, samples func(i int) int64) func(int) repSpec {
-		return func(i int) repSpec {
-			s := f(i)
-			s.shares = []results.FunctionShare{{Hotspot: "search-steps-n-plus-one", Function: stepsFor, Kind: "cpu",
-				Share: share * (0.98 + 0.004*float64(i)), Samples: samples(i)}}
-			return s
-		}
+	shares := func(o synth.Options, share float64, samples func(rep int) int64) synth.Options {
+		return each(o, func(r *synth.Rep) {
+			r.Shares = map[string]float64{stepsFor: share * (0.976 + 0.004*float64(r.Index))}
+			r.Samples = samples(r.Index)
+		})
 	}
-	few := func(i int) int64 { return int64(12 + i) }
+	few := func(rep int) int64 { return int64(11 + rep) }
 	many := func(int) int64 { return 480 }
-	oneThin := func(i int) int64 {
-		if i == 4 {
+	oneThin := func(rep int) int64 {
+		if rep == 5 {
 			return 99
 		}
 		return 480
@@ -378,8 +372,8 @@ func TestProfileEvidenceNeedsSamples(t *testing.T) {
 			// p99 falls and the function's share with it, 75.00 % → 70.83 %
 			// of CPU (-4.2 points): confirmation, if the profiles can carry
 			// it.
-			base := synthRun(sc, "before", 10, shares(noisy(newRNG(240), 0.050, -1), 0.7500, tc.bs))
-			cand := synthRun(sc, "after", 10, shares(noisy(newRNG(241), 0.030, -1), 0.7083, tc.cs))
+			base := synthRun(sc, "before", 10, shares(noisy(240, 0.050, -1), 0.7500, tc.bs))
+			cand := synthRun(sc, "after", 10, shares(noisy(241, 0.030, -1), 0.7083, tc.cs))
 			c, err := Compare(runs(base), runs(cand), Options{})
 			if err != nil {
 				t.Fatal(err)

@@ -8,15 +8,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hotbench/hotbench/internal/synth"
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
-// withCPU sets the server's CPU seconds per window: with about 2000
-// requests a window, cpu_per_req is cpu/2000.
-func withCPU(cpu float64, f func(int) repSpec) func(int) repSpec {
-	return func(i int) repSpec { s := f(i); s.cpu = cpu; return s }
+// withCPU sets the server's CPU seconds per window: with 2000 requests a
+// window, cpu_per_req is cpu/2000.
+func withCPU(cpu float64, o synth.Options) synth.Options {
+	return each(o, func(r *synth.Rep) { r.Server = &results.ServerStats{CPUSeconds: cpu} })
 }
 
 func slo(metric string, v float64, text string) map[string]scenarios.Quantity {
@@ -27,9 +28,6 @@ func TestGateChecksSLOsOfMetricsOnlyTheCandidateMeasured(t *testing.T) {
 	sc := testScenario()
 	searchOnly := testScenario()
 	searchOnly.Endpoints = searchOnly.Endpoints[:1]
-	onlySearch := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.eps = s.eps[:1]; return s }
-	}
 	cases := []struct {
 		name     string
 		base     *results.Run
@@ -40,29 +38,29 @@ func TestGateChecksSLOsOfMetricsOnlyTheCandidateMeasured(t *testing.T) {
 	}{
 		{
 			name:     "a candidate cpu_per_req of 25ms breaks a 1ms SLO although the base has no server statistics",
-			base:     synthRun(sc, "before", 10, noisy(newRNG(80), 0.05, 0.4)),
-			cand:     synthRun(sc, "after", 10, withCPU(50, noisy(newRNG(81), 0.05, 0.4))),
+			base:     synthRun(sc, "before", 10, noisy(80, 0.05, 0.4)),
+			cand:     synthRun(sc, "after", 10, withCPU(50, noisy(81, 0.05, 0.4))),
 			policy:   Policy{SLO: slo(metric.CPUPerReq, 0.001, "1ms")},
 			failures: []string{"server cpu_per_req slo"},
 		},
 		{
 			name:   "a candidate cpu_per_req within its SLO passes although the base has no server statistics",
-			base:   synthRun(sc, "before", 10, noisy(newRNG(82), 0.05, 0.4)),
-			cand:   synthRun(sc, "after", 10, withCPU(1, noisy(newRNG(83), 0.05, 0.4))),
+			base:   synthRun(sc, "before", 10, noisy(82, 0.05, 0.4)),
+			cand:   synthRun(sc, "after", 10, withCPU(1, noisy(83, 0.05, 0.4))),
 			policy: Policy{SLO: slo(metric.CPUPerReq, 0.001, "1ms")},
 		},
 		{
 			name:     "a forced comparison checks the SLOs of an endpoint only the candidate has",
-			base:     synthRun(searchOnly, "before", 10, onlySearch(noisy(newRNG(84), 0.05, 0.4))),
-			cand:     synthRun(sc, "after", 10, noisy(newRNG(85), 0.05, 0.4)),
+			base:     synthRun(searchOnly, "before", 10, noisy(84, 0.05, 0.4)),
+			cand:     synthRun(sc, "after", 10, noisy(85, 0.05, 0.4)),
 			force:    true,
 			policy:   Policy{SLO: slo("login.p99", 0.010, "10ms")},
 			failures: []string{"login p99 slo"},
 		},
 		{
 			name:   "an endpoint only the candidate has is never a regression, there is nothing to regress from",
-			base:   synthRun(searchOnly, "before", 10, onlySearch(noisy(newRNG(86), 0.05, 0.4))),
-			cand:   synthRun(sc, "after", 10, noisy(newRNG(87), 0.05, 0.4)),
+			base:   synthRun(searchOnly, "before", 10, noisy(86, 0.05, 0.4)),
+			cand:   synthRun(sc, "after", 10, noisy(87, 0.05, 0.4)),
 			force:  true,
 			policy: Policy{MaxRegression: map[string]scenarios.Quantity{"login.p99": {Value: 0, Text: "0"}}},
 		},
@@ -101,8 +99,8 @@ func TestClosedModelRunsGetNoLatencyVerdicts(t *testing.T) {
 	closed.Load.Rate = scenarios.Rate{Max: true}
 	closed.Load.Workers = 8
 	open := testScenario()
-	slowerSearch := func(f func(int) repSpec) func(int) repSpec {
-		return func(i int) repSpec { s := f(i); s.eps[0].requests /= 2; return s }
+	slowerSearch := func(o synth.Options) synth.Options {
+		return each(o, func(r *synth.Rep) { r.Endpoints[0].Rate /= 2 })
 	}
 	cases := []struct {
 		name     string
@@ -114,29 +112,29 @@ func TestClosedModelRunsGetNoLatencyVerdicts(t *testing.T) {
 	}{
 		{
 			name:     "a closed-model p99 regression does not fail the gate, which says why",
-			base:     synthRun(closed, "before", 10, noisy(newRNG(90), 0.050, 0.41)),
-			cand:     synthRun(closed, "after", 10, noisy(newRNG(91), 0.080, 0.41)),
+			base:     synthRun(closed, "before", 10, noisy(90, 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, noisy(91, 0.080, 0.41)),
 			policy:   DefaultPolicy(),
 			gateWarn: "latency regressions in search p50, search p99, login p50, login p99 were not gated; SLOs were checked",
 		},
 		{
 			name:     "a closed-model base alone is enough to withhold latency verdicts",
-			base:     synthRun(closed, "before", 10, noisy(newRNG(92), 0.050, 0.41)),
-			cand:     synthRun(open, "after", 10, noisy(newRNG(93), 0.080, 0.41)),
+			base:     synthRun(closed, "before", 10, noisy(92, 0.050, 0.41)),
+			cand:     synthRun(open, "after", 10, noisy(93, 0.080, 0.41)),
 			policy:   DefaultPolicy(),
 			gateWarn: "closed-model runs (rate: max) measure capacity, not latency",
 		},
 		{
 			name:     "a closed-model rps drop still fails the gate",
-			base:     synthRun(closed, "before", 10, noisy(newRNG(94), 0.050, 0.41)),
-			cand:     synthRun(closed, "after", 10, slowerSearch(noisy(newRNG(95), 0.050, 0.41))),
+			base:     synthRun(closed, "before", 10, noisy(94, 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, slowerSearch(noisy(95, 0.050, 0.41))),
 			policy:   Policy{MaxRegression: map[string]scenarios.Quantity{"rps": {Value: 0.10, Relative: true, Text: "10%"}}},
 			failures: []string{"search rps regression"},
 		},
 		{
 			name:     "a closed-model latency SLO still applies",
-			base:     synthRun(closed, "before", 10, noisy(newRNG(96), 0.050, 0.41)),
-			cand:     synthRun(closed, "after", 10, noisy(newRNG(97), 0.080, 0.41)),
+			base:     synthRun(closed, "before", 10, noisy(96, 0.050, 0.41)),
+			cand:     synthRun(closed, "after", 10, noisy(97, 0.080, 0.41)),
 			policy:   Policy{SLO: slo("search.p99", 0.060, "60ms")},
 			failures: []string{"search p99 slo"},
 		},
@@ -167,8 +165,8 @@ func TestClosedModelRunsGetNoLatencyVerdicts(t *testing.T) {
 		})
 	}
 	t.Run("open-model runs keep their latency verdicts", func(t *testing.T) {
-		c, err := Compare(runs(synthRun(open, "before", 10, noisy(newRNG(98), 0.050, 0.41))),
-			runs(synthRun(open, "after", 10, noisy(newRNG(98), 0.080, 0.41))), Options{})
+		c, err := Compare(runs(synthRun(open, "before", 10, noisy(98, 0.050, 0.41))),
+			runs(synthRun(open, "after", 10, noisy(98, 0.080, 0.41))), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,16 +224,14 @@ func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 	// behind marks repetition i invalid because the generator fell behind
 	// and makes its search latencies ten times larger, as a stalled
 	// generator does (issue 8: one repetition's p50 19.3ms against 1.7ms).
-	behind := func(f func(int) repSpec, reps ...int) func(int) repSpec {
-		return func(i int) repSpec {
-			s := f(i)
-			if slices.Contains(reps, i) {
-				s.invalid = []string{lag}
-				s.eps[0].body *= 10
-				s.eps[0].tail *= 10
+	behind := func(o synth.Options, reps ...int) synth.Options {
+		return each(o, func(r *synth.Rep) {
+			if slices.Contains(reps, r.Index) {
+				r.Invalid = []string{lag}
+				r.Endpoints[0].Median *= 10
+				r.Endpoints[0].P99 *= 10
 			}
-			return s
-		}
+		})
 	}
 	cases := []struct {
 		name             string
@@ -246,8 +242,8 @@ func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 	}{
 		{
 			name:    "an interrupted run's partial last repetition is left out with a warning",
-			base:    synthRun(sc, "before", 10, noisy(newRNG(100), 0.05, 0.4)),
-			cand:    interrupt(synthRun(sc, "after", 10, noisy(newRNG(101), 0.05, 0.4)), 1),
+			base:    synthRun(sc, "before", 10, noisy(100, 0.05, 0.4)),
+			cand:    interrupt(synthRun(sc, "after", 10, noisy(101, 0.05, 0.4)), 1),
 			baseN:   10,
 			candN:   9,
 			leftOut: LeftOut{Candidate: 1},
@@ -255,8 +251,8 @@ func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 		},
 		{
 			name:    "several incomplete repetitions of the base are counted in the warning",
-			base:    interrupt(synthRun(sc, "before", 10, noisy(newRNG(102), 0.05, 0.4)), 3),
-			cand:    synthRun(sc, "after", 10, noisy(newRNG(103), 0.05, 0.4)),
+			base:    interrupt(synthRun(sc, "before", 10, noisy(102, 0.05, 0.4)), 3),
+			cand:    synthRun(sc, "after", 10, noisy(103, 0.05, 0.4)),
 			baseN:   7,
 			candN:   10,
 			leftOut: LeftOut{Base: 3},
@@ -264,8 +260,8 @@ func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 		},
 		{
 			name:    "repetitions where the generator fell behind are left out, however slow they look",
-			base:    synthRun(sc, "before", 12, behind(noisy(newRNG(106), 0.05, 0.4), 3, 7)),
-			cand:    synthRun(sc, "after", 10, noisy(newRNG(107), 0.05, 0.4)),
+			base:    synthRun(sc, "before", 12, behind(noisy(106, 0.05, 0.4), 3, 7)),
+			cand:    synthRun(sc, "after", 10, noisy(107, 0.05, 0.4)),
 			baseN:   10,
 			candN:   10,
 			leftOut: LeftOut{Base: 2},
@@ -273,8 +269,8 @@ func TestCompareLeavesOutInvalidRepetitions(t *testing.T) {
 		},
 		{
 			name:    "a side left without valid repetitions is inconclusive",
-			base:    interrupt(synthRun(sc, "before", 2, noisy(newRNG(104), 0.05, 0.4)), 2),
-			cand:    synthRun(sc, "after", 10, noisy(newRNG(105), 0.05, 0.4)),
+			base:    interrupt(synthRun(sc, "before", 2, noisy(104, 0.05, 0.4)), 2),
+			cand:    synthRun(sc, "after", 10, noisy(105, 0.05, 0.4)),
 			wantErr: "inconclusive: the base has no valid repetition (2 left out: interrupted: the window did not run to its end): run the scenario again",
 		},
 	}

@@ -148,9 +148,8 @@ func TestMinPMatchesBenchmath(t *testing.T) {
 // thousands of requests to test.
 func TestTooFewRuns(t *testing.T) {
 	sc := testScenario()
-	rng := newRNG(3)
-	base := synthRun(sc, "before", 3, noisy(rng, 0.050, 0.41))
-	cand := synthRun(sc, "after", 3, noisy(rng, 0.250, 0.05))
+	base := synthRun(sc, "before", 3, noisy(3, 0.050, 0.41))
+	cand := synthRun(sc, "after", 3, noisy(4, 0.250, 0.05))
 	c, err := Compare([]*results.Run{base}, []*results.Run{cand}, Options{})
 	if err != nil {
 		t.Fatal(err)
