@@ -12,14 +12,13 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/demo"
-	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/report"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/runner"
 	"github.com/hotbench/hotbench/scenarios"
@@ -99,8 +98,12 @@ func (a *app) demo(overrides map[string]string) error {
 		runs = append(runs, run)
 	}
 	fmt.Fprintln(a.stdout)
-	writeSideBySide(a.stdout, results.Summarize(runs[0]), results.Summarize(runs[1]))
-	writeProfileEvidence(a.stdout, runs[0], runs[1])
+	if err := report.WriteSideBySide(a.stdout, results.Summarize(runs[0]), results.Summarize(runs[1])); err != nil {
+		return err
+	}
+	if err := report.WriteProfileEvidence(a.stdout, runs[0], runs[1]); err != nil {
+		return err
+	}
 
 	c, err := compare.Compare(runs[:1], runs[1:], compare.Options{Alpha: runs[0].Scenario.Gate.Alpha})
 	if err != nil {
@@ -273,17 +276,6 @@ func lastLine(s string) string {
 	return lines[len(lines)-1]
 }
 
-// validRuns is the number of valid repetitions a summary merged.
-func validRuns(s results.Summary) int {
-	n := 0
-	for _, r := range s.Repetitions {
-		if r.Valid {
-			n++
-		}
-	}
-	return n
-}
-
 func freeLoopbackAddr() (string, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -291,47 +283,4 @@ func freeLoopbackAddr() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
-}
-
-// writeSideBySide prints two summaries of the same scenario next to each
-// other, endpoint by endpoint.
-func writeSideBySide(w io.Writer, before, after results.Summary) {
-	fmt.Fprintf(w, "%s: %s (%d runs) vs %s (%d runs)\n", before.Scenario, before.Label, validRuns(before), after.Label, validRuns(after))
-	fmt.Fprintln(w, "(each value from the histogram of all valid repetitions merged; the comparison below uses the median of per-repetition values)")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "endpoint\tmetric\t%s\t%s\tchange\t\n", before.Label, after.Label)
-	for _, b := range before.Endpoints {
-		var af *results.EndpointSummary
-		for i := range after.Endpoints {
-			if after.Endpoints[i].Name == b.Name {
-				af = &after.Endpoints[i]
-			}
-		}
-		if af == nil {
-			continue
-		}
-		rows := []struct {
-			name string
-			b, a float64
-		}{
-			{metric.P50, b.Latency.P50, af.Latency.P50},
-			{metric.P99, b.Latency.P99, af.Latency.P99},
-			{metric.Max, b.Latency.Max, af.Latency.Max},
-			{metric.RPS, b.RPS, af.RPS},
-			{metric.ErrorRate, b.ErrorRate, af.ErrorRate},
-		}
-		for i, r := range rows {
-			name := ""
-			if i == 0 {
-				name = b.Name
-			}
-			change := ""
-			if r.b > 0 {
-				change = metric.Format(r.a/r.b-1, metric.Delta)
-			}
-			m, _ := metric.Lookup(r.name)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, m.Label, m.Format(r.b), m.Format(r.a), change)
-		}
-	}
-	tw.Flush()
 }

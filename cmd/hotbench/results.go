@@ -5,14 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/internal/safefile"
+	"github.com/hotbench/hotbench/report"
 	"github.com/hotbench/hotbench/results"
 )
 
@@ -33,24 +34,9 @@ func (a *app) lsCommand() *cobra.Command {
 			if len(runs) == 0 {
 				return usageError{listErr}
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "RUN\tSTARTED\tREPS\tSTATE\tCOMMIT\tFOLDER")
-			for _, r := range runs {
-				state := "complete"
-				if !r.Complete {
-					state = "incomplete"
-				}
-				commit := r.Git.Commit
-				if len(commit) > 10 {
-					commit = commit[:10]
-				}
-				if r.Git.Dirty {
-					commit += "+dirty"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Ref(), r.Start.Local().Format(time.DateTime),
-					r.Repetitions, state, commit, r.Dir)
+			if err := report.WriteRunList(a.stdout, runs); err != nil {
+				return err
 			}
-			tw.Flush()
 			if listErr != nil {
 				// Unreadable results are an input error, as for show (exit 2).
 				return usagef("some run folders could not be read:\n%w", listErr)
@@ -178,7 +164,7 @@ func (a *app) baselineCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			for _, name := range sortedNames(all) {
+			for _, name := range slices.Sorted(maps.Keys(all)) {
 				fmt.Fprintf(a.stdout, "%s\t%s\n", name, strings.Join(all[name], " "))
 			}
 			return nil
@@ -197,19 +183,6 @@ func (a *app) baselineCommand() *cobra.Command {
 	}
 	cmd.AddCommand(set, ls, rm)
 	return cmd
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	for i := 1; i < len(names); i++ {
-		for j := i; j > 0 && names[j] < names[j-1]; j-- {
-			names[j], names[j-1] = names[j-1], names[j]
-		}
-	}
-	return names
 }
 
 // storeError makes a bad baseline name or reference an input error (exit 2),

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/report"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/runner"
 	"github.com/hotbench/hotbench/scenarios"
@@ -129,8 +130,7 @@ func (a *app) printSummary(s results.Summary, asJSON bool) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(s)
 	}
-	writeSummary(a.stdout, s)
-	return nil
+	return report.WriteSummary(a.stdout, s)
 }
 
 func (a *app) validateCommand() *cobra.Command {

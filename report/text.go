@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -7,22 +7,30 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 )
 
-// writeSummary prints a run summary as an aligned table: every value by
+// The plain-text renderers for a terminal: a run's summary (show, run),
+// the stored runs (ls), and two runs side by side with their profile
+// evidence (demo). Every value prints by metric.Format, as in the HTML and
+// Markdown reports.
+
+// WriteSummary writes a run summary as an aligned table: every value by
 // metric.Format, the latency columns mean, p50, p90, p99, p99.9, any other
-// percentile the scenario names, and max.
-func writeSummary(w io.Writer, s results.Summary) {
+// percentile the scenario names, and max; then each endpoint's status
+// codes and error classes, and the run's warnings.
+func WriteSummary(w io.Writer, s results.Summary) error {
+	ew := &errWriter{w: w}
 	state := "complete"
 	if !s.Complete {
 		state = "INCOMPLETE"
 	}
-	fmt.Fprintf(w, "%s@%s  %d run(s), %s  %s\n", s.Scenario, s.Label, s.Runs, state, s.Path)
+	fmt.Fprintf(ew, "%s@%s  %d run(s), %s  %s\n", s.Scenario, s.Label, s.Runs, state, s.Path)
 	percentiles := summaryPercentiles(s)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "endpoint\trequests\tthroughput\terrors\tmean\t")
 	for _, p := range percentiles {
 		fmt.Fprintf(tw, "%s\t", metric.Label(p))
@@ -40,15 +48,16 @@ func writeSummary(w io.Writer, s results.Summary) {
 	}
 	tw.Flush()
 	for _, e := range s.Endpoints {
-		fmt.Fprintf(w, "  %s: status %s", e.Name, counts(e.Status))
+		fmt.Fprintf(ew, "  %s: status %s", e.Name, counts(e.Status))
 		if len(e.ErrorClasses) > 0 {
-			fmt.Fprintf(w, "; errors %s", counts(e.ErrorClasses))
+			fmt.Fprintf(ew, "; errors %s", counts(e.ErrorClasses))
 		}
-		fmt.Fprintln(w)
+		fmt.Fprintln(ew)
 	}
 	for _, warn := range s.Warnings {
-		fmt.Fprintf(w, "WARNING: %s\n", warn)
+		fmt.Fprintf(ew, "WARNING: %s\n", warn)
 	}
+	return ew.err
 }
 
 // summaryPercentiles are the summary table's percentile columns: p50, p90,
@@ -90,4 +99,46 @@ func counts(m map[string]int64) string {
 		parts[i] = fmt.Sprintf("%s×%d", k, m[k])
 	}
 	return strings.Join(parts, " ")
+}
+
+// WriteRunList writes stored runs (results.Store.List), one a line in the
+// order given: reference, start (local time), repetitions, complete or
+// not, git commit (+dirty) and folder.
+func WriteRunList(w io.Writer, runs []results.RunInfo) error {
+	ew := &errWriter{w: w}
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RUN\tSTARTED\tREPS\tSTATE\tCOMMIT\tFOLDER")
+	for _, r := range runs {
+		state := "complete"
+		if !r.Complete {
+			state = "incomplete"
+		}
+		commit := r.Git.Commit
+		if len(commit) > 10 {
+			commit = commit[:10]
+		}
+		if r.Git.Dirty {
+			commit += "+dirty"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Ref(), r.Start.Local().Format(time.DateTime),
+			r.Repetitions, state, commit, r.Dir)
+	}
+	tw.Flush()
+	return ew.err
+}
+
+// errWriter keeps the first error of its writes and then writes nothing
+// more, so a renderer checks once, at its end.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
