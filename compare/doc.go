@@ -3,8 +3,10 @@
 // per-metric samples, summarises and compares them with
 // golang.org/x/perf/benchmath exactly as benchstat does, joins hotspot
 // metrics with their functions' profile shares into verdicts, applies the
-// CI gate policy (and a run's own SLOs, CheckRun), and writes the result as
-// text, Markdown, JSON or JUnit XML.
+// CI gate policy (the base scenario's gate section under the user's
+// Settings: ResolveGate; and a run's own SLOs, CheckRun), and writes the
+// result as text, Markdown, JSON or JUnit XML. The JSON has one schema,
+// VerdictJSON, which ReadVerdict reads back (the monthly report does).
 //
 // # Samples
 //
