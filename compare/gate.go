@@ -393,7 +393,9 @@ func holm(family []gatedRow) {
 		if math.IsNaN(f.row.P) {
 			return 1
 		}
-		return f.row.P
+		// benchmath's p of an even split can be 1.0000000000000002; an
+		// adjusted p must never be below its own p.
+		return min(f.row.P, 1)
 	}
 	sort.SliceStable(family, func(i, j int) bool { return pOf(family[i]) < pOf(family[j]) })
 	m, prev := len(family), 0.0

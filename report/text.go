@@ -28,7 +28,21 @@ func WriteSummary(w io.Writer, s results.Summary) error {
 	if !s.Complete {
 		state = "INCOMPLETE"
 	}
-	fmt.Fprintf(ew, "%s@%s  %d run(s), %s  %s\n", s.Scenario, s.Label, s.Runs, state, s.Path)
+	runs := fmt.Sprintf("%d run(s)", s.Runs)
+	var invalid []results.RepetitionSummary
+	for _, r := range s.Repetitions {
+		if !r.Valid {
+			invalid = append(invalid, r)
+		}
+	}
+	if len(invalid) > 0 {
+		runs = fmt.Sprintf("%d valid run(s) of %d", s.Runs, len(s.Repetitions))
+	}
+	fmt.Fprintf(ew, "%s@%s  %s, %s  %s\n", s.Scenario, s.Label, runs, state, s.Path)
+	for _, r := range invalid {
+		// Left out of every number below, and of compare and gate: say why.
+		fmt.Fprintf(ew, "  repetition %d left out: %s\n", r.Index, strings.Join(r.Reasons, "; "))
+	}
 	percentiles := summaryPercentiles(s)
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "endpoint\trequests\tthroughput\terrors\tmean\t")

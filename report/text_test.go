@@ -28,7 +28,7 @@ func textSummary(label string, scale float64) results.Summary {
 	}
 	return results.Summary{
 		Scenario: "manual-search", Label: label, Path: "hotbench-results/manual-search/20261127T010203Z-" + label,
-		Complete: label != "partial", Runs: 3,
+		Complete: label != "partial", Runs: 2,
 		Repetitions: []results.RepetitionSummary{{Index: 1, Valid: true}, {Index: 2, Valid: true}, {Index: 3, Reasons: []string{"the generator fell behind"}}},
 		Percentiles: []string{metric.P95},
 		Warnings:    []string{"repetition 3: the generator fell behind (send lag p99 12ms)"},
