@@ -42,9 +42,15 @@ func TestDemoServesFromAChildProcess(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
-	if strings.Contains(errOut, "fell behind") {
-		t.Errorf("the demo's generator fell behind:\n%s", errOut)
+	// On a quiet machine no repetition is invalid (send lag p99 was 11–19 ms
+	// with the service in-process); a shared test machine may still stall
+	// the generator now and then, which the retries absorb. What must hold:
+	// every side ends with its 6 valid repetitions, and no run as a whole
+	// measured the generator.
+	if strings.Contains(errOut, "load generator fell behind") {
+		t.Errorf("a demo run measured its own generator:\n%s", errOut)
 	}
+	t.Logf("repetitions redone for generator lag: %d", strings.Count(errOut, "redoing it"))
 	for _, want := range []string{"pid ", "unfixed", "fixed"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
@@ -65,7 +71,7 @@ func TestDemoServesFromAChildProcess(t *testing.T) {
 		}
 		valid, _ := run.ValidRepetitions()
 		if len(valid) < 6 {
-			t.Errorf("%s: %d valid repetitions, want 6", label, len(valid))
+			t.Errorf("%s: %d valid repetitions, want 6\n%s", label, len(valid), errOut)
 		}
 		for _, rep := range run.Repetitions {
 			for _, pr := range rep.Profiles {
