@@ -152,6 +152,11 @@ func (a *app) validateCommand() *cobra.Command {
 					continue
 				}
 				fmt.Fprintf(a.stdout, "%s: ok (%s, %d endpoint(s), %s)\n", path, sc.Name, len(sc.Endpoints), describeLoad(sc))
+				if need := compare.NeedRuns(sc.Gate.Alpha); sc.Runs < need {
+					// Valid, but no gate on such runs can ever decide.
+					fmt.Fprintf(a.stderr, "%s: note: runs: %d is too few for statistics: with fewer than %d a side nothing can be significant at alpha %g (gates exit 3); %d are recommended\n",
+						path, sc.Runs, need, sc.Gate.Alpha, max(need, compare.RecommendedRuns))
+				}
 			}
 			if bad > 0 {
 				return usagef("%d of %d scenario file(s) have problems", bad, len(args))
