@@ -378,7 +378,7 @@ func warnProvenance(c *Comparison, b, cand *side) {
 					"%s run %s was stored by an older hotbench (format 1): its latencies include failed requests and its profile shares carry no sample counts (so they are not tested)",
 					s.role, id))
 			}
-			for _, w := range r.Warnings {
+			for _, w := range r.AllWarnings() {
 				c.Warnings = appendUnique(c.Warnings, fmt.Sprintf("%s run %s: %s", s.role, id, w))
 			}
 		}

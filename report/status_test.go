@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -200,5 +201,18 @@ func TestLinearFit(t *testing.T) {
 				t.Errorf("got a=%g b=%g ok=%v, want a=%g b=%g ok=%v", a, b, ok, tt.a, tt.b, tt.ok)
 			}
 		})
+	}
+}
+
+// A warning about the profiles (an idle server's empty CPU profile) weakens
+// the profile evidence, not the latency: the run is not marked for it.
+func TestProfileWarningsAreNoCaveat(t *testing.T) {
+	r := &results.Run{Complete: true, ProfileWarnings: []string{"repetition 3: cpu profile: the profile holds no samples"}}
+	if got := runCaveats(r, 0); len(got) != 0 {
+		t.Errorf("caveats %q for a profile warning, want none", got)
+	}
+	r.Warnings = []string{"load generator fell behind on search"}
+	if got := runCaveats(r, 0); len(got) != 1 {
+		t.Errorf("caveats %q for a measurement warning, want it", got)
 	}
 }

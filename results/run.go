@@ -42,8 +42,13 @@ type Run struct {
 	VegetaVersion   string `json:"vegeta_version,omitempty"`
 	// Warnings are caveats about the measurement (generator fell behind,
 	// profile endpoint down, ...), shown with every summary.
-	Warnings    []string     `json:"warnings,omitempty"`
-	Repetitions []Repetition `json:"repetitions"`
+	Warnings []string `json:"warnings,omitempty"`
+	// ProfileWarnings are caveats about the server profiles only (endpoint
+	// down, an empty profile of an idle server): they weaken the profile
+	// evidence, not the latency numbers, so reports do not mark the run
+	// for them.
+	ProfileWarnings []string     `json:"profile_warnings,omitempty"`
+	Repetitions     []Repetition `json:"repetitions"`
 
 	// Dir is the run's folder; set by the store, not stored.
 	Dir string `json:"-"`
@@ -249,4 +254,12 @@ func ProfilesOf(runs []*Run, kind string) (files, names []string, minSamples int
 		minSamples = max(minSamples, int64(r.Scenario.Profiles.MinSamples))
 	}
 	return files, names, minSamples
+}
+
+// AllWarnings is the run's warnings followed by its profile warnings.
+func (r *Run) AllWarnings() []string {
+	if len(r.ProfileWarnings) == 0 {
+		return r.Warnings
+	}
+	return append(slices.Clone(r.Warnings), r.ProfileWarnings...)
 }

@@ -198,7 +198,7 @@ func Summarize(r *Run) Summary {
 		Label:    r.Label,
 		Path:     r.Dir,
 		Complete: r.Complete,
-		Warnings: r.Warnings,
+		Warnings: r.AllWarnings(),
 	}
 	for _, rep := range r.Repetitions {
 		s.Repetitions = append(s.Repetitions, RepetitionSummary{Index: rep.Index, Valid: rep.Valid(), Reasons: rep.Reasons()})
