@@ -568,19 +568,8 @@ func metricsFor(runs []*results.Run, extra []string) []string {
 	for _, name := range extra {
 		add(name)
 	}
-	slices.SortStableFunc(names, byDisplay)
+	slices.SortStableFunc(names, metric.Compare)
 	return names
-}
-
-// byDisplay orders metric names as metric.Less does.
-func byDisplay(a, b string) int {
-	switch {
-	case metric.Less(a, b):
-		return -1
-	case metric.Less(b, a):
-		return 1
-	}
-	return 0
 }
 
 // cmpOr is err's message, or why when err is nil.

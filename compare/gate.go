@@ -198,7 +198,7 @@ func (p Policy) Metrics() []string {
 			}
 		}
 	}
-	slices.SortStableFunc(names, byDisplay)
+	slices.SortStableFunc(names, metric.Compare)
 	return names
 }
 

@@ -1,6 +1,7 @@
 package metric
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -298,6 +299,9 @@ func SplitKey(key string) (endpoint, name string) {
 // quantile, then mean, max, rps, error_rate, cpu_per_req, alloc_per_req,
 // then anything else (profile shares, unknown names).
 func Less(a, b string) bool { return rank(a) < rank(b) }
+
+// Compare is Less as a three-way comparison, for slices.SortFunc.
+func Compare(a, b string) int { return cmp.Compare(rank(a), rank(b)) }
 
 // rank places a metric for Less: percentiles by quantile in [0, 1), then
 // mean, max and the others of Known after them.

@@ -84,15 +84,7 @@ func summaryPercentiles(s results.Summary) []string {
 			names = append(names, name)
 		}
 	}
-	slices.SortStableFunc(names, func(a, b string) int {
-		switch {
-		case metric.Less(a, b):
-			return -1
-		case metric.Less(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(names, metric.Compare)
 	return names
 }
 
