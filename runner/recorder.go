@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,22 +38,21 @@ type recorder struct {
 	out results.EndpointRun
 
 	// seconds holds open per-second buckets keyed by second index (negative
-	// during warm-up); closed ones are appended to out.Series.
+	// during warm-up); closed ones are appended to out.Series. last is the
+	// bucket of the latest result: nearly every result falls in it.
 	seconds map[int]*secondBucket
-	// statuses counts by code; run.json's string keys are made once, in
-	// finish, not per request.
-	statuses map[int]int64
-	newest   int
-	spare    []*hdrhistogram.Histogram
-	samples  map[string]bool // failure messages seen, before redaction
-	liveReqs atomic.Int64
-	liveErrs atomic.Int64
-
-	// mu lets a repetition stop an abandoned consumer between two results.
-	mu      sync.Mutex
-	stopped bool
-	seen    uint64 // results received, warm-up included
-	rawErr  error  // the first failure to write a raw result
+	last    *secondBucket
+	lastSec int
+	// codes counts by status code (0: no response); run.json's string keys
+	// are made once, in finish, not per request. Codes past the array
+	// (a server may send any three digits) count in otherCodes.
+	codes      [600]int64
+	otherCodes map[int]int64
+	newest     int
+	spare      []*hdrhistogram.Histogram
+	samples    map[string]bool // failure messages seen, before redaction
+	liveReqs   atomic.Int64
+	liveErrs   atomic.Int64
 }
 
 type secondBucket struct {
@@ -74,10 +72,9 @@ func newRecorder(name string, expect scenarios.Expect, warmup, timeout time.Dura
 			ErrorLatency: results.NewHistogram(),
 			SendLag:      results.NewHistogram(),
 		},
-		seconds:  map[int]*secondBucket{},
-		statuses: map[int]int64{},
-		newest:   -1 << 31,
-		samples:  map[string]bool{},
+		seconds: map[int]*secondBucket{},
+		newest:  -1 << 31,
+		samples: map[string]bool{},
 	}
 }
 
@@ -94,7 +91,14 @@ func (r *recorder) add(o observation) {
 	}
 	r.liveReqs.Add(1)
 	r.out.Requests++
-	r.statuses[o.code]++
+	if o.code >= 0 && o.code < len(r.codes) {
+		r.codes[o.code]++
+	} else {
+		if r.otherCodes == nil {
+			r.otherCodes = map[int]int64{}
+		}
+		r.otherCodes[o.code]++
+	}
 	if failed {
 		r.out.ErrorLatency.Record(o.latency)
 	} else {
@@ -160,7 +164,10 @@ func secondIndex(d time.Duration) int {
 // the length of the run. Every request counts; only successes are timed, so
 // a second's p50 and p99 describe the responses that met expect.
 func (r *recorder) bucket(sec int, latency time.Duration, failed bool) {
-	b := r.seconds[sec]
+	b := r.last
+	if b == nil || sec != r.lastSec {
+		b = r.seconds[sec]
+	}
 	if b == nil {
 		if sec <= r.newest-r.horizon {
 			// Its second was closed already: a request that waited longer
@@ -171,6 +178,7 @@ func (r *recorder) bucket(sec int, latency time.Duration, failed bool) {
 		b = &secondBucket{h: r.histogram()}
 		r.seconds[sec] = b
 	}
+	r.last, r.lastSec = b, sec
 	b.requests++
 	if failed {
 		b.errors++
@@ -225,6 +233,9 @@ func (r *recorder) close(sec int, b *secondBucket) {
 		Warmup:   sec < 0,
 	})
 	delete(r.seconds, sec)
+	if r.last == b {
+		r.last = nil
+	}
 	b.h.Reset()
 	r.spare = append(r.spare, b.h)
 }
@@ -232,10 +243,15 @@ func (r *recorder) close(sec int, b *secondBucket) {
 // finish closes every open second and returns the endpoint's results with
 // the series in time order.
 func (r *recorder) finish() results.EndpointRun {
-	for code, n := range r.statuses {
+	for code, n := range r.codes {
+		if n > 0 {
+			r.out.Status[strconv.Itoa(code)] += n
+		}
+	}
+	for code, n := range r.otherCodes {
 		r.out.Status[strconv.Itoa(code)] += n
 	}
-	clear(r.statuses)
+	r.codes, r.otherCodes = [600]int64{}, nil
 	for s, b := range r.seconds {
 		r.close(s, b)
 	}

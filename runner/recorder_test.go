@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -76,3 +78,45 @@ func near(got, want float64) bool { return got >= want*0.999 && got <= want*1.00
 
 // nearLoose is near at the series' two significant digits.
 func nearLoose(got, want float64) bool { return got >= want*0.99 && got <= want*1.01+1e-6 }
+
+// BenchmarkRecorder records one finished request per op as a 3,000/s
+// stream delivers them (1 in 100 a failure): the histograms, the status
+// and error counts and the per-second series. It reports allocations: the
+// recorder's memory is flat in the number of requests.
+func BenchmarkRecorder(b *testing.B) {
+	r := newRecorder("get", scenarios.Expect{}, time.Second, 10*time.Second)
+	const gap = time.Second / 3000
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		o := observation{scheduled: time.Duration(i) * gap, code: 200}
+		o.sent = o.scheduled + time.Duration(i%7)*time.Microsecond
+		o.latency = time.Duration(200+i%1000) * time.Microsecond
+		if i%100 == 99 {
+			o.code, o.err = 500, "500 Internal Server Error"
+		}
+		r.add(o)
+	}
+	b.StopTimer()
+	// The first second is warm-up.
+	if out, want := r.finish(), max(0, int64(b.N)-int64((time.Second+gap-1)/gap)); out.Requests != want {
+		b.Fatalf("recorded %d of %d, want %d", out.Requests, b.N, want)
+	}
+}
+
+// BenchmarkConsumer is the consumer's whole work per result: matching it
+// with its scheduled time, then recording it, as one stream's results
+// arrive at 3,000/s.
+func BenchmarkConsumer(b *testing.B) {
+	began := time.Now()
+	s := consumerAt(3000, began)
+	s.pacer.sched = NewSchedule(scenarios.LoadSpec{Rate: scenarios.Rate{PerSecond: 3000}, Duration: dur(time.Hour)}, 1)
+	res := &vegeta.Result{Code: 200}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		at, _ := s.pacer.sched.At(uint64(i))
+		res.Seq, res.Timestamp, res.Latency = uint64(i), began.Add(at), time.Duration(200+i%1000)*time.Microsecond
+		s.observe(res)
+	}
+}

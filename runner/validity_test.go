@@ -264,6 +264,8 @@ func lagged(fast, slow int, slowLag time.Duration) *results.Histogram {
 }
 
 func TestInvalidReasons(t *testing.T) {
+	// Quantities print as every hotbench message prints them.
+	fs := scenarios.FormatSeconds
 	open := scenarios.LoadSpec{Rate: scenarios.Rate{PerSecond: 100}, MaxSendLag: dur(10 * time.Millisecond)}
 	closed := scenarios.LoadSpec{Rate: scenarios.Rate{Max: true}, Workers: 4}
 	ep := func(lag *results.Histogram, requests, scheduled int64) results.Repetition {
@@ -277,13 +279,13 @@ func TestInvalidReasons(t *testing.T) {
 	}{
 		{"a generator on schedule is valid", open, ep(lagged(1000, 0, 0), 1000, 1000), nil},
 		{"2 % of hits 50ms late: p99 past max_send_lag", open, ep(lagged(980, 20, 50*time.Millisecond), 1000, 1000),
-			[]string{"generator fell behind on get: send lag p99 50ms > 10ms (load.max_send_lag)"}},
+			[]string{"generator fell behind on get: send lag p99 " + fs(0.050) + " > " + fs(0.010) + " (load.max_send_lag)"}},
 		{"0.5 % of hits 50ms late: p99 and max within limits", open, ep(lagged(995, 5, 50*time.Millisecond), 1000, 1000), nil},
 		{"one stall of 300ms: past 25 × max_send_lag", open, ep(lagged(999, 1, 300*time.Millisecond), 1000, 1000),
-			[]string{"generator stalled on get: send lag max 300ms > 250ms (25 × load.max_send_lag)"}},
+			[]string{"generator stalled on get: send lag max " + fs(0.300) + " > " + fs(0.250) + " (25 × load.max_send_lag)"}},
 		{"one stall of 200ms: within 25 × max_send_lag", open, ep(lagged(999, 1, 200*time.Millisecond), 1000, 1000), nil},
 		{"a zero max_send_lag is the default 10ms", scenarios.LoadSpec{Rate: scenarios.Rate{PerSecond: 100}}, ep(lagged(980, 20, 20*time.Millisecond), 1000, 1000),
-			[]string{"> 10ms (load.max_send_lag)"}},
+			[]string{"> " + fs(0.010) + " (load.max_send_lag)"}},
 		{"20 of 1000 requests lost: more than 1 %", open, ep(lagged(980, 0, 0), 980, 1000),
 			[]string{"requests lost on get: 20 of 1000 due in the window were not recorded (2.0% > 1%)"}},
 		{"10 of 1000 requests lost: within 1 %", open, ep(lagged(990, 0, 0), 990, 1000), nil},

@@ -1,0 +1,88 @@
+package runner
+
+import (
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// pacer paces a vegeta attack by a Schedule and remembers when the attack
+// began, so that results can be matched to their scheduled times.
+type pacer struct {
+	sched *Schedule // nil: as fast as possible (closed model)
+	end   time.Duration
+	// precise makes Pace do the waiting itself with preciseSleep.
+	precise bool
+	// done, when closed, makes a waiting Pace stop the attack.
+	done <-chan struct{}
+	// sent counts the hits Pace has let through (vegeta's count).
+	sent atomic.Uint64
+	// pauseHook, when set (by tests), runs before hit n is paced: a hook that
+	// sleeps stalls the generator the way a GC pause or a busy CPU would.
+	pauseHook func(n uint64)
+
+	once  sync.Once
+	mu    sync.Mutex
+	began time.Time
+}
+
+var _ vegeta.Pacer = (*pacer)(nil)
+
+// Pace implements vegeta.Pacer: hit number hits may go after waiting the
+// duration returned (negative when it is late), unless the schedule has
+// ended. A precise pacer waits itself and returns 0.
+func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	p.once.Do(func() {
+		p.mu.Lock()
+		p.began = time.Now().Add(-elapsed)
+		p.mu.Unlock()
+	})
+	p.sent.Store(hits)
+	if p.pauseHook != nil {
+		p.pauseHook(hits)
+	}
+	if p.sched == nil {
+		return 0, elapsed >= p.end
+	}
+	at, ok := p.sched.At(hits)
+	if !ok {
+		return 0, true
+	}
+	wait := at - elapsed
+	if !p.precise || wait <= 0 {
+		return wait, false
+	}
+	// Sleep here, precisely, rather than in vegeta's time.Sleep; in slices,
+	// so that a stop is noticed during a long gap.
+	deadline := time.Now().Add(wait)
+	for left := wait; left > 0; left = time.Until(deadline) {
+		preciseSleep(min(left, 50*time.Millisecond))
+		select {
+		case <-p.done:
+			return 0, true
+		default:
+		}
+	}
+	return 0, false
+}
+
+// Sent is the number of hits the attack has sent so far.
+func (p *pacer) Sent() uint64 { return p.sent.Load() }
+
+// Began returns when the attack began, or the zero time before the first hit.
+func (p *pacer) Began() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.began
+}
+
+// Rate implements vegeta.Pacer.
+func (p *pacer) Rate(elapsed time.Duration) float64 {
+	if p.sched == nil {
+		return math.Inf(1)
+	}
+	return p.sched.RateAt(elapsed)
+}

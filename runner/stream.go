@@ -1,0 +1,200 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/hotbench/hotbench/internal/redact"
+	"github.com/hotbench/hotbench/scenarios"
+)
+
+// stream is one endpoint's attack within a repetition: a vegeta attacker
+// paced by the endpoint's share of the schedule, and the consumer that
+// records its results.
+type stream struct {
+	ep       scenarios.Endpoint
+	target   vegeta.Target
+	attacker *vegeta.Attacker
+	pacer    *pacer
+	rec      *recorder
+	raw      *rawWriter // nil without --raw
+	done     chan struct{}
+
+	// began is when the attack began, as the consumer knows it.
+	began time.Time
+
+	// mu lets a repetition close the stream to an abandoned consumer
+	// between two results: after stop, nothing is recorded or written.
+	mu      sync.Mutex
+	stopped bool
+	seen    uint64 // results received, warm-up included
+	rawErr  error  // the first failure to write a raw result
+}
+
+// newStreams sets up one stream per endpoint of sc for repetition index, so
+// every endpoint is its own open-model arrival stream (or its share of the
+// closed model's workers). With opts.Raw each gets its raw results file;
+// if one cannot be created, none is kept.
+func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, tr *http.Transport) ([]*stream, error) {
+	total := 0
+	for _, e := range sc.Endpoints {
+		total += e.Weight
+	}
+	var streams []*stream
+	for _, e := range sc.Endpoints {
+		s := newStream(ctx, sc, e, float64(e.Weight)/float64(total), tr)
+		if hook := opts.pauseHook; hook != nil {
+			s.pacer.pauseHook = func(n uint64) { hook(index, n) }
+		}
+		streams = append(streams, s)
+		if opts.Raw {
+			f, err := createRaw(dir, index, e.Name, opts.createRaw)
+			if err != nil {
+				for _, s := range streams {
+					s.close()
+				}
+				return nil, err
+			}
+			s.raw = newRawWriter(f, redact.URL(s.target.URL))
+		}
+	}
+	return streams, nil
+}
+
+// newStream sets up endpoint e's attack with share (0..1] of the load.
+func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *http.Transport) *stream {
+	l := sc.Load
+	s := &stream{ep: e, target: endpointTarget(sc.Target, e), done: make(chan struct{})}
+	opts := []func(*vegeta.Attacker){
+		vegeta.Client(&http.Client{Transport: tr}),
+		vegeta.Timeout(l.Timeout.D()),
+		// Bodies are read, so transfer time counts, but not kept.
+		vegeta.MaxBody(0),
+	}
+	if l.Closed() {
+		n := uint64(max(1, int(math.Round(float64(l.Workers)*share))))
+		opts = append(opts, vegeta.Workers(n), vegeta.MaxWorkers(n))
+		s.pacer = &pacer{end: l.Warmup.D() + l.Window(), done: ctx.Done()}
+	} else {
+		if l.MaxWorkers > 0 {
+			opts = append(opts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
+		}
+		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, done: ctx.Done()}
+	}
+	s.attacker = vegeta.NewAttacker(opts...)
+	s.rec = newRecorder(e.Name, e.Expect, l.Warmup.D(), l.Timeout.D())
+	return s
+}
+
+// endpointTarget is the request vegeta sends for e.
+func endpointTarget(base string, e scenarios.Endpoint) vegeta.Target {
+	tgt := vegeta.Target{
+		Method: e.Method,
+		URL:    joinURL(base, e.Path),
+		Body:   []byte(e.Body),
+		Header: http.Header{},
+	}
+	for k, v := range e.Headers {
+		tgt.Header.Set(k, v)
+	}
+	return tgt
+}
+
+// start begins the attack and the consumer of its results.
+func (s *stream) start() {
+	ch := s.attacker.Attack(vegeta.NewStaticTargeter(s.target), s.pacer, 0, s.ep.Name)
+	go s.consume(ch)
+}
+
+// consume records every result of the attack until vegeta closes the
+// channel; after stop it keeps draining so vegeta's workers can exit.
+func (s *stream) consume(ch <-chan *vegeta.Result) {
+	defer close(s.done)
+	for res := range ch {
+		s.observe(res)
+	}
+}
+
+// observe records one result, and writes it raw, unless the stream was
+// stopped. Only the consumer calls it.
+func (s *stream) observe(res *vegeta.Result) {
+	o := s.observation(res)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return
+	}
+	s.seen++
+	s.rec.add(o)
+	if s.raw != nil && s.rawErr == nil && o.scheduled >= s.rec.warmup {
+		// Written as hotbench measured it: from the scheduled time.
+		s.rawErr = s.raw.write(res, s.began.Add(o.scheduled), o.latency)
+	}
+}
+
+// observation matches a result with its scheduled send time. vegeta numbers
+// hits in the order its workers picked up the pacer's ticks, which is the
+// schedule's order, so hit n was due at At(n). Latency runs from the
+// scheduled time: a late send counts against the server, as a stall would
+// (no coordinated omission).
+func (s *stream) observation(res *vegeta.Result) observation {
+	if s.began.IsZero() {
+		s.began = s.pacer.Began()
+	}
+	sent := res.Timestamp.Sub(s.began)
+	scheduled := sent
+	if s.pacer.sched != nil {
+		if at, ok := s.pacer.sched.At(res.Seq); ok {
+			scheduled = at
+		}
+	}
+	return observation{
+		scheduled: scheduled,
+		sent:      sent,
+		latency:   res.Latency + (sent - scheduled),
+		code:      int(res.Code),
+		err:       res.Error,
+	}
+}
+
+// stop closes the stream: the attack is stopped, and a consumer still
+// draining it records nothing more. It returns how many results were
+// recorded.
+func (s *stream) stop() uint64 {
+	s.attacker.Stop()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+	return s.seen
+}
+
+// close releases what newStream acquired, for a stream that never ran.
+func (s *stream) close() {
+	if s.raw != nil {
+		s.raw.f.Abort()
+	}
+}
+
+// commitRaw renames the stream's raw results into place, or removes them
+// when a write failed (a full disk); the error says what to do.
+func (s *stream) commitRaw(index int) error {
+	if s.raw == nil {
+		return nil
+	}
+	err := s.rawErr
+	if err == nil {
+		err = s.raw.f.Commit()
+	} else {
+		s.raw.f.Abort()
+	}
+	if err != nil {
+		return fmt.Errorf("repetition %d: the raw results of %s could not be written (%w): free space, or run without --raw", index, s.ep.Name, err)
+	}
+	return nil
+}
