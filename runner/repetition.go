@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"strings"
 	"time"
 
@@ -18,7 +17,7 @@ import (
 //
 // planned is the number of repetitions the run means to do so far (runs plus
 // the retries begun); retry marks one run in place of an invalid one.
-func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, tr *http.Transport) (results.Repetition, []string, error) {
+func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, tr *transport) (results.Repetition, []string, error) {
 	streams, err := newStreams(ctx, sc, index, dir, opts, tr)
 	if err != nil {
 		return results.Repetition{Index: index}, nil, err

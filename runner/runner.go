@@ -2,18 +2,14 @@ package runner
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
 	"time"
-
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/results"
@@ -105,7 +101,7 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	}
 	// One transport for the whole run: connections stay warm from one
 	// repetition to the next, and are closed when the run ends.
-	transport := newTransport()
+	transport := newTransport(sc.Load.Timeout.D())
 	defer transport.CloseIdleConnections()
 	stored := redacted(*sc)
 	run := &results.Run{
@@ -279,17 +275,4 @@ func interrupted(ctx context.Context, err error) error {
 		return fmt.Errorf("%w before the load began", ErrInterrupted)
 	}
 	return err
-}
-
-// newTransport is vegeta's default transport, owned by hotbench so its
-// connections can be closed when a run ends.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{KeepAlive: 30 * time.Second}).DialContext,
-		TLSClientConfig:     &tls.Config{},
-		MaxIdleConnsPerHost: vegeta.DefaultConnections,
-		MaxConnsPerHost:     vegeta.DefaultMaxConnections,
-		IdleConnTimeout:     90 * time.Second,
-	}
 }

@@ -41,7 +41,7 @@ type stream struct {
 // every endpoint is its own open-model arrival stream (or its share of the
 // closed model's workers). With opts.Raw each gets its raw results file;
 // if one cannot be created, none is kept.
-func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, tr *http.Transport) ([]*stream, error) {
+func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir string, opts Options, tr *transport) ([]*stream, error) {
 	total := 0
 	for _, e := range sc.Endpoints {
 		total += e.Weight
@@ -68,12 +68,11 @@ func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 }
 
 // newStream sets up endpoint e's attack with share (0..1] of the load.
-func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *http.Transport) *stream {
+func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *transport) *stream {
 	l := sc.Load
 	s := &stream{ep: e, target: endpointTarget(sc.Target, e), done: make(chan struct{})}
 	opts := []func(*vegeta.Attacker){
-		vegeta.Client(&http.Client{Transport: tr}),
-		vegeta.Timeout(l.Timeout.D()),
+		vegeta.Client(tr.client()),
 		// Bodies are read, so transfer time counts, but not kept.
 		vegeta.MaxBody(0),
 	}
@@ -92,7 +91,9 @@ func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint
 	return s
 }
 
-// endpointTarget is the request vegeta sends for e.
+// endpointTarget is the request vegeta sends for e. Accept-Encoding is
+// net/http's default, sent as before so that a server compresses as it
+// would for any client; the body is read compressed and not unpacked.
 func endpointTarget(base string, e scenarios.Endpoint) vegeta.Target {
 	tgt := vegeta.Target{
 		Method: e.Method,
@@ -102,6 +103,9 @@ func endpointTarget(base string, e scenarios.Endpoint) vegeta.Target {
 	}
 	for k, v := range e.Headers {
 		tgt.Header.Set(k, v)
+	}
+	if tgt.Header.Get("Accept-Encoding") == "" && tgt.Header.Get("Range") == "" && e.Method != http.MethodHead {
+		tgt.Header.Set("Accept-Encoding", "gzip")
 	}
 	return tgt
 }
