@@ -14,8 +14,10 @@ import (
 type pacer struct {
 	sched *Schedule // nil: as fast as possible (closed model)
 	end   time.Duration
-	// precise makes Pace do the waiting itself with preciseSleep.
+	// precise makes Pace do the waiting itself, in sleeper where there is
+	// one and in preciseSleep otherwise.
 	precise bool
+	sleeper *sleeper
 	// done, when closed, makes a waiting Pace stop the attack.
 	done <-chan struct{}
 	// sent counts the hits Pace has let through (vegeta's count).
@@ -59,7 +61,11 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	// so that a stop is noticed during a long gap.
 	deadline := time.Now().Add(wait)
 	for left := wait; left > 0; left = time.Until(deadline) {
-		preciseSleep(min(left, 50*time.Millisecond))
+		if p.sleeper == nil {
+			preciseSleep(min(left, 50*time.Millisecond))
+		} else if !p.sleeper.sleep(min(left, 50*time.Millisecond)) {
+			return 0, true // closed: the repetition is over
+		}
 		select {
 		case <-p.done:
 			return 0, true
@@ -67,6 +73,13 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 		}
 	}
 	return 0, false
+}
+
+// close releases the pacer's sleeper; a Pace waiting in it stops the attack.
+func (p *pacer) close() {
+	if p.sleeper != nil {
+		p.sleeper.close()
+	}
 }
 
 // Sent is the number of hits the attack has sent so far.

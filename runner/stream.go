@@ -84,7 +84,7 @@ func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint
 		if l.MaxWorkers > 0 {
 			opts = append(opts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
 		}
-		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, done: ctx.Done()}
+		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, sleeper: newSleeper(), done: ctx.Done()}
 	}
 	s.attacker = vegeta.NewAttacker(opts...)
 	s.rec = newRecorder(e.Name, e.Expect, l.Warmup.D(), l.Timeout.D())
@@ -172,6 +172,7 @@ func (s *stream) observation(res *vegeta.Result) observation {
 // recorded.
 func (s *stream) stop() uint64 {
 	s.attacker.Stop()
+	s.pacer.close()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.stopped = true
@@ -180,6 +181,7 @@ func (s *stream) stop() uint64 {
 
 // close releases what newStream acquired, for a stream that never ran.
 func (s *stream) close() {
+	s.pacer.close()
 	if s.raw != nil {
 		s.raw.f.Abort()
 	}

@@ -190,6 +190,7 @@ func (t *transport) get(ctx context.Context, key string, now, deadline time.Time
 	if err != nil {
 		return nil, err
 	}
+	c = withRawIO(c)
 	return &conn{c: c, br: bufio.NewReader(c), bw: bufio.NewWriter(c), key: key}, nil
 }
 
