@@ -5,6 +5,21 @@
 // captures server profiles during each measured window, manages server
 // processes, and stores the run.
 //
+// Latency runs from each request's scheduled send time (no coordinated
+// omission); the one exception is a hit the pacer sent early together with
+// the hit before it: hits due less than coalesce (3 ms) after a wake-up go
+// with it, so that at thousands of requests a second the generator wakes
+// once per group rather than once per hit, and such a hit is timed from
+// when it was sent, never shorter than its response took. Send lag counts
+// late hits only.
+//
+// The generator is built to leave the machine to the server: the pacer
+// waits on a timerfd in the runtime's poller, plain-HTTP requests are
+// exchanged whole on vegeta's worker goroutine over pooled keep-alive
+// connections (transport.go; https and proxies go through net/http), and
+// sockets are read and written with raw system calls. bench/cpu.sh
+// measures its CPU per request against vegeta and hey.
+//
 // Each repetition is judged as it ends and is a sample only when its
 // window ran to the end, every endpoint's send lag p99 stayed within
 // load.max_send_lag, no single send lag exceeded 25 × load.max_send_lag (a

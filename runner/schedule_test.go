@@ -103,6 +103,33 @@ func TestPacerWaitsForTheScheduledTime(t *testing.T) {
 	}
 }
 
+// A pacer that wakes for a hit lets the hits due within its coalescing
+// window go with it, so that one wake-up serves a few hits at high rates;
+// a hit due later waits for its own time.
+func TestPacerCoalescesHitsDueWithinItsWindow(t *testing.T) {
+	ms := time.Millisecond
+	p := &pacer{sched: NewSchedule(scenarios.LoadSpec{Rate: rate(1000), Duration: scenarios.Duration(time.Second)}, 1), coalesce: 2 * ms}
+	tests := []struct {
+		name    string
+		elapsed time.Duration
+		hits    uint64
+		wait    time.Duration
+	}{
+		{"1000/s, hit 10 due at 10ms, 10ms elapsed ⇒ send now", 10 * ms, 10, 0},
+		{"hit 11 due 1ms from now, within the 2ms window ⇒ send now, early", 10 * ms, 11, 0},
+		{"hit 12 due 2ms from now, at the window's end ⇒ wait 2ms", 10 * ms, 12, 2 * ms},
+		{"hit 12 due 1.5ms from now ⇒ send now", 10*ms + 500*time.Microsecond, 12, 0},
+		{"hit 10 due 3ms ago ⇒ behind: send now", 13 * ms, 10, -3 * ms},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if wait, stop := p.Pace(tt.elapsed, tt.hits); wait != tt.wait || stop {
+				t.Errorf("Pace(%v, %d) = %v, %v; want %v, false", tt.elapsed, tt.hits, wait, stop, tt.wait)
+			}
+		})
+	}
+}
+
 func TestPrecisePacerSleepsUntilTheHitIsDue(t *testing.T) {
 	p := &pacer{sched: NewSchedule(scenarios.LoadSpec{Rate: rate(100), Duration: scenarios.Duration(time.Second)}, 1), precise: true}
 	began := time.Now()

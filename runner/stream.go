@@ -84,7 +84,7 @@ func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint
 		if l.MaxWorkers > 0 {
 			opts = append(opts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
 		}
-		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, sleeper: newSleeper(), done: ctx.Done()}
+		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, coalesce: coalesce, sleeper: newSleeper(), done: ctx.Done()}
 	}
 	s.attacker = vegeta.NewAttacker(opts...)
 	s.rec = newRecorder(e.Name, e.Expect, l.Warmup.D(), l.Timeout.D())
@@ -137,16 +137,19 @@ func (s *stream) observe(res *vegeta.Result) {
 	s.seen++
 	s.rec.add(o)
 	if s.raw != nil && s.rawErr == nil && o.scheduled >= s.rec.warmup {
-		// Written as hotbench measured it: from the scheduled time.
-		s.rawErr = s.raw.write(res, s.began.Add(o.scheduled), o.latency)
+		// Written as hotbench measured it: from the scheduled time, or
+		// from an early send.
+		s.rawErr = s.raw.write(res, s.began.Add(min(o.scheduled, o.sent)), o.latency)
 	}
 }
 
 // observation matches a result with its scheduled send time. vegeta numbers
 // hits in the order its workers picked up the pacer's ticks, which is the
 // schedule's order, so hit n was due at At(n). Latency runs from the
-// scheduled time: a late send counts against the server, as a stall would
-// (no coordinated omission).
+// scheduled time, or from the send when the pacer sent the hit early with
+// the one before it (less than coalesce early), so that it is never
+// shorter than the response took: a late send counts against the server,
+// as a stall would (no coordinated omission).
 func (s *stream) observation(res *vegeta.Result) observation {
 	if s.began.IsZero() {
 		s.began = s.pacer.Began()
@@ -161,7 +164,7 @@ func (s *stream) observation(res *vegeta.Result) observation {
 	return observation{
 		scheduled: scheduled,
 		sent:      sent,
-		latency:   res.Latency + (sent - scheduled),
+		latency:   res.Latency + max(0, sent-scheduled),
 		code:      int(res.Code),
 		err:       res.Error,
 	}

@@ -35,7 +35,9 @@ func result(s *stream, began time.Time, seq uint64, offset, took time.Duration, 
 
 // The consumer times each result from its scheduled send time: a hit sent
 // late carries its lateness in its latency and in the send lag, so a
-// stalled generator or server shows.
+// stalled generator or server shows; a hit the pacer sent early with the
+// one before it is timed from when it was sent, never shorter than its
+// response took.
 func TestConsumerTimesFromTheScheduledTime(t *testing.T) {
 	ms := time.Millisecond
 	tests := []struct {
@@ -46,6 +48,7 @@ func TestConsumerTimesFromTheScheduledTime(t *testing.T) {
 		{"sent on time, answered in 3ms ⇒ 3ms", 0, 3 * ms, 3 * ms, 0},
 		{"sent 5ms late, answered in 3ms ⇒ 8ms, 5ms of send lag", 5 * ms, 3 * ms, 8 * ms, 5 * ms},
 		{"sent 400ms late behind a stall, answered in 1ms ⇒ 401ms", 400 * ms, ms, 401 * ms, 400 * ms},
+		{"sent 1ms early with the hit before, answered in 3ms ⇒ 3ms, no lag", -ms, 3 * ms, 3 * ms, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
