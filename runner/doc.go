@@ -7,11 +7,12 @@
 //
 // Latency runs from each request's scheduled send time (no coordinated
 // omission); the one exception is a hit the pacer sent early together with
-// the hit before it: hits due less than coalesce (3 ms) after a wake-up go
-// with it, so that at thousands of requests a second the generator wakes
-// once per group rather than once per hit, and such a hit is timed from
-// when it was sent, never shorter than its response took. Send lag counts
-// late hits only.
+// the hit before it: hits due less than load.coalesce (3 ms by default)
+// after a wake-up go with it, so that at thousands of requests a second the
+// generator wakes once per group rather than once per hit, and such a hit
+// is timed from when it was sent, never shorter than its response took.
+// Send lag counts late hits only; coalesce: 0 gives every hit its own
+// wake-up.
 //
 // The generator is built to leave the machine to the server: the pacer
 // waits on a timerfd in the runtime's poller, plain-HTTP requests are

@@ -46,6 +46,7 @@ func BenchmarkGenerator(b *testing.B) {
 	sc := scenario(target, rate, max(window, time.Millisecond))
 	sc.Load.Timeout = dur(10 * time.Second)
 	sc.Load.MaxSendLag = scenarios.DefaultMaxSendLag
+	sc.Load.Coalesce = scenarios.DefaultCoalesce
 	before := cpuTime()
 	b.ResetTimer()
 	run, err := Run(context.Background(), sc, Options{Store: results.Open(b.TempDir())})

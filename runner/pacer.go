@@ -9,19 +9,6 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// coalesce is the pacer's coalescing window: a hit due less than this
-// after the moment the pacer lets one through goes with it, early. Waking
-// up costs a load generator more than sending does (on a small virtual
-// machine a wake-up costs tens of microseconds of CPU, as much as a
-// request), so at high rates hits go out in small groups, one wake-up each:
-// 3,000/s means groups of about 9, and under 1/coalesce (333/s) every hit
-// keeps its own wake-up at its own time. An early hit is timed from when
-// it was sent, so its latency is never shorter than its response took;
-// send lag counts late hits only. On a 2-core VM at 3,000/s (bench/cpu.sh)
-// one wake-up a hit cost 95 µs of CPU a request, a 2 ms window 38 µs and
-// 3 ms 34 µs, where hey took 39 µs.
-const coalesce = 3 * time.Millisecond
-
 // pacer paces a vegeta attack by a Schedule and remembers when the attack
 // began, so that results can be matched to their scheduled times.
 type pacer struct {
@@ -31,7 +18,18 @@ type pacer struct {
 	// one and in preciseSleep otherwise.
 	precise bool
 	sleeper *sleeper
-	// coalesce lets a hit due within it go at once (see coalesce).
+	// coalesce is load.coalesce, the pacer's window: a hit due less than
+	// this after the moment the pacer lets one through goes with it,
+	// early. Waking up costs a load generator more than sending does (on a
+	// small virtual machine a wake-up costs tens of microseconds of CPU, as
+	// much as a request), so at high rates hits go out in small groups, one
+	// wake-up each: 3,000/s with 3 ms means groups of about 9, and under
+	// 1/coalesce every hit keeps its own wake-up at its own time. An early
+	// hit is timed from when it was sent, so its latency is never shorter
+	// than its response took; send lag counts late hits only. On a 2-core
+	// VM at 3,000/s (bench/cpu.sh) one wake-up a hit cost 95 µs of CPU a
+	// request, a 2 ms window 38 µs and 3 ms 34 µs, where hey took 39 µs.
+	// Zero gives every hit its own wake-up.
 	coalesce time.Duration
 	// done, when closed, makes a waiting Pace stop the attack.
 	done <-chan struct{}

@@ -13,7 +13,7 @@ import (
 // Keys the format knows, per section, in the order doc.go lists them.
 var (
 	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate", "allow_outside_files"}
-	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag"}
+	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag", "coalesce"}
 	stageKeys    = []string{"duration", "rate"}
 	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
 	expectKeys   = []string{"status"}
@@ -240,6 +240,9 @@ func (d *decoder) load(l *LoadSpec, v any) {
 	}
 	if v, ok := m["max_send_lag"]; ok {
 		l.MaxSendLag = d.duration("load.max_send_lag", v, "10ms", MaxSendLagLimit)
+	}
+	if v, ok := m["coalesce"]; ok {
+		l.Coalesce = d.duration("load.coalesce", v, "3ms", MaxCoalesce)
 	}
 }
 

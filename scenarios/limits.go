@@ -53,6 +53,9 @@ const (
 	MaxTimeout = time.Hour
 	// MaxSendLagLimit bounds load.max_send_lag.
 	MaxSendLagLimit = time.Minute
+	// MaxCoalesce bounds load.coalesce: past it the load is no longer an
+	// open-model schedule but bursts.
+	MaxCoalesce = 100 * time.Millisecond
 	// MinAlpha and MaxAlpha bound a significance level (gate.alpha,
 	// --alpha): below MinAlpha no number of runs could ever show a change.
 	MinAlpha = 1e-6

@@ -227,7 +227,7 @@ func overridableKeys() map[string]bool {
 		}
 	}
 	add("", "name", "description", "target", "runs", "allow_outside_files")
-	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers", "retries", "max_send_lag")
+	add("load", "rate", "duration", "warmup", "timeout", "max_workers", "workers", "retries", "max_send_lag", "coalesce")
 	add("profiles", profileKeys...)
 	add("server", serverKeys...)
 	add("gate", "alpha")

@@ -886,3 +886,30 @@ p95 = "300ms"
 		}
 	})
 }
+
+// load.coalesce: 3ms unless given; an explicit 0 is kept (a wake-up per
+// hit); negative or past 100ms is refused.
+func TestLoadCoalesce(t *testing.T) {
+	base := "name: svc\ntarget: http://127.0.0.1:8080\nendpoints: [{name: a, path: /}]\n"
+	for _, tt := range []struct {
+		load string
+		want time.Duration
+		err  string
+	}{
+		{"load: {rate: 10/s, duration: 1s}\n", 3 * time.Millisecond, ""},
+		{"load: {rate: 10/s, duration: 1s, coalesce: 0}\n", 0, ""},
+		{"load: {rate: 10/s, duration: 1s, coalesce: 1ms}\n", time.Millisecond, ""},
+		{"load: {rate: 10/s, duration: 1s, coalesce: -1ms}\n", 0, "negative"},
+		{"load: {rate: 10/s, duration: 1s, coalesce: 1s}\n", 0, "too large"},
+	} {
+		sc, err := LoadBytes("svc.yaml", []byte(base+tt.load), nil)
+		switch {
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%s: error %v, want one saying %q", tt.load, err, tt.err)
+		case tt.err == "" && err != nil:
+			t.Errorf("%s: %v", tt.load, err)
+		case tt.err == "" && sc.Load.Coalesce.D() != tt.want:
+			t.Errorf("%s: coalesce %v, want %v", tt.load, sc.Load.Coalesce, tt.want)
+		}
+	}
+}

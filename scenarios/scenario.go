@@ -40,6 +40,10 @@ type LoadSpec struct {
 	// measured hotbench, not the server, and is invalid (default
 	// DefaultMaxSendLag).
 	MaxSendLag Duration `json:"max_send_lag,omitempty"`
+	// Coalesce is the pacer's window: a hit due less than this after a
+	// wake-up goes with it, early, and is timed from when it was sent (the
+	// default DefaultCoalesce; 0 gives every hit its own wake-up).
+	Coalesce Duration `json:"coalesce"`
 }
 
 // MeanRate is the mean rate per second over the measured window (the

@@ -171,6 +171,12 @@ func (v *validator) load(l *LoadSpec) {
 	case l.MaxSendLag.D() > MaxSendLagLimit:
 		v.add("load.max_send_lag", "%s", tooLarge(l.MaxSendLag.String(), shortDuration(MaxSendLagLimit)))
 	}
+	switch {
+	case l.Coalesce < 0:
+		v.add("load.coalesce", "%s is negative: write 0 for a wake-up per hit, or a window like 3ms", l.Coalesce)
+	case l.Coalesce.D() > MaxCoalesce:
+		v.add("load.coalesce", "%s", tooLarge(l.Coalesce.String(), shortDuration(MaxCoalesce)))
+	}
 }
 
 func (v *validator) endpoints(es []Endpoint) {
