@@ -108,8 +108,8 @@ func TestProfileEndpointIsCheckedBeforeTheLoad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name+": a warning", func(t *testing.T) {
 			run := runOnce(t, profiledScenario(srv.URL, tt.pprof))
-			if len(run.Warnings) == 0 || !strings.Contains(run.Warnings[0], "profile endpoint "+tt.pprof+" is unreachable") || !strings.Contains(run.Warnings[0], tt.why) {
-				t.Errorf("warnings %q, want the unreachable profile endpoint first, because of %s", run.Warnings, tt.why)
+			if len(run.ProfileWarnings) == 0 || !strings.Contains(run.ProfileWarnings[0], "profile endpoint "+tt.pprof+" is unreachable") || !strings.Contains(run.ProfileWarnings[0], tt.why) {
+				t.Errorf("profile warnings %q, want the unreachable profile endpoint first, because of %s", run.ProfileWarnings, tt.why)
 			}
 			if len(run.Repetitions) != 1 || run.Repetitions[0].Endpoints[0].Requests == 0 {
 				t.Errorf("the load did not run")
@@ -131,5 +131,18 @@ func TestProfileEndpointIsCheckedBeforeTheLoad(t *testing.T) {
 				t.Errorf("a run folder was created: %v", entries)
 			}
 		})
+	}
+}
+
+// A profile problem is a profile warning: it weakens the profile evidence,
+// not the numbers, and the reports do not mark the run for it.
+func TestProfileWarningsAreKeptApart(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 20, 200*time.Millisecond)
+	sc.Profiles = scenarios.Profiles{Pprof: "http://127.0.0.1:1/debug/pprof", Kinds: []string{"cpu"}}
+	run := runOnce(t, sc)
+	if len(run.ProfileWarnings) == 0 || containsAny(run.Warnings, "profile") {
+		t.Errorf("warnings %q, profile warnings %q: want the profile's apart", run.Warnings, run.ProfileWarnings)
 	}
 }

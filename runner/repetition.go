@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,10 +18,13 @@ import (
 //
 // planned is the number of repetitions the run means to do so far (runs plus
 // the retries begun); retry marks one run in place of an invalid one.
-func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, tr *transport) (results.Repetition, []string, error) {
+//
+// It returns the measurement's warnings apart from the profiles' (which
+// weaken the profile evidence, not the numbers: results.Run.ProfileWarnings).
+func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, tr *transport) (rep results.Repetition, warns, profWarns []string, err error) {
 	streams, err := newStreams(ctx, sc, index, dir, opts, tr)
 	if err != nil {
-		return results.Repetition{Index: index}, nil, err
+		return results.Repetition{Index: index}, nil, nil, err
 	}
 	l := sc.Load
 	warmup := l.Warmup.D()
@@ -37,23 +41,22 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 		end = stoppedAt // the load stopped then; draining is not load
 	}
 
-	rep := measuredWindow(l, began, end, complete)
+	rep = measuredWindow(l, began, end, complete)
 	rep.Index, rep.Retry = index, retry
 	warns, rawErr := collect(&rep, streams, warmup)
 	profWarns, profErr := capture.finish(sc, &rep)
-	warns = append(warns, profWarns...)
 	rep.Invalid = invalidReasons(l, rep)
-	for _, w := range warns {
+	for _, w := range append(slices.Clone(warns), profWarns...) {
 		p.warn(w)
 	}
 	p.done(rep, planned)
 	switch {
 	case !rep.Complete:
-		return rep, warns, fmt.Errorf("repetition %d of %d: %w", index, planned, ErrInterrupted)
+		return rep, warns, profWarns, fmt.Errorf("repetition %d of %d: %w", index, planned, ErrInterrupted)
 	case profErr != nil:
-		return rep, warns, profErr
+		return rep, warns, profWarns, profErr
 	}
-	return rep, warns, rawErr
+	return rep, warns, profWarns, rawErr
 }
 
 // await waits until every stream's attack has ended and its results are

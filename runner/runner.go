@@ -122,7 +122,7 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	p := newProgress(opts.Progress, opts.Interactive, sc)
 	saved := 0 // the repetitions run.json holds
 	if profWarn != "" {
-		run.Warnings = append(run.Warnings, profWarn)
+		run.ProfileWarnings = append(run.ProfileWarnings, profWarn)
 		p.warn(profWarn)
 	}
 	var runErr error
@@ -131,9 +131,10 @@ func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*result
 	// interrupted one ends the run instead (Ctrl-C means stop).
 	planned, retries, retry := sc.Runs, 0, false
 	for i := 1; i <= planned; i++ {
-		rep, warns, err := repetition(ctx, sc, i, planned, retry, run.Dir, opts, p, transport)
+		rep, warns, profWarns, err := repetition(ctx, sc, i, planned, retry, run.Dir, opts, p, transport)
 		run.Repetitions = append(run.Repetitions, rep)
 		run.Warnings = append(run.Warnings, warns...)
+		run.ProfileWarnings = append(run.ProfileWarnings, profWarns...)
 		run.End = time.Now().UTC()
 		if err != nil {
 			runErr = err

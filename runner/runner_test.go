@@ -153,7 +153,7 @@ func TestFreezeShowsInTheTail(t *testing.T) {
 	}
 }
 
-func hasWarning(run *results.Run, s string) bool { return containsAny(run.Warnings, s) }
+func hasWarning(run *results.Run, s string) bool { return containsAny(run.AllWarnings(), s) }
 
 // containsAny reports whether any of list contains s.
 func containsAny(list []string, s string) bool {
