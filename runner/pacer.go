@@ -31,6 +31,12 @@ type pacer struct {
 	// request, a 2 ms window 38 µs and 3 ms 34 µs, where hey took 39 µs.
 	// Zero gives every hit its own wake-up.
 	coalesce time.Duration
+	// giveUp, when above 0, ends an open-model attack that is still sending
+	// this long after it began: the schedule's end plus the timeout. A
+	// generator that fell that far behind (max_workers: 1 at a rate one
+	// worker cannot serve) would otherwise send its backlog for ever; the
+	// hits it never sent are lost, and the repetition says so.
+	giveUp time.Duration
 	// done, when closed, makes a waiting Pace stop the attack.
 	done <-chan struct{}
 	// sent counts the hits Pace has let through (vegeta's count).
@@ -63,7 +69,7 @@ func (p *pacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 		return 0, elapsed >= p.end
 	}
 	at, ok := p.sched.At(hits)
-	if !ok {
+	if !ok || p.giveUp > 0 && elapsed > p.giveUp {
 		return 0, true
 	}
 	wait := at - elapsed

@@ -344,3 +344,25 @@ func TestInterruptNamesRequestsInFlight(t *testing.T) {
 		t.Errorf("the interrupted window lasted %.1fs, want it to end at the interruption (0.5s)", rep.Seconds())
 	}
 }
+
+// max_workers: 1 at a rate one worker cannot serve ends by itself, and the
+// hits it never sent make the repetition invalid.
+func TestOneWorkerAtAnImpossibleRateEnds(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond) // at most 100/s for one worker
+	}))
+	defer srv.Close()
+	sc := scenario(srv.URL, 1000, 500*time.Millisecond)
+	sc.Load.MaxWorkers = 1
+	sc.Load.Timeout = scenarios.Duration(500 * time.Millisecond)
+	run := runOnce(t, sc)
+	rep := run.Repetitions[0]
+	// ~100 of the 500 due can be served by the window's end plus the
+	// timeout; sending the rest would have taken 5 s more.
+	if e := rep.Endpoints[0]; e.Requests >= e.Scheduled {
+		t.Errorf("%d of %d scheduled requests sent: the backlog was sent instead of given up", e.Requests, e.Scheduled)
+	}
+	if rep.Valid() || !containsAny(rep.Invalid, "requests lost") {
+		t.Errorf("repetition valid %v, reasons %q: want it invalid for the requests it never sent", rep.Valid(), rep.Invalid)
+	}
+}

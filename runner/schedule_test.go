@@ -196,3 +196,16 @@ func TestScheduleDueAgreesWithAt(t *testing.T) {
 		t.Errorf("Due = %d, At puts %d hits in the window", got, inWindow)
 	}
 }
+
+// A generator far behind its schedule gives up at the schedule's end plus
+// the timeout, instead of sending its backlog for ever.
+func TestPacerGivesUpPastTheScheduleAndTimeout(t *testing.T) {
+	ms := time.Millisecond
+	p := &pacer{sched: NewSchedule(scenarios.LoadSpec{Rate: rate(1000), Duration: scenarios.Duration(time.Second)}, 1), giveUp: 1500 * ms}
+	if _, stop := p.Pace(1400*ms, 10); stop {
+		t.Error("1000/s for 1s, hit 10 at 1.4s: behind but within the timeout, want it sent")
+	}
+	if _, stop := p.Pace(1501*ms, 11); !stop {
+		t.Error("hit 11 at 1.501s, past the schedule's end plus the 500ms timeout: want the attack to stop")
+	}
+}

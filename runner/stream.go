@@ -84,7 +84,8 @@ func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint
 		if l.MaxWorkers > 0 {
 			opts = append(opts, vegeta.MaxWorkers(uint64(l.MaxWorkers)))
 		}
-		s.pacer = &pacer{sched: NewSchedule(l, share), precise: true, coalesce: l.Coalesce.D(), sleeper: newSleeper(), done: ctx.Done()}
+		sched := NewSchedule(l, share)
+		s.pacer = &pacer{sched: sched, giveUp: sched.End() + l.Timeout.D(), precise: true, coalesce: l.Coalesce.D(), sleeper: newSleeper(), done: ctx.Done()}
 	}
 	s.attacker = vegeta.NewAttacker(opts...)
 	s.rec = newRecorder(e.Name, e.Expect, l.Warmup.D(), l.Timeout.D())
