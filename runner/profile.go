@@ -12,6 +12,7 @@ import (
 	"github.com/google/pprof/profile"
 
 	"github.com/hotbench/hotbench/internal/redact"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/profiles"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
@@ -77,7 +78,7 @@ func (pc *profileCapture) finish(sc *scenarios.Scenario, rep *results.Repetition
 			if err != nil {
 				continue // validation refused it already
 			}
-			for _, kind := range []string{"cpu", "allocs"} {
+			for _, kind := range metric.ShareKinds {
 				p := byKind[kind]
 				if p == nil {
 					continue

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/pprof/profile"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -60,7 +61,7 @@ func pprofServer() *httptest.Server {
 func profiledScenario(target, pprof string) *scenarios.Scenario {
 	sc := scenario(target, 20, 300*time.Millisecond)
 	sc.Profiles = scenarios.Profiles{Pprof: pprof, Kinds: []string{"cpu"}}
-	sc.Hotspots = []scenarios.Hotspot{{Name: "hot-path", Endpoint: "get", Metric: scenarios.P99, Functions: []string{"main.hot"}}}
+	sc.Hotspots = []scenarios.Hotspot{{Name: "hot-path", Endpoint: "get", Metric: metric.P99, Functions: []string{"main.hot"}}}
 	return sc
 }
 

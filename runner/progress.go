@@ -10,6 +10,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/hotbench/hotbench/internal/redact"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -92,7 +93,7 @@ func (p *progress) done(rep results.Repetition, planned int) {
 			rps = float64(e.Requests) / s
 		}
 		parts = append(parts, fmt.Sprintf("%s %.1f/s p50 %s p99 %s errors %d",
-			e.Name, rps, scenarios.FormatSeconds(e.Latency.Quantile(0.5)), scenarios.FormatSeconds(e.Latency.Quantile(0.99)), e.Errors))
+			e.Name, rps, metric.Format(e.Latency.Quantile(0.5), metric.Seconds), metric.Format(e.Latency.Quantile(0.99), metric.Seconds), e.Errors))
 	}
 	state := ""
 	switch {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hotbench/hotbench/internal/redact"
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -264,7 +265,7 @@ func lagWarnings(run *results.Run) []string {
 		if p99 > maxLag.Seconds() || mx > stall.Seconds() {
 			out = append(out, fmt.Sprintf(
 				"load generator fell behind on %s (send lag p99 %s, max %s): this run measures hotbench as much as the server; lower the rate, remove max_workers or use a bigger load machine",
-				name, scenarios.FormatSeconds(p99), scenarios.FormatSeconds(mx)))
+				name, metric.Format(p99, metric.Seconds), metric.Format(mx, metric.Seconds)))
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -60,10 +61,10 @@ func invalidReasons(l scenarios.LoadSpec, rep results.Repetition) []string {
 		switch {
 		case p99 > maxLag.Seconds():
 			out = append(out, fmt.Sprintf("generator fell behind on %s: send lag p99 %s > %s (load.max_send_lag)",
-				e.Name, scenarios.FormatSeconds(p99), scenarios.FormatSeconds(maxLag.Seconds())))
+				e.Name, metric.Format(p99, metric.Seconds), metric.Format(maxLag.Seconds(), metric.Seconds)))
 		case mx > stall.Seconds():
 			out = append(out, fmt.Sprintf("generator stalled on %s: send lag max %s > %s (%d × load.max_send_lag)",
-				e.Name, scenarios.FormatSeconds(mx), scenarios.FormatSeconds(stall.Seconds()), stallFactor))
+				e.Name, metric.Format(mx, metric.Seconds), metric.Format(stall.Seconds(), metric.Seconds), stallFactor))
 		}
 		if missing := e.Scheduled - e.Requests; missing >= 1 && float64(missing) > lostFraction*float64(e.Scheduled) {
 			out = append(out, fmt.Sprintf("requests lost on %s: %d of %d due in the window were not recorded (%.1f%% > %g%%)",

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -33,7 +34,7 @@ func TestNotFoundOnlyEndpointIsNeverTimed(t *testing.T) {
 	if n := e.ErrorLatency.Count(); n != e.Requests {
 		t.Errorf("error latency holds %d values, want all %d requests", n, e.Requests)
 	}
-	if _, ok := run.Repetitions[0].Value(e.Name, scenarios.P99); ok {
+	if _, ok := run.Repetitions[0].Value(e.Name, metric.P99); ok {
 		t.Errorf("p99 of a repetition without a success has a value; want none")
 	}
 	for _, sec := range e.Series {
@@ -265,7 +266,7 @@ func lagged(fast, slow int, slowLag time.Duration) *results.Histogram {
 
 func TestInvalidReasons(t *testing.T) {
 	// Quantities print as every hotbench message prints them.
-	fs := scenarios.FormatSeconds
+	fs := func(v float64) string { return metric.Format(v, metric.Seconds) }
 	open := scenarios.LoadSpec{Rate: scenarios.Rate{PerSecond: 100}, MaxSendLag: dur(10 * time.Millisecond)}
 	closed := scenarios.LoadSpec{Rate: scenarios.Rate{Max: true}, Workers: 4}
 	ep := func(lag *results.Histogram, requests, scheduled int64) results.Repetition {

@@ -244,7 +244,7 @@ func TestLoadLayersFileEnvironmentAndOverrides(t *testing.T) {
 	}
 	// The file has no max_regression: the variable adjusts the default
 	// policy, it does not drop its p50 and error_rate gates.
-	if q := s.Gate.MaxRegression[P99]; !q.Relative || q.Value != 0.05 || len(s.Gate.MaxRegression) != 3 {
+	if q := s.Gate.MaxRegression[metric.P99]; !q.Relative || q.Value != 0.05 || len(s.Gate.MaxRegression) != 3 {
 		t.Errorf("HOTBENCH_GATE_MAX_REGRESSION_P99: %v, want p99 5%% over the default policy", s.Gate.MaxRegression)
 	}
 
@@ -479,7 +479,7 @@ slo = {error_rate = "0.1%", p99 = "none"}
 		}
 	}
 	if y.Load.Rate.PerSecond != 0.5 || y.Hotspots[0].Due.String() != "2026-12-31" || y.Hotspots[0].Objective.Value != 0.15 ||
-		y.Load.Retries != 0 || y.Load.MaxSendLag.D() != 5*time.Millisecond || y.Profiles.MinSamples != 30 || !y.Gate.SLO[P99].None {
+		y.Load.Retries != 0 || y.Load.MaxSendLag.D() != 5*time.Millisecond || y.Profiles.MinSamples != 30 || !y.Gate.SLO[metric.P99].None {
 		t.Errorf("values: %+v", y)
 	}
 }
@@ -488,7 +488,7 @@ func TestLoadAppliesDefaultsOnlyToKeysLeftOut(t *testing.T) {
 	s := mustLoad(t, "s.yaml", minimal+"profiles: {pprof: \"http://127.0.0.1:8080/debug/pprof\"}\nhotspots: [{name: h, endpoint: search, objective: 1s}]\n", nil)
 	e := s.Endpoints[0]
 	if e.Method != "GET" || e.Weight != 1 || s.Runs != 10 || s.Load.Timeout.D() != 10*time.Second || s.Load.Warmup != 0 ||
-		s.Gate.Alpha != 0.05 || s.Hotspots[0].Metric != P99 || strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" {
+		s.Gate.Alpha != 0.05 || s.Hotspots[0].Metric != metric.P99 || strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" {
 		t.Errorf("defaults: %+v", s)
 	}
 	if !reflect.DeepEqual(s.Gate.MaxRegression, DefaultMaxRegression()) || !reflect.DeepEqual(s.Gate.SLO, DefaultSLO()) {
@@ -696,10 +696,10 @@ func TestLoadReadsRetriesSendLagMinSamplesAndNone(t *testing.T) {
 			return s.Gate.SLO[metric.ErrorRate] == Quantity{None: true, Text: "none"} && len(s.Gate.SLO) == 1
 		}},
 		{"slo of another metric keeps the default error-rate SLO", minimal + "gate: {slo: {p99: 500ms}}\n", nil, func(s *Scenario) bool {
-			return s.Gate.SLO[metric.ErrorRate] == DefaultSLO()[metric.ErrorRate] && s.Gate.SLO[P99].Value == 0.5
+			return s.Gate.SLO[metric.ErrorRate] == DefaultSLO()[metric.ErrorRate] && s.Gate.SLO[metric.P99].Value == 0.5
 		}},
 		{"slo none on any metric is no limit", minimal + "gate: {slo: {p99: none, error_rate: 5%}}\n", nil, func(s *Scenario) bool {
-			return s.Gate.SLO[P99].None && s.Gate.SLO[metric.ErrorRate].Value == 0.05
+			return s.Gate.SLO[metric.P99].None && s.Gate.SLO[metric.ErrorRate].Value == 0.05
 		}},
 		{"HOTBENCH_LOAD_RETRIES=0 is an explicit zero", minimal, map[string]string{"HOTBENCH_LOAD_RETRIES": "0"}, func(s *Scenario) bool { return s.Load.Retries == 0 }},
 		{"HOTBENCH_LOAD_MAX_SEND_LAG sets the threshold", minimal, map[string]string{"HOTBENCH_LOAD_MAX_SEND_LAG": "50ms"}, func(s *Scenario) bool { return s.Load.MaxSendLag.D() == 50*time.Millisecond }},

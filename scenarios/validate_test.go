@@ -23,12 +23,12 @@ func valid() *Scenario {
 		},
 		Profiles: Profiles{Pprof: "http://127.0.0.1:8080/debug/pprof"},
 		Hotspots: []Hotspot{{
-			Name: "search-steps", Endpoint: "search", Metric: P99,
+			Name: "search-steps", Endpoint: "search", Metric: metric.P99,
 			Objective: Quantity{Value: 0.15, Text: "150ms"},
 			Functions: []string{"manuals.(*Store).StepsFor", "/Steps(For)?/"},
 		}},
 		Server: &Server{Command: "{bin} -addr {addr}", Ready: "/healthz"},
-		Gate:   Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}, metric.ErrorRate: {Value: 0.001, Text: "0.1%"}}},
+		Gate:   Gate{SLO: map[string]Quantity{metric.P99: {Value: 0.5, Text: "500ms"}, metric.ErrorRate: {Value: 0.001, Text: "0.1%"}}},
 	}
 	s.ApplyDefaults()
 	return s
@@ -45,7 +45,7 @@ func TestApplyDefaultsFillsZeroFields(t *testing.T) {
 	s.ApplyDefaults()
 	e, h := s.Endpoints[0], s.Hotspots[0]
 	if s.Runs != 10 || s.Load.Timeout != Duration(10*time.Second) || s.Gate.Alpha != 0.05 ||
-		e.Method != "GET" || e.Weight != 1 || h.Metric != P99 ||
+		e.Method != "GET" || e.Weight != 1 || h.Metric != metric.P99 ||
 		strings.Join(s.Profiles.Kinds, ",") != "cpu,allocs" || len(s.Gate.MaxRegression) != 3 ||
 		s.Load.Retries != 2 || s.Load.MaxSendLag != Duration(10*time.Millisecond) || s.Profiles.MinSamples != 100 {
 		t.Errorf("defaults not applied: %+v", s)
@@ -60,7 +60,7 @@ func TestApplyDefaultsFillsZeroFields(t *testing.T) {
 	}
 	// Explicit SLOs keep theirs and gain the default error_rate; an
 	// explicit error_rate, none included, is kept.
-	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{P99: {Value: 0.5, Text: "500ms"}}}}
+	s = &Scenario{Gate: Gate{SLO: map[string]Quantity{metric.P99: {Value: 0.5, Text: "500ms"}}}}
 	s.ApplyDefaults()
 	if len(s.Gate.SLO) != 2 || s.Gate.SLO[metric.ErrorRate] != DefaultSLO()[metric.ErrorRate] {
 		t.Errorf("slo = %v, want p99 and the default error_rate", s.Gate.SLO)
@@ -152,7 +152,7 @@ func TestValidateRules(t *testing.T) {
 		{"a target with a query is refused", func(s *Scenario) { s.Target = "http://127.0.0.1:8080/base?x=1" }, "target", "endpoints[].path"},
 		{"a target port past 65535 is refused", func(s *Scenario) { s.Target = "http://127.0.0.1:99999" }, "target", "from 1 to 65535"},
 		{"a pprof port past 65535 is refused", func(s *Scenario) { s.Profiles.Pprof = "http://127.0.0.1:99999/debug/pprof" }, "profiles.pprof", "from 1 to 65535"},
-		{"none in max_regression is refused", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{None: true, Text: "none"} }, "gate.max_regression.p99", "only for gate.slo"},
+		{"none in max_regression is refused", func(s *Scenario) { s.Gate.MaxRegression[metric.P99] = Quantity{None: true, Text: "none"} }, "gate.max_regression.p99", "only for gate.slo"},
 		{"an alpha of 1e-300 is refused", func(s *Scenario) { s.Gate.Alpha = 1e-300 }, "gate.alpha", "from 0.000001 to 0.5"},
 		{"a scenario without endpoints is refused", func(s *Scenario) { s.Endpoints, s.Hotspots = nil, nil }, "endpoints", "at least one endpoint"},
 		{"an endpoint without a name is refused", func(s *Scenario) { s.Endpoints[1].Name = "" }, "endpoints[1].name", "is required"},
@@ -202,11 +202,11 @@ func TestValidateRules(t *testing.T) {
 		{"an alpha above one half is refused", func(s *Scenario) { s.Gate.Alpha = 0.6 }, "gate.alpha", "from 0.000001 to 0.5"},
 		{"an alpha that is NaN is refused", func(s *Scenario) { s.Gate.Alpha = math.NaN() }, "gate.alpha", "out of range"},
 		{"an unknown metric in max_regression is refused with a suggestion", func(s *Scenario) { s.Gate.MaxRegression["rsp"] = Quantity{Text: "10%"} }, "gate.max_regression.rsp", "did you mean rps?"},
-		{"a max_regression value that does not parse is refused", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Text: "fast"} }, "gate.max_regression.p99", "not a duration"},
+		{"a max_regression value that does not parse is refused", func(s *Scenario) { s.Gate.MaxRegression[metric.P99] = Quantity{Text: "fast"} }, "gate.max_regression.p99", "not a duration"},
 		{"a relative error_rate regression is refused", func(s *Scenario) { s.Gate.MaxRegression[metric.ErrorRate] = Quantity{Value: 0.1, Relative: true} }, "gate.max_regression.error_rate", "cannot be relative"},
 		{"an unknown metric in slo is refused with a suggestion", func(s *Scenario) { s.Gate.SLO["eror_rate"] = Quantity{Text: "1%"} }, "gate.slo.eror_rate", "did you mean error_rate?"},
-		{"a percentage slo of a latency is refused", func(s *Scenario) { s.Gate.SLO[P99] = Quantity{Text: "10%"} }, "gate.slo.p99", "only gate.max_regression accepts"},
-		{"a negative slo is refused", func(s *Scenario) { s.Gate.SLO[P99] = Quantity{Value: -1} }, "gate.slo.p99", "not a value of p99"},
+		{"a percentage slo of a latency is refused", func(s *Scenario) { s.Gate.SLO[metric.P99] = Quantity{Text: "10%"} }, "gate.slo.p99", "only gate.max_regression accepts"},
+		{"a negative slo is refused", func(s *Scenario) { s.Gate.SLO[metric.P99] = Quantity{Value: -1} }, "gate.slo.p99", "not a value of p99"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -246,7 +246,7 @@ func TestValidateAccepts(t *testing.T) {
 		{"no profiles at all", func(s *Scenario) { s.Profiles = Profiles{MinSamples: DefaultMinSamples} }},
 		{"a profile command instead of pprof", func(s *Scenario) { s.Profiles.Pprof, s.Profiles.Command = "", "perf_to_profile {out}" }},
 		{"no server, no hotspots and no gate limits", func(s *Scenario) { s.Server, s.Hotspots, s.Gate.MaxRegression, s.Gate.SLO = nil, nil, nil, nil }},
-		{"an absolute max_regression", func(s *Scenario) { s.Gate.MaxRegression[P99] = Quantity{Value: 0.02, Text: "20ms"} }},
+		{"an absolute max_regression", func(s *Scenario) { s.Gate.MaxRegression[metric.P99] = Quantity{Value: 0.02, Text: "20ms"} }},
 		{"an objective of zero errors", func(s *Scenario) {
 			s.Hotspots[0].Metric, s.Hotspots[0].Objective = metric.ErrorRate, Quantity{Value: 0, Text: "0"}
 		}},

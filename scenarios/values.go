@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hotbench/hotbench/metric"
 )
 
 // Duration is a time.Duration written as Go writes durations ("20s", "150ms").
@@ -211,12 +209,6 @@ func (q *Quantity) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// P99 is metric.P99, the default hotspot metric.
-//
-// Deprecated: metric names live in package metric; this stays for runner's
-// tests until they name metric.P99.
-const P99 = metric.P99
-
 // ProfileKinds lists the profile kinds hotbench knows how to capture.
 var ProfileKinds = []string{"cpu", "allocs", "heap", "mutex", "block", "goroutine"}
 
@@ -241,9 +233,3 @@ func FunctionPattern(p string) (*regexp.Regexp, error) {
 	}
 	return regexp.MustCompile(regexp.QuoteMeta(p)), nil
 }
-
-// FormatSeconds writes a duration in seconds as every hotbench output
-// does: metric.Format(s, metric.Seconds).
-//
-// Deprecated: use metric.Format; this stays for runner until it does.
-func FormatSeconds(s float64) string { return metric.Format(s, metric.Seconds) }

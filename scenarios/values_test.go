@@ -20,13 +20,13 @@ func TestParseQuantity(t *testing.T) {
 		rel      bool
 		err      string // a part of the error; "" for none
 	}{
-		{"a latency in milliseconds is seconds", P99, "150ms", false, 0.15, false, ""},
+		{"a latency in milliseconds is seconds", metric.P99, "150ms", false, 0.15, false, ""},
 		{"a latency as a bare number other than 0 needs a unit", metric.P50, "0.2", false, 0, false, "has no unit"},
 		{"a latency of a bare 0 needs no unit", metric.P50, "0", false, 0, false, ""},
 		{"a latency of 1m30s is 90 seconds", metric.Max, "1m30s", false, 90, false, ""},
-		{"a latency percentage outside max_regression is refused", P99, "10%", false, 0, false, "only gate.max_regression accepts"},
-		{"a latency percentage in max_regression is relative", P99, "10%", true, 0.10, true, ""},
-		{"an absolute latency in max_regression stays absolute", P99, "20ms", true, 0.02, false, ""},
+		{"a latency percentage outside max_regression is refused", metric.P99, "10%", false, 0, false, "only gate.max_regression accepts"},
+		{"a latency percentage in max_regression is relative", metric.P99, "10%", true, 0.10, true, ""},
+		{"an absolute latency in max_regression stays absolute", metric.P99, "20ms", true, 0.02, false, ""},
 		{"a latency that is a word is refused", metric.Mean, "fast", false, 0, false, "not a duration"},
 		{"a negative latency is refused", metric.P90, "-5ms", false, 0, false, "negative"},
 		{"an error rate percentage is a fraction", metric.ErrorRate, "0.1%", false, 0.001, false, ""},
@@ -52,11 +52,11 @@ func TestParseQuantity(t *testing.T) {
 		{"an unknown metric is refused", "p95x", "1s", false, 0, false, "unknown metric"},
 		{"a percentile that is none is refused", "p100", "1s", false, 0, false, "below p100"},
 		{"a profile share is no scenario metric", "cpu_share:f", "1%", false, 0, false, "profile share"},
-		{"an empty value is refused", P99, " ", false, 0, false, "needs a value"},
-		{"surrounding spaces are trimmed", P99, " 150ms ", false, 0.15, false, ""},
-		{"NaN is refused", P99, "NaN", false, 0, false, "not a duration"},
-		{"a latency past a time.Duration is too large", P99, "100000000h", false, 0, false, `"100000000h" is too large: at most 1h`},
-		{"a latency past the longest timeout is too large", P99, "2h", true, 0, false, "too large: at most 1h"},
+		{"an empty value is refused", metric.P99, " ", false, 0, false, "needs a value"},
+		{"surrounding spaces are trimmed", metric.P99, " 150ms ", false, 0.15, false, ""},
+		{"NaN is refused", metric.P99, "NaN", false, 0, false, "not a duration"},
+		{"a latency past a time.Duration is too large", metric.P99, "100000000h", false, 0, false, `"100000000h" is too large: at most 1h`},
+		{"a latency past the longest timeout is too large", metric.P99, "2h", true, 0, false, "too large: at most 1h"},
 		{"a latency of the longest timeout is allowed", metric.Max, "1h", false, 3600, false, ""},
 	}
 	for _, tt := range tests {
@@ -172,19 +172,6 @@ func FuzzParseQuantity(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestFormatSeconds(t *testing.T) {
-	for _, tt := range []struct {
-		s    float64
-		want string
-	}{
-		{0, "0s"}, {0.000850, "850µs"}, {0.0123, "12.3ms"}, {0.5, "500ms"}, {1.05, "1.05s"}, {125, "125s"},
-	} {
-		if got := FormatSeconds(tt.s); got != tt.want {
-			t.Errorf("FormatSeconds(%v) = %q, want %q", tt.s, got, tt.want)
-		}
-	}
 }
 
 func TestPercentiles(t *testing.T) {
