@@ -19,7 +19,7 @@ const (
 )
 
 // Change is what a Row (or a hotspot function's share) did, in the
-// metric's direction, as DESIGN.md names it in the JSON's "change":
+// metric's direction, as docs/design.md names it in the JSON's "change":
 // Improved, Regressed or NoChange ("~": not significant, or not tested).
 type Change string
 

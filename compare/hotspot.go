@@ -10,7 +10,7 @@ import (
 	"github.com/hotbench/hotbench/scenarios"
 )
 
-// Verdict is a hotspot's verdict, as DESIGN.md names it in the JSON's
+// Verdict is a hotspot's verdict, as docs/design.md names it in the JSON's
 // "verdict": it joins the hotspot's metric with its functions' profile
 // shares (judge's rules).
 type Verdict string
@@ -202,7 +202,7 @@ func judge(c *Comparison, h scenarios.Hotspot) HotspotVerdict {
 }
 
 // latencyUnjudged reports whether metric is a latency of closed-model runs,
-// which measure capacity: DESIGN.md gives them no latency verdicts.
+// which measure capacity: docs/design.md gives them no latency verdicts.
 func latencyUnjudged(c *Comparison, name string) bool {
 	m, _ := metric.Lookup(name)
 	return c.closed && m.IsLatency()

@@ -41,7 +41,7 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 }
 
 // VerdictJSON is the one schema of a compare or gate verdict in JSON
-// (DESIGN.md's shape): what Write prints with format "json", what
+// (docs/design.md's shape): what Write prints with format "json", what
 // `compare --save` and `gate --save` store, and what ReadVerdict reads back
 // for the monthly report. Fields may be added, never renamed.
 type VerdictJSON struct {
@@ -180,7 +180,7 @@ func ReadVerdict(data []byte) (*VerdictJSON, error) {
 	return &v, nil
 }
 
-// MarshalJSON writes DESIGN.md's compare shape, without the gate.
+// MarshalJSON writes docs/design.md's compare shape, without the gate.
 func (c Comparison) MarshalJSON() ([]byte, error) {
 	return json.Marshal(toJSON(&c, nil))
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // Summary is a run with its repetitions merged: the JSON shape that
-// `run --json` and `show --json` print (DESIGN.md). Fields may be added,
+// `run --json` and `show --json` print (docs/design.md). Fields may be added,
 // never renamed.
 type Summary struct {
 	Scenario string `json:"scenario"`

@@ -3,7 +3,7 @@ package scenarios
 import "time"
 
 // Scenario is one load test as its file describes it, after defaults and
-// validation. Field names follow the file's keys (DESIGN.md is the contract).
+// validation. Field names follow the file's keys (docs/design.md).
 type Scenario struct {
 	Name        string     `json:"name"`
 	Description string     `json:"description,omitempty"`

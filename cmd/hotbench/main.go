@@ -1,6 +1,6 @@
 // Command hotbench drives load at a service, records honest latency and
 // server profiles, and says with benchstat's statistics whether a change
-// made a hotspot faster. See the README and DESIGN.md.
+// made a hotspot faster. See the README and docs/design.md.
 package main
 
 import (
