@@ -18,7 +18,7 @@ import (
 // and the relative change.
 func WriteSideBySide(w io.Writer, before, after results.Summary) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "%s: %s (%d runs) vs %s (%d runs)\n", before.Scenario, before.Label, validRuns(before), after.Label, validRuns(after))
+	fmt.Fprintf(ew, "%s: %s (%d runs) vs %s (%d runs)\n", before.Scenario, before.Label, before.Runs, after.Label, after.Runs)
 	fmt.Fprintln(ew, "(each value from the histogram of all valid repetitions merged; the comparison below uses the median of per-repetition values)")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "endpoint\tmetric\t%s\t%s\tchange\t\n", before.Label, after.Label)
@@ -57,17 +57,6 @@ func WriteSideBySide(w io.Writer, before, after results.Summary) error {
 	}
 	tw.Flush()
 	return ew.err
-}
-
-// validRuns is the number of valid repetitions a summary merged.
-func validRuns(s results.Summary) int {
-	n := 0
-	for _, r := range s.Repetitions {
-		if r.Valid {
-			n++
-		}
-	}
-	return n
 }
 
 // evidenceTop is how deep into the top functions by cumulative share

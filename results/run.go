@@ -229,6 +229,20 @@ func ref(scenario, label, dir string) string {
 	return scenario
 }
 
+// MergedRepetitions are the repetitions a summary merges: the valid ones,
+// or all of them when none is valid (fallback true), so that a run whose
+// every repetition broke still shows what it measured, flagged.
+func (r *Run) MergedRepetitions() (reps []*Repetition, fallback bool) {
+	reps, leftOut := r.ValidRepetitions()
+	if len(reps) > 0 || leftOut == 0 {
+		return reps, false
+	}
+	for i := range r.Repetitions {
+		reps = append(reps, &r.Repetitions[i])
+	}
+	return reps, true
+}
+
 // ProfileFiles lists the stored profiles of one kind over the run's valid
 // repetitions, as paths, with a name for each ("svc@before rep-03").
 func (r *Run) ProfileFiles(kind string) (files, names []string) {

@@ -203,12 +203,10 @@ func Summarize(r *Run) Summary {
 	for _, rep := range r.Repetitions {
 		s.Repetitions = append(s.Repetitions, RepetitionSummary{Index: rep.Index, Valid: rep.Valid(), Reasons: rep.Reasons()})
 	}
-	reps, leftOut := r.ValidRepetitions()
-	s.Runs = len(reps)
-	if len(reps) == 0 && leftOut > 0 {
-		for i := range r.Repetitions {
-			reps = append(reps, &r.Repetitions[i])
-		}
+	reps, fallback := r.MergedRepetitions()
+	if !fallback {
+		s.Runs = len(reps)
+	} else {
 		s.Warnings = append(slices.Clone(s.Warnings), "no repetition is valid: these numbers merge invalid repetitions and are not evidence; run the scenario again")
 	}
 	var extra []metric.Metric // the scenario's percentiles beyond the fixed ones

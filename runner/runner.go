@@ -253,10 +253,11 @@ func lagWarnings(run *results.Run) []string {
 		return nil
 	}
 	maxLag, stall := lagLimits(l)
+	reps, _ := run.MergedRepetitions() // the repetitions the numbers come from
 	var out []string
 	for _, name := range run.EndpointNames() {
 		lag := results.NewHistogram()
-		for _, rep := range summarized(run) {
+		for _, rep := range reps {
 			if e := rep.Endpoint(name); e != nil {
 				lag.Merge(e.SendLag)
 			}

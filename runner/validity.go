@@ -74,21 +74,6 @@ func invalidReasons(l scenarios.LoadSpec, rep results.Repetition) []string {
 	return out
 }
 
-// summarized returns the repetitions results.Summarize merges: the valid
-// ones, or all of them when none is valid. Run warnings about the numbers
-// judge the same repetitions the numbers come from.
-func summarized(run *results.Run) []*results.Repetition {
-	valid, _ := run.ValidRepetitions()
-	if len(valid) > 0 {
-		return valid
-	}
-	all := make([]*results.Repetition, len(run.Repetitions))
-	for i := range run.Repetitions {
-		all[i] = &run.Repetitions[i]
-	}
-	return all
-}
-
 // rateWarnings compares each endpoint's achieved rate (requests over the
 // scheduled windows) with its target in the open model. rps is an input
 // there: a shortfall is never a verdict, but more than 1 % means the
@@ -101,7 +86,8 @@ func rateWarnings(run *results.Run) []string {
 	if run.Scenario.Load.Closed() {
 		return nil
 	}
-	reps := summarized(run)
+	// Judged on the repetitions the summary merges, as its numbers are.
+	reps, _ := run.MergedRepetitions()
 	var out []string
 	for _, name := range run.EndpointNames() {
 		target := run.TargetRPS(name)
