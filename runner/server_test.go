@@ -57,15 +57,7 @@ func TestManagedServerIsBuiltStartedAndStopped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get("http://" + addr + "/pid")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(body) != strconv.Itoa(srv.PID()) {
-		t.Errorf("server process %s, PID() %d: want the server itself, not a shell", body, srv.PID())
-	}
+	checkServerIsItself(t, srv, addr)
 	srv.Stop()
 
 	run := runOnce(t, sc)
@@ -166,6 +158,16 @@ func TestServerBinaryInAHostileFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkServerIsItself(t, srv, addr)
+	srv.Stop()
+	checkOnly(t, work)
+	checkOnly(t, tmp)
+}
+
+// checkServerIsItself asks the managed test server for its process id: PID
+// must be the server's own, not a shell's around it.
+func checkServerIsItself(t *testing.T, srv *Server, addr string) {
+	t.Helper()
 	resp, err := http.Get("http://" + addr + "/pid")
 	if err != nil {
 		t.Fatal(err)
@@ -173,9 +175,6 @@ func TestServerBinaryInAHostileFolder(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if string(body) != strconv.Itoa(srv.PID()) {
-		t.Errorf("server process %s, PID() %d: want the server itself", body, srv.PID())
+		t.Errorf("server process %s, PID() %d: want the server itself, not a shell", body, srv.PID())
 	}
-	srv.Stop()
-	checkOnly(t, work)
-	checkOnly(t, tmp)
 }
