@@ -595,17 +595,6 @@ type runMarks struct {
 	bars                         bool
 }
 
-// rows is the number of legend rows the marks take.
-func (m runMarks) rows() int {
-	n := 0
-	for _, s := range []*plotter.Scatter{m.clean, m.marked, m.clipped, m.none} {
-		if s != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // Marks of runs, the same in every trend chart: a run without caveats is
 // a filled dot in the metric's colour, a run with caveats a red ring, a
 // value above the chart a triangle at its top edge with the value written
