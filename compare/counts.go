@@ -20,7 +20,7 @@ const (
 // countStat summarises pooled error counts: the pooled rate with its Wilson
 // score interval at confidence; N counts the repetitions that sent requests.
 func countStat(ec errorCounts, confidence float64) Stat {
-	lo, hi := wilson(ec.errors, ec.requests, confidence)
+	lo, hi := Wilson(ec.errors, ec.requests, confidence)
 	center := math.NaN()
 	if ec.requests > 0 {
 		center = float64(ec.errors) / float64(ec.requests)
@@ -58,11 +58,11 @@ func compareCounts(endpoint, metric string, base, cand errorCounts, alpha, confi
 	return r
 }
 
-// wilson is the Wilson score interval of x successes in n trials at the
+// Wilson is the Wilson score interval of x successes in n trials at the
 // given confidence: it stays inside [0, 1], is not degenerate at x = 0
 // (where it gives [0, z²/(n+z²)]), and needs no iteration for millions of
 // requests.
-func wilson(x, n int64, confidence float64) (lo, hi float64) {
+func Wilson(x, n int64, confidence float64) (lo, hi float64) {
 	if n <= 0 {
 		return math.Inf(-1), math.Inf(1)
 	}

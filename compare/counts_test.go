@@ -104,7 +104,7 @@ func TestWilson(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			lo, hi := wilson(tc.x, tc.n, 0.95)
+			lo, hi := Wilson(tc.x, tc.n, 0.95)
 			if !closeRel(lo, tc.lo, 1e-3) || !closeRel(hi, tc.hi, 1e-3) {
 				t.Errorf("[%v, %v], want [%v, %v]", lo, hi, tc.lo, tc.hi)
 			}

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/hotbench/hotbench/compare"
 )
 
 // estimate is a sample's median and its order-statistic confidence
@@ -72,13 +74,8 @@ func pooledRate(errors, requests int64, n int, confidence float64) estimate {
 	if requests <= 0 {
 		return estimate{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN(), N: n}
 	}
-	p := float64(errors) / float64(requests)
-	z := math.Sqrt2 * math.Erfinv(confidence)
-	r := float64(requests)
-	den := 1 + z*z/r
-	mid := (p + z*z/(2*r)) / den
-	half := z * math.Sqrt(p*(1-p)/r+z*z/(4*r*r)) / den
-	return estimate{Center: p, Lo: math.Max(0, mid-half), Hi: math.Min(1, mid+half), N: n}
+	lo, hi := compare.Wilson(errors, requests, confidence)
+	return estimate{Center: float64(errors) / float64(requests), Lo: lo, Hi: hi, N: n}
 }
 
 // outlierRatio is how far above everything else a value must be before a
