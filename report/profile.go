@@ -26,12 +26,7 @@ func mergedProfile(r *results.Run, kind string) (*profile.Profile, profiles.Sour
 	if r.Dir == "" {
 		return nil, profiles.Sources{}, errors.New("the run has no folder to read profiles from")
 	}
-	reps, _ := r.ValidRepetitions()
-	if len(reps) == 0 {
-		for i := range r.Repetitions {
-			reps = append(reps, &r.Repetitions[i])
-		}
-	}
+	reps, _ := r.MergedRepetitions() // those the report's numbers come from
 	var files, names []string
 	for _, rep := range reps {
 		for _, p := range rep.Profiles {
