@@ -52,7 +52,7 @@ func CheckRun(run *results.Run, p Policy) []Failure {
 		}
 	}
 	if len(endpoints) > 0 {
-		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
+		for _, m := range metric.ServerMetrics {
 			if v := s.values(endpoints[0], m); len(v) > 0 {
 				values = append(values, candidateValue{ServerEndpoint, m, summarize(v, DefaultAlpha, DefaultConfidence), false})
 			}

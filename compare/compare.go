@@ -321,11 +321,11 @@ func compareSides(b, c *side, opts Options) (*Comparison, error) {
 	// CPU and allocations per request are the server's over the whole mix:
 	// one row each, not a copy under every endpoint.
 	if common := commonEndpoints(bEndpoints, cEndpoints); len(common) > 0 {
-		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
+		for _, m := range metric.ServerMetrics {
 			cmp.addRow(ServerEndpoint, m, b.values(common[0], m), c.values(common[0], m))
 		}
 	} else if len(cEndpoints) > 0 {
-		for _, m := range []string{metric.CPUPerReq, metric.AllocPerReq} {
+		for _, m := range metric.ServerMetrics {
 			cmp.addCandidateOnly(ServerEndpoint, m, c.values(cEndpoints[0], m))
 		}
 	}

@@ -22,6 +22,9 @@ const (
 	ErrorRate   = "error_rate"
 	CPUPerReq   = "cpu_per_req"
 	AllocPerReq = "alloc_per_req"
+	// RSSPeak is the server's peak resident memory over a window, read from
+	// /proc for a server whose process id hotbench knows.
+	RSSPeak = "rss_peak"
 )
 
 // Prefixes of the names of profile-share metrics: a hotspot function's share
@@ -40,7 +43,7 @@ var ShareKinds = []string{"cpu", "allocs"}
 // Standard lists the metrics every comparison, run check and export has,
 // in display order. Other percentiles are added where a scenario or a
 // policy names them.
-var Standard = []string{P50, P90, P99, P999, Mean, Max, RPS, ErrorRate, CPUPerReq, AllocPerReq}
+var Standard = []string{P50, P90, P99, P999, Mean, Max, RPS, ErrorRate, CPUPerReq, AllocPerReq, RSSPeak}
 
 // SummaryPercentiles are the percentiles a run's summary (`run --json`,
 // `show --json`) always carries, in order.
@@ -48,10 +51,10 @@ var SummaryPercentiles = []string{P50, P75, P90, P95, P99, P999}
 
 // Known lists every metric with a fixed name, for suggestions in messages:
 // the standard ones and the usual percentiles.
-var Known = []string{P50, P75, P90, P95, P99, P999, Mean, Max, RPS, ErrorRate, CPUPerReq, AllocPerReq}
+var Known = []string{P50, P75, P90, P95, P99, P999, Mean, Max, RPS, ErrorRate, CPUPerReq, AllocPerReq, RSSPeak}
 
 // Forms says which names are metrics, for messages.
-const Forms = "a percentile pN or pN.N (p50, p95, p99.9; p999 is p99.9), mean, max, rps, error_rate, cpu_per_req or alloc_per_req"
+const Forms = "a percentile pN or pN.N (p50, p95, p99.9; p999 is p99.9), mean, max, rps, error_rate, cpu_per_req, alloc_per_req or rss_peak"
 
 // Metric is what a metric name means.
 type Metric struct {
@@ -84,8 +87,15 @@ func (m Metric) IsLatency() bool { return m.IsPercentile() || m.Name == Mean || 
 func (m Metric) IsShare() bool { return IsShare(m.Name) }
 
 // ServerWide reports whether the metric is the server's over all endpoints
-// together (cpu_per_req, alloc_per_req), not one endpoint's.
-func (m Metric) ServerWide() bool { return m.Name == CPUPerReq || m.Name == AllocPerReq }
+// together (cpu_per_req, alloc_per_req, rss_peak), not one endpoint's.
+func (m Metric) ServerWide() bool { return IsServerWide(m.Name) }
+
+// ServerMetrics lists the server's metrics over all endpoints together, in
+// display order.
+var ServerMetrics = []string{CPUPerReq, AllocPerReq, RSSPeak}
+
+// IsServerWide reports whether name is one of ServerMetrics.
+func IsServerWide(name string) bool { return name == CPUPerReq || name == AllocPerReq || name == RSSPeak }
 
 // Format writes v, a value of the metric in its canonical unit, by the
 // package's rule: "9.66ms", "0.100%", "200 req/s".
@@ -109,6 +119,8 @@ func (m Metric) Benchfmt() string {
 		return "cpu-sec/req"
 	case m.Name == AllocPerReq:
 		return "B/req" // binary like B/op, so benchstat scales it to Ki and Mi
+	case m.Name == RSSPeak:
+		return "peak-RSS-B"
 	}
 	return ""
 }
@@ -123,6 +135,7 @@ var fixed = map[string]Metric{
 	ErrorRate:   {Name: ErrorRate, Label: "error rate", Class: Fraction},
 	CPUPerReq:   {Name: CPUPerReq, Label: "CPU per request", Class: Seconds},
 	AllocPerReq: {Name: AllocPerReq, Label: "allocations per request", Class: Bytes},
+	RSSPeak:     {Name: RSSPeak, Label: "peak RSS", Class: Bytes},
 }
 
 // Parse reads a metric name, or says which names there are. p99.9 is read

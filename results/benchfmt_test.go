@@ -167,7 +167,7 @@ func TestBenchfmtUnitsAreWhatBenchstatExpects(t *testing.T) {
 			t.Errorf("unit %s is tidied to %v %s", u, v, tidied)
 		}
 		wantClass := benchunit.Decimal
-		if m == metric.AllocPerReq {
+		if m == metric.AllocPerReq || m == metric.RSSPeak {
 			wantClass = benchunit.Binary
 		}
 		if benchunit.ClassOf(u) != wantClass {

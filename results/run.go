@@ -49,6 +49,9 @@ type Run struct {
 	// for them.
 	ProfileWarnings []string     `json:"profile_warnings,omitempty"`
 	Repetitions     []Repetition `json:"repetitions"`
+	// AB is set on the two runs `hotbench ab` stores: which side, which
+	// build, and the interleaving they shared.
+	AB *AB `json:"ab,omitempty"`
 
 	// Dir is the run's folder; set by the store, not stored.
 	Dir string `json:"-"`
@@ -58,6 +61,30 @@ type Run struct {
 type Git struct {
 	Commit string `json:"commit,omitempty"`
 	Dirty  bool   `json:"dirty,omitempty"`
+}
+
+// AB records one side of an interleaved base/candidate session
+// (`hotbench ab`, `hotbench calibrate`).
+type AB struct {
+	// Side is "base" or "candidate"; Ref the git reference as given
+	// ("origin/main", "HEAD", "" for the working tree), Commit what it
+	// resolved to, Dirty true for a working tree with uncommitted changes
+	// (DiffHash then identifies them).
+	Side     string `json:"side"`
+	Ref      string `json:"ref,omitempty"`
+	Commit   string `json:"commit,omitempty"`
+	Dirty    bool   `json:"dirty,omitempty"`
+	DiffHash string `json:"diff_hash,omitempty"`
+	// Other is the folder name of the other side's run.
+	Other string `json:"other,omitempty"`
+	// Seed drew Order, one "ABBA" or "BAAB" per block (A is the base).
+	// Blocks is how many blocks ran; Stopped says why the session ended.
+	Seed    int64    `json:"seed"`
+	Order   []string `json:"order"`
+	Blocks  int      `json:"blocks"`
+	Stopped string   `json:"stopped,omitempty"`
+	// Calibration is true for an A/A session: both sides ran one build.
+	Calibration bool `json:"calibration,omitempty"`
 }
 
 // Host describes the machine that generated the load.
@@ -200,10 +227,26 @@ type FunctionShare struct {
 
 // ServerStats is the server's resource use during a window.
 type ServerStats struct {
+	// CPUSeconds is the CPU time the server used in the window: from /proc
+	// (user + system, its process group and reaped children) when its
+	// process id is known, else from its CPU profile. CPUSource says which:
+	// CPUFromProc or CPUFromProfile.
 	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
-	RSSBytes   int64   `json:"rss_bytes,omitempty"`
-	AllocBytes int64   `json:"alloc_bytes,omitempty"`
+	CPUSource  string  `json:"cpu_source,omitempty"`
+	// RSSBytes is the mean resident set size over the window's samples and
+	// RSSPeakBytes the largest, summed over the server's process group;
+	// RSSSamples counts the samples (zero: not measured).
+	RSSBytes     int64 `json:"rss_bytes,omitempty"`
+	RSSPeakBytes int64 `json:"rss_peak_bytes,omitempty"`
+	RSSSamples   int   `json:"rss_samples,omitempty"`
+	AllocBytes   int64 `json:"alloc_bytes,omitempty"`
 }
+
+// Where ServerStats.CPUSeconds comes from.
+const (
+	CPUFromProc    = "proc"
+	CPUFromProfile = "profile"
+)
 
 // Name is the run's folder name (20261127T010203Z-before), or "" for a run
 // that was never stored.

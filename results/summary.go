@@ -376,6 +376,9 @@ func (rep *Repetition) Value(endpoint, name string) (v float64, ok bool) {
 		if m.Name == metric.AllocPerReq && rep.Server.AllocBytes > 0 {
 			return float64(rep.Server.AllocBytes) / float64(total), true
 		}
+		if m.Name == metric.RSSPeak && rep.Server.RSSPeakBytes > 0 {
+			return float64(rep.Server.RSSPeakBytes), true
+		}
 	}
 	return 0, false
 }

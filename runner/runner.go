@@ -69,7 +69,7 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (run *result
 	if opts.Store == nil {
 		return nil, errors.New("runner: no results store")
 	}
-	if sc.Server == nil {
+	if !sc.Server.Managed() {
 		return measure(ctx, sc, opts)
 	}
 	srv, err := StartServer(ctx, *sc.Server, sc.Target)

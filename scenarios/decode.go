@@ -19,7 +19,7 @@ var (
 	expectKeys   = []string{"status"}
 	profileKeys  = []string{"pprof", "command", "kinds", "required", "min_samples"}
 	hotspotKeys  = []string{"name", "endpoint", "metric", "objective", "due", "functions"}
-	serverKeys   = []string{"build", "command", "ready"}
+	serverKeys   = []string{"build", "command", "ready", "pid_file"}
 	gateKeys     = []string{"alpha", "max_regression", "slo"}
 )
 
@@ -154,6 +154,9 @@ func (d *decoder) scenario(root map[string]any) *Scenario {
 		}
 		if v, ok := sm["ready"]; ok {
 			s.Server.Ready = d.str("server.ready", v)
+		}
+		if v, ok := sm["pid_file"]; ok {
+			s.Server.PidFile = d.str("server.pid_file", v)
 		}
 	}
 	if v := m["gate"]; d.given(m, "gate", "gate") {

@@ -149,9 +149,14 @@
 // server:
 //
 //	build        optional command that builds the service to {bin}.
-//	command      required; starts the service listening on {addr}.
+//	command      starts the service listening on {addr} ({port} is its
+//	             port); required unless pid_file is given.
 //	ready        optional path that answers 2xx once the service is up,
 //	             like /healthz.
+//	pid_file     instead of command: a file holding the process id of a
+//	             service started by others, read when the run starts, so
+//	             its CPU time and memory (cpu_per_req, rss_peak) are read
+//	             from /proc.
 //
 // gate:
 //

@@ -152,12 +152,18 @@ type Hotspot struct {
 	Functions []string `json:"functions,omitempty"`
 }
 
-// Server is a service hotbench builds and starts itself.
+// Server is a service hotbench builds and starts itself (Command set), or
+// one started by others whose process id PidFile names, so that its CPU and
+// memory can be read from /proc.
 type Server struct {
 	Build   string `json:"build,omitempty"`
-	Command string `json:"command"`
+	Command string `json:"command,omitempty"`
 	Ready   string `json:"ready,omitempty"`
+	PidFile string `json:"pid_file,omitempty"`
 }
+
+// Managed reports whether hotbench starts the server itself.
+func (s *Server) Managed() bool { return s != nil && s.Command != "" }
 
 // Gate is the CI policy: which regressions fail and which limits must hold.
 type Gate struct {

@@ -40,8 +40,13 @@ func (s *Scenario) Validate() []*Error {
 	v.profiles(&s.Profiles)
 	v.hotspots(s.Hotspots, s.Endpoints)
 	if s.Server != nil {
-		if strings.TrimSpace(s.Server.Command) == "" {
-			v.add("server.command", "is required with server: the command that starts the service, like \"{bin} -addr {addr}\"")
+		switch cmd := strings.TrimSpace(s.Server.Command); {
+		case cmd == "" && s.Server.PidFile == "":
+			v.add("server.command", "is required with server: the command that starts the service, like \"{bin} -addr {addr}\" (or give only server.pid_file for a service started by others)")
+		case cmd != "" && s.Server.PidFile != "":
+			v.add("server.pid_file", "names the process of a service hotbench does not start: remove it, hotbench knows the process id of the server.command it starts")
+		case cmd == "" && (s.Server.Build != "" || s.Server.Ready != ""):
+			v.add("server.command", "is required with server.build and server.ready: they build and wait for the service server.command starts")
 		}
 		if s.Server.Ready != "" && !strings.HasPrefix(s.Server.Ready, "/") {
 			v.add("server.ready", "%q must be a path that starts with /, like /healthz", s.Server.Ready)
