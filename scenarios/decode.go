@@ -432,34 +432,45 @@ func (d *decoder) limits(field string, v any, relative bool) map[string]Quantity
 	// distinct from a missing key (the default policy).
 	m := d.mapping(field, v, d.metricKeys(field, v), "metric")
 	out := map[string]Quantity{}
-	written := map[string]string{} // canonical name → the key that gave it
+	written := map[string]string{} // canonical key → the key that gave it
 	for _, key := range sortedKeys(m) {
 		val := m[key]
-		mt, err := parseMetric(key)
+		endpoint, name := metric.SplitKey(key)
+		mt, err := parseMetric(name)
 		f := joinPath(field, key)
-		switch {
-		case err != nil:
+		if err != nil {
 			continue // metricKeys reported it
-		case written[mt.Name] != "":
-			d.fail(f, "%s and %s are the same metric (the %v quantile): keep one", written[mt.Name], key, mt.Quantile)
+		}
+		canon := limitKey(endpoint, mt.Name) // search.p99.9 is search.p999
+		if first := written[canon]; first != "" {
+			d.fail(f, "%s and %s are the same metric (the %v quantile): keep one", first, key, mt.Quantile)
 			continue
 		}
-		written[mt.Name] = key
+		written[canon] = key
 		// A problem is reported at the key as written; Validate, which sees
 		// the canonical name, keeps quiet about it.
-		canonical := joinPath(field, mt.Name)
+		canonical := joinPath(field, canon)
 		if !relative {
 			if text, ok := d.text(f, val); ok && isNone(text) {
-				out[mt.Name] = Quantity{None: true, Text: strings.TrimSpace(text)}
+				out[canon] = Quantity{None: true, Text: strings.TrimSpace(text)}
 				continue
 			}
 		}
-		out[mt.Name] = d.quantity(f, mt.Name, val, relative)
+		out[canon] = d.quantity(f, mt.Name, val, relative)
 		if d.bad[strings.ToLower(f)] {
 			d.bad[strings.ToLower(canonical)] = true
 		}
 	}
 	return out
+}
+
+// limitKey is a key of the gate's limits: "search.p999" for one endpoint,
+// "p999" for every endpoint.
+func limitKey(endpoint, name string) string {
+	if endpoint == "" {
+		return name
+	}
+	return endpoint + "." + name
 }
 
 // metricKeys lists the keys of the limits mapping at field that are
@@ -483,16 +494,25 @@ func (d *decoder) metricKeys(field string, v any) []string {
 	slices.Sort(present)
 	for _, k := range slices.Compact(present) {
 		lower := strings.ToLower(k)
-		_, err := parseMetric(lower)
-		switch {
-		case err == nil:
-			keys = append(keys, lower)
-		case metric.LooksLikePercentile(lower):
-			d.fail(joinPath(field, k), "%v", err)
+		endpoint, name := metric.SplitKey(lower)
+		_, err := parseMetric(name)
+		reported := func(format string, args ...any) {
+			d.fail(joinPath(field, k), format, args...)
 			keys = append(keys, k, lower) // reported: mapping need not
 			if m, ok := v.(map[string]any); ok {
 				delete(m, lower)
 			}
+		}
+		switch {
+		case err == nil:
+			if !slices.Contains(keys, lower) {
+				keys = append(keys, lower)
+			}
+		case metric.LooksLikePercentile(name):
+			reported("%v", err)
+		case endpoint != "" && metricSuggestion(name) != "":
+			// search.eror_rate: the metric is misspelt, not the key.
+			reported("unknown metric %s; did you mean %s?", name, limitKey(endpoint, Suggest(name, metric.Known)))
 		}
 	}
 	return keys

@@ -173,6 +173,13 @@
 //	                error_rate: none (or a higher limit) to remove it.
 //	                "none" means no limit, and is accepted in slo only.
 //
+// A key of max_regression or slo is a metric, for every endpoint, or
+// endpoint.metric for one endpoint, which takes precedence over the
+// metric's own key: {p99: 10%, search.p99: 15%}. The endpoint must be one
+// of the scenario's; cpu_per_req, alloc_per_req and rss_peak are the
+// server's, over all endpoints together, and take no endpoint. The
+// environment and overrides set the keys without an endpoint only.
+//
 // Like k6 thresholds, a run checks its own SLOs when it ends: a breach is
 // printed, the run is stored, and the command exits 1. An endpoint without
 // a single successful response in a repetition always breaches. The gate

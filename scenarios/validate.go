@@ -52,7 +52,7 @@ func (s *Scenario) Validate() []*Error {
 			v.add("server.ready", "%q must be a path that starts with /, like /healthz", s.Server.Ready)
 		}
 	}
-	v.gate(&s.Gate)
+	v.gate(&s.Gate, endpointNames(s.Endpoints))
 	return v.errs
 }
 
@@ -300,11 +300,17 @@ func (v *validator) profiles(p *Profiles) {
 	}
 }
 
-func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
-	var endpoints []string
+// endpointNames lists the endpoints' names, in order.
+func endpointNames(es []Endpoint) []string {
+	var names []string
 	for _, e := range es {
-		endpoints = append(endpoints, e.Name)
+		names = append(names, e.Name)
 	}
+	return names
+}
+
+func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
+	endpoints := endpointNames(es)
 	seen := map[string]int{}
 	for i, h := range hs {
 		field := fmt.Sprintf("hotspots[%d]", i)
@@ -369,20 +375,22 @@ func (v *validator) quantity(field, name string, q Quantity, relative, required 
 	}
 }
 
-func (v *validator) gate(g *Gate) {
+func (v *validator) gate(g *Gate, endpoints []string) {
 	if err := CheckAlpha(g.Alpha); err != nil {
 		v.add("gate.alpha", "%v", err)
 	}
-	v.limits("gate.max_regression", g.MaxRegression, true)
-	v.limits("gate.slo", g.SLO, false)
+	v.limits("gate.max_regression", g.MaxRegression, true, endpoints)
+	v.limits("gate.slo", g.SLO, false, endpoints)
 }
 
 // limits checks max_regression (relative) or slo, whose entries may be
-// none: no limit.
-func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
-	first := map[string]string{} // canonical name → the key that gave it
-	for _, name := range sortedKeys(m) {
-		f := field + "." + name
+// none: no limit. A key is a metric, for every endpoint, or
+// endpoint.metric, for one of endpoints.
+func (v *validator) limits(field string, m map[string]Quantity, relative bool, endpoints []string) {
+	first := map[string]string{} // canonical key → the key that gave it
+	for _, key := range sortedKeys(m) {
+		f := field + "." + key
+		endpoint, name := metric.SplitKey(key)
 		mt, err := parseMetric(name)
 		switch {
 		case err != nil && metricSuggestion(name) != "":
@@ -391,17 +399,37 @@ func (v *validator) limits(field string, m map[string]Quantity, relative bool) {
 		case err != nil:
 			v.add(f, "%v", err)
 			continue
-		case first[mt.Name] != "":
-			v.add(f, "%s and %s are the same metric (the %v quantile): keep one", first[mt.Name], name, mt.Quantile)
+		case first[limitKey(endpoint, mt.Name)] != "":
+			v.add(f, "%s and %s are the same metric (the %v quantile): keep one", first[limitKey(endpoint, mt.Name)], key, mt.Quantile)
 			continue
 		}
-		first[mt.Name] = name
-		q := m[name]
+		first[limitKey(endpoint, mt.Name)] = key
+		if !v.endpointOf(f, endpoint, mt, endpoints) {
+			continue
+		}
+		q := m[key]
 		if !relative && (q.None || isNone(q.Text)) {
 			continue
 		}
 		v.quantity(f, name, q, relative, false)
 	}
+}
+
+// endpointOf checks the endpoint of a key like search.p99, which names a
+// metric of one endpoint: it must be one of endpoints, and the metric must
+// be measured per endpoint (cpu_per_req is the server's, over them all).
+func (v *validator) endpointOf(field, endpoint string, m metric.Metric, endpoints []string) bool {
+	switch {
+	case endpoint == "":
+		return true
+	case m.ServerWide():
+		v.add(field, "%s is the server's, measured over all endpoints together: write it without the endpoint, as %s", m.Name, m.Name)
+		return false
+	case !slices.Contains(endpoints, endpoint):
+		v.add(field, "no endpoint is named %q: %s", endpoint, didYouMean(endpoint, endpoints))
+		return false
+	}
+	return true
 }
 
 // rateTooHigh is the message for a rate above MaxRate.
