@@ -480,6 +480,13 @@ func summarize(values []float64, alpha, confidence float64) Stat {
 	return Stat{Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi, N: len(s.Values)}
 }
 
+// CompareSamples is one row's statistics of two samples of per-repetition
+// values, exactly as Compare computes them (benchstat's median, interval
+// and U test at alpha). Calibration simulates the gate's power with it.
+func CompareSamples(endpoint, metric string, base, cand []float64, alpha float64) Row {
+	return compareSamples(endpoint, metric, base, cand, alpha, DefaultConfidence)
+}
+
 // compareSamples is the statistics of one row, done as cmd/benchstat does
 // them: benchmath samples with CompareAlpha thresholds, the AssumeNothing
 // summary (median, order-statistic interval) and U test.

@@ -374,6 +374,14 @@ func Gate(c *Comparison, p Policy) GateResult {
 	return g
 }
 
+// Allowance is the max_regression entry that gates endpoint's metric: the
+// endpoint-specific key first, then the metric's, under the metric's
+// canonical name (p99.9 is p999). ok is false for a metric not gated.
+func (p Policy) Allowance(endpoint, name string) (q scenarios.Quantity, ok bool) {
+	q, _, ok = lookup(canonicalKeys(p.MaxRegression), endpoint, name)
+	return q, ok
+}
+
 // gatedRow is a row in the gate's family, with its allowance and its
 // Holm-adjusted p-value.
 type gatedRow struct {

@@ -65,6 +65,9 @@ type VerdictJSON struct {
 	Hotspots        []HotspotJSON `json:"hotspots"`
 	// Gate is the gate's decision; nil for a compare.
 	Gate *GateJSON `json:"gate,omitempty"`
+	// AB is `hotbench ab`'s session (blocks, order, seed, why it stopped,
+	// its looks), which package ab defines; nil for compare and gate.
+	AB json.RawMessage `json:"ab,omitempty"`
 }
 
 // StatJSON is one side of a row. Errors and Requests are the pooled
@@ -195,6 +198,11 @@ func writeJSON(w io.Writer, c *Comparison, g *GateResult) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(toJSON(c, g))
 }
+
+// NewVerdictJSON is the JSON of a comparison and, when g is not nil, the
+// gate's decision: what Write prints as "json", for callers that add to it
+// (ab adds its session).
+func NewVerdictJSON(c *Comparison, g *GateResult) VerdictJSON { return toJSON(c, g) }
 
 func toJSON(c *Comparison, g *GateResult) VerdictJSON {
 	j := VerdictJSON{
