@@ -12,7 +12,7 @@ import (
 
 // Keys the format knows, per section, in the order doc.go lists them.
 var (
-	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate", "allow_outside_files"}
+	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate", "allow_outside_files", "calibration"}
 	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag", "coalesce"}
 	stageKeys    = []string{"duration", "rate"}
 	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
@@ -161,6 +161,9 @@ func (d *decoder) scenario(root map[string]any) *Scenario {
 	}
 	if v := m["gate"]; d.given(m, "gate", "gate") {
 		d.gate(&s.Gate, v)
+	}
+	if v := m["calibration"]; d.given(m, "calibration", "calibration") {
+		s.Calibration = d.calibration(v)
 	}
 
 	s.applyDefaults(func(field string, _ bool) bool { return d.present(root, field) })

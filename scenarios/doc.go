@@ -52,6 +52,8 @@
 //	             outside the scenario's folder (see Payload files).
 //	             HOTBENCH_ALLOW_OUTSIDE_FILES=true and the override
 //	             allow_outside_files set it as well.
+//	calibration  optional; written by `hotbench calibrate --write`: a
+//	             record of the scenario's noise, not a setting (see below).
 //
 // load:
 //
@@ -184,6 +186,37 @@
 // printed, the run is stored, and the command exits 1. An endpoint without
 // a single successful response in a repetition always breaches. The gate
 // checks the candidate's SLOs the same way.
+//
+// calibration:
+//
+//	date         required; when the calibration ran, an RFC 3339 time
+//	             with its zone, like 2026-12-01T16:40:00Z.
+//	host         optional; the machine it ran on.
+//	commit       optional; the commit of the build it measured.
+//	blocks       required, from 1 to 1000; the A/A blocks measured.
+//	alpha        optional; the significance level of the minimum
+//	             detectable effects, from 0.000001 to 0.5.
+//	metrics      mapping of endpoint.metric (search.p99), or server.metric
+//	             for the server's cpu_per_req, alloc_per_req and rss_peak,
+//	             to that metric's noise, each a mapping of:
+//	               cv            coefficient of variation of one
+//	                             repetition's value, a percentage: 4.1%
+//	               between_runs  the share of the variance between runs
+//	                             (server processes), from 0% to 100%
+//	               drift         relative change per hour, signed: +0.8%/h
+//	               mde_5, mde_10, mde_20
+//	                             the smallest regression the gate detects
+//	                             with 5, 10 and 20 runs a side: 14%, or
+//	                             undetectable
+//
+// `hotbench calibrate SCENARIO --write` sets runs and gate.max_regression
+// so that the gate is not blind to the regressions it allows, and replaces
+// the calibration block with what it measured, editing the file in place:
+// comments, blank lines, key order, quoting and indentation elsewhere stay
+// as they were. The calibration is a record: nothing reads it to run or
+// gate, the environment and overrides do not set it, and it is left out of
+// the scenario's Hash, so recalibrating makes no new version of the
+// scenario (the runs and max_regression it changes do).
 //
 // # Limits
 //

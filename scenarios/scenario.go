@@ -18,6 +18,9 @@ type Scenario struct {
 	// AllowOutsideFiles lets body_file name files outside the scenario's
 	// folder.
 	AllowOutsideFiles bool `json:"allow_outside_files,omitempty"`
+	// Calibration is what `hotbench calibrate --write` recorded: a record,
+	// not a setting, left out of Hash.
+	Calibration *Calibration `json:"calibration,omitempty"`
 
 	// File is the path the scenario was loaded from; empty when built in code.
 	File string `json:"file,omitempty"`

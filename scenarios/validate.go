@@ -53,6 +53,9 @@ func (s *Scenario) Validate() []*Error {
 		}
 	}
 	v.gate(&s.Gate, endpointNames(s.Endpoints))
+	if s.Calibration != nil {
+		v.calibration(s.Calibration, endpointNames(s.Endpoints))
+	}
 	return v.errs
 }
 
