@@ -10,6 +10,8 @@ import (
 // Source is one version of the user's service: a commit, or the working
 // tree with its uncommitted changes.
 type Source struct {
+	// Root is the top level of the repository (as Root returns it).
+	Root string
 	// Ref is the ref as given; "" is the working tree.
 	Ref string
 	// Commit is the full hash of the commit; the working tree's is HEAD's.
@@ -80,7 +82,7 @@ func Resolve(ctx context.Context, repoDir, ref string) (Source, error) {
 		if err != nil {
 			return Source{}, err
 		}
-		src := Source{Commit: commit}
+		src := Source{Root: root, Commit: commit}
 		if !ch.empty() {
 			src.Dirty, src.DiffHash = true, hash
 		}
@@ -94,7 +96,7 @@ func Resolve(ctx context.Context, repoDir, ref string) (Source, error) {
 		}
 		return Source{}, unknownRef(ctx, root, ref)
 	}
-	return Source{Ref: ref, Commit: strings.TrimSpace(string(out))}, nil
+	return Source{Root: root, Ref: ref, Commit: strings.TrimSpace(string(out))}, nil
 }
 
 // head is the commit HEAD names.

@@ -27,7 +27,7 @@ func TestResolveRefs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Source{Ref: tt.ref, Commit: tt.want}
+			want := Source{Root: r.root, Ref: tt.ref, Commit: tt.want}
 			if src != want {
 				t.Errorf("Resolve(%q) = %+v, want %+v", tt.ref, src, want)
 			}
@@ -70,7 +70,7 @@ func TestResolveRefs(t *testing.T) {
 			t.Fatal(err)
 		}
 		src, err := Resolve(ctx, sub, "v1")
-		if err != nil || src.Commit != r.c1 {
+		if err != nil || src.Commit != r.c1 || src.Root != r.root {
 			t.Errorf("Resolve from %s = %+v, %v; want %s", sub, src, err, r.c1)
 		}
 		root, rel, err := Root(ctx, sub)
@@ -117,8 +117,8 @@ func TestResolveWorkingTree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if src.Ref != "" || src.Commit != r.c2 {
-			t.Fatalf("working tree resolved to %+v, want HEAD's commit %s", src, r.c2)
+		if src.Ref != "" || src.Commit != r.c2 || src.Root != r.root {
+			t.Fatalf("working tree resolved to %+v, want HEAD's commit %s in %s", src, r.c2, r.root)
 		}
 		if src.Dirty != (src.DiffHash != "") {
 			t.Fatalf("%+v: a hash exactly when dirty", src)
