@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/url"
-	"runtime"
 	"strings"
 	"time"
 
@@ -49,6 +48,10 @@ type Options struct {
 	// ServerPID is the server's process id when known, for {pid} in
 	// profiles.command.
 	ServerPID int
+	// Git, when set, is recorded as the code under test instead of the
+	// working directory's git state (hotbench ab measures builds of other
+	// commits).
+	Git *results.Git
 
 	// pauseHook, set by tests, runs before the pacer paces hit n of
 	// repetition rep: a hook that sleeps stalls the generator.
@@ -87,97 +90,6 @@ func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (run *result
 		}
 	}
 	return run, err
-}
-
-// measure runs the repetitions against a target that is already up.
-func measure(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
-	if err := Reachable(ctx, sc.Target); err != nil {
-		return nil, interrupted(ctx, err)
-	}
-	// Checked once before the load, so a wrong profile URL is said in a
-	// second rather than as one warning per repetition after the whole run.
-	profWarn, err := checkProfileEndpoint(ctx, sc.Profiles)
-	if err != nil {
-		return nil, interrupted(ctx, err)
-	}
-	// One transport for the whole run: connections stay warm from one
-	// repetition to the next, and are closed when the run ends.
-	transport := newTransport(sc.Load.Timeout.D())
-	defer transport.CloseIdleConnections()
-	stored := redacted(*sc)
-	run := &results.Run{
-		FormatVersion:   results.FormatVersion,
-		Scenario:        stored,
-		ScenarioHash:    scenarios.Hash(&stored),
-		Label:           opts.Label,
-		Start:           time.Now().UTC(),
-		Git:             gitState(ctx),
-		Host:            hostInfo(),
-		GoVersion:       runtime.Version(),
-		HotbenchVersion: opts.Version,
-		VegetaVersion:   moduleVersion("github.com/tsenart/vegeta/v12"),
-	}
-	if err := opts.Store.Create(run); err != nil {
-		return nil, fmt.Errorf("create run folder: %w", err)
-	}
-	p := newProgress(opts.Progress, opts.Interactive, sc)
-	saved := 0 // the repetitions run.json holds
-	if profWarn != "" {
-		run.ProfileWarnings = append(run.ProfileWarnings, profWarn)
-		p.warn(profWarn)
-	}
-	var runErr error
-	// An invalid repetition is kept and redone at once, up to load.retries
-	// times per run, so the run still has sc.Runs samples if it can; an
-	// interrupted one ends the run instead (Ctrl-C means stop).
-	planned, retries, retry := sc.Runs, 0, false
-	for i := 1; i <= planned; i++ {
-		rep, warns, profWarns, err := repetition(ctx, sc, i, planned, retry, run.Dir, opts, p, transport)
-		run.Repetitions = append(run.Repetitions, rep)
-		run.Warnings = append(run.Warnings, warns...)
-		run.ProfileWarnings = append(run.ProfileWarnings, profWarns...)
-		run.End = time.Now().UTC()
-		if err != nil {
-			runErr = err
-			break
-		}
-		if err := results.Save(run); err != nil {
-			return nil, notSaved(run, saved, nil, err)
-		}
-		saved = len(run.Repetitions)
-		retry = false
-		if !rep.Valid() {
-			why := strings.Join(rep.Reasons(), "; ")
-			if retries < sc.Load.Retries {
-				retries++
-				planned++
-				retry = true
-				p.note(fmt.Sprintf("repetition %d invalid (%s): redoing it, %d of %d retries", rep.Index, why, retries, sc.Load.Retries))
-			} else {
-				p.note(fmt.Sprintf("repetition %d invalid (%s): not redone, all %d retries used (load.retries)", rep.Index, why, sc.Load.Retries))
-			}
-		}
-	}
-	var after []string
-	if valid, _ := run.ValidRepetitions(); len(valid) < sc.Runs {
-		after = append(after, fmt.Sprintf(
-			"only %d of %d repetitions are valid (%d run, %d of %d retries used): statistics use the valid ones; see the repetitions' reasons and run again",
-			len(valid), sc.Runs, len(run.Repetitions), retries, sc.Load.Retries))
-	}
-	after = append(after, lagWarnings(run)...)
-	after = append(after, rateWarnings(run)...)
-	run.Warnings = append(run.Warnings, after...)
-	for _, w := range after {
-		p.warn(w)
-	}
-	run.Complete = runErr == nil
-	if runErr != nil {
-		run.IncompleteReason = redact.Text(runErr.Error())
-	}
-	if err := results.Save(run); err != nil {
-		return nil, notSaved(run, saved, runErr, err)
-	}
-	return run, runErr
 }
 
 // notSaved is the error of a run whose run.json could not be written: what
