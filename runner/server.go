@@ -4,15 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/hotbench/hotbench/internal/redact"
 	"github.com/hotbench/hotbench/internal/shellcmd"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -29,7 +32,7 @@ const (
 // profiles.command) and it is stopped when the run ends.
 type Server struct {
 	cmd  *exec.Cmd
-	dir  string
+	dir  string // the temporary folder of a binary it built, or ""
 	log  *tailBuffer
 	done chan struct{}
 	err  error
@@ -39,13 +42,35 @@ type Server struct {
 func (s *Server) PID() int { return s.cmd.Process.Pid }
 
 // StartServer builds (server.build) and starts (server.command) the
-// service with {bin} and {addr} filled in, then waits until it answers
-// server.ready with 200 (or, without ready, accepts connections).
+// service with {bin}, {addr} and {port} filled in, then waits until it
+// answers server.ready with 200 (or, without ready, accepts connections).
+// It is StartServerWith with no options: the build goes to a temporary
+// {bin}, both commands run in the current directory.
 //
-// The target's host:port fills {addr} and a temporary path {bin}; neither
-// is ever read by the shell as code, whatever the target holds. Errors
-// quote the target with its secrets redacted.
-func StartServer(ctx context.Context, spec scenarios.Server, target string) (_ *Server, err error) {
+// The target's host:port fills {addr}, its port {port} and a temporary
+// path {bin}; none is ever read by the shell as code, whatever the target
+// holds. Errors quote the target with its secrets redacted.
+func StartServer(ctx context.Context, spec scenarios.Server, target string) (*Server, error) {
+	return StartServerWith(ctx, spec, target, ServerOptions{})
+}
+
+// ServerOptions changes how StartServerWith builds and starts a server.
+type ServerOptions struct {
+	// Bin is a binary built already: it fills {bin}, and server.build is
+	// not run. Empty: server.build builds {bin} in a temporary folder.
+	Bin string
+	// Dir is the working directory of server.build and server.command (a
+	// git worktree of the commit under test); empty for the current one.
+	Dir string
+	// Env is added to the environment of both commands (NAME=value).
+	Env []string
+}
+
+// StartServerWith starts the server of spec for target, as StartServer
+// does, with a prebuilt binary, in a working directory or with extra
+// environment (hotbench ab starts the base's and the candidate's builds,
+// each from its worktree, on ports of their own: see FreeLoopbackAddr).
+func StartServerWith(ctx context.Context, spec scenarios.Server, target string, o ServerOptions) (_ *Server, err error) {
 	defer func() { err = redactError(err) }()
 	u, err := url.Parse(target)
 	if err != nil || u.Host == "" {
@@ -55,33 +80,39 @@ func StartServer(ctx context.Context, spec scenarios.Server, target string) (_ *
 		// The new server could not bind, and the old one would be measured.
 		return nil, fmt.Errorf("something already answers at %s: stop it, or give the scenario another target port", target)
 	}
-	dir, err := os.MkdirTemp("", "hotbench-server-")
-	if err != nil {
-		return nil, fmt.Errorf("server: %w", err)
+	s := &Server{log: &tailBuffer{max: 8 << 10}, done: make(chan struct{})}
+	bin := o.Bin
+	if bin == "" {
+		if s.dir, err = os.MkdirTemp("", "hotbench-server-"); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		bin = filepath.Join(s.dir, "server")
 	}
 	// The values reach the shell as variables, never as code: a target
 	// that came through no validation cannot run anything (issue 9 item 2).
-	values := map[string]string{"bin": filepath.Join(dir, "server"), "addr": u.Host}
-	if spec.Build != "" {
+	values := map[string]string{"bin": bin, "addr": u.Host, "port": targetPort(u)}
+	env := append(os.Environ(), o.Env...)
+	if spec.Build != "" && o.Bin == "" {
 		bctx, cancel := context.WithTimeout(ctx, serverBuildTimeout)
 		defer cancel()
-		script, env := shellcmd.Fill(spec.Build, values)
+		script, vars := shellcmd.Fill(spec.Build, values)
 		build := exec.CommandContext(bctx, "sh", "-c", script)
-		build.Env = append(os.Environ(), env...)
+		build.Env = append(slices.Clip(env), vars...)
+		build.Dir = o.Dir
 		out, err := build.CombinedOutput()
 		if err != nil {
-			os.RemoveAll(dir)
+			s.removeDir()
 			return nil, fmt.Errorf("server.build failed (%v): %s", err, lastLine(out))
 		}
 	}
-	s := &Server{dir: dir, log: &tailBuffer{max: 8 << 10}, done: make(chan struct{})}
-	script, env := shellcmd.Fill(spec.Command, values)
+	script, vars := shellcmd.Fill(spec.Command, values)
 	s.cmd = exec.Command("sh", "-c", execPrefix(spec.Command)+script)
-	s.cmd.Env = append(os.Environ(), env...)
+	s.cmd.Env = append(slices.Clip(env), vars...)
+	s.cmd.Dir = o.Dir
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	setProcessGroup(s.cmd)
 	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
+		s.removeDir()
 		return nil, fmt.Errorf("server.command did not start: %w", err)
 	}
 	go func() {
@@ -93,6 +124,46 @@ func StartServer(ctx context.Context, spec scenarios.Server, target string) (_ *
 		return nil, err
 	}
 	return s, nil
+}
+
+// targetPort is the port of a target URL, its scheme's when it names none.
+func targetPort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// FreeLoopbackAddr returns a 127.0.0.1:port address nothing listened on a
+// moment ago, for a server hotbench starts: the port is the kernel's pick,
+// released at once, so another process could still take it before the
+// server binds (StartServerWith then refuses a target that already
+// answers).
+func FreeLoopbackAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free loopback port: %w", err)
+	}
+	addr := ln.Addr().String()
+	if err := ln.Close(); err != nil {
+		return "", fmt.Errorf("find a free loopback port: %w", err)
+	}
+	return addr, nil
+}
+
+// LogTail is the end of what the server wrote to its standard output and
+// error (up to 8 KiB), with secrets redacted, for messages that explain
+// a failure.
+func (s *Server) LogTail() string { return redact.Text(string(s.log.Bytes())) }
+
+// removeDir removes the temporary folder of a binary StartServerWith built.
+func (s *Server) removeDir() {
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
 }
 
 func (s *Server) waitReady(ctx context.Context, target, ready string) error {
@@ -128,7 +199,7 @@ func (s *Server) waitReady(ctx context.Context, target, ready string) error {
 // after a grace period. It returns the server's output tail when it had
 // already died, so a crash during the load is explained.
 func (s *Server) Stop() error {
-	defer os.RemoveAll(s.dir)
+	defer s.removeDir()
 	select {
 	case <-s.done:
 		return redactError(fmt.Errorf("server exited during the run (%v): %s", s.err, lastLine(s.log.Bytes())))

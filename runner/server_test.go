@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -176,5 +177,66 @@ func checkServerIsItself(t *testing.T, srv *Server, addr string) {
 	resp.Body.Close()
 	if string(body) != strconv.Itoa(srv.PID()) {
 		t.Errorf("server process %s, PID() %d: want the server itself, not a shell", body, srv.PID())
+	}
+}
+
+// StartServerWith takes a binary built already (server.build is not run),
+// runs server.command in the folder given with the environment given, and
+// fills {port} with the target's port.
+func TestStartServerWithPrebuiltBinaryInAFolder(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := FreeLoopbackAddr()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, port, err := net.SplitHostPort(addr); err != nil || !strings.HasPrefix(addr, "127.0.0.1:") || port == "0" {
+		t.Fatalf("FreeLoopbackAddr() = %q, want 127.0.0.1 and a port", addr)
+	}
+	work := t.TempDir()
+	spec := scenarios.Server{
+		Build:   "touch built",
+		Command: `printf '%s' {port} > port; printf '%s' "$HOTBENCH_TEST_EXTRA" > extra; echo listening on {port}; HOTBENCH_TEST_SERVE={addr} exec {bin}`,
+		Ready:   "/healthz",
+	}
+	srv, err := StartServerWith(context.Background(), spec, "http://"+addr, ServerOptions{
+		Bin: self, Dir: work, Env: []string{"HOTBENCH_TEST_EXTRA=from the caller"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	checkServerIsItself(t, srv, addr)
+	_, port, _ := net.SplitHostPort(addr)
+	for name, want := range map[string]string{"port": port, "extra": "from the caller"} {
+		if got, err := os.ReadFile(filepath.Join(work, name)); err != nil || string(got) != want {
+			t.Errorf("%s: %q (%v), want %q", name, got, err, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(work, "built")); err == nil {
+		t.Error("server.build ran although a binary was given")
+	}
+	if tail := srv.LogTail(); !strings.Contains(tail, "listening on "+port) {
+		t.Errorf("LogTail() = %q, want the server's output", tail)
+	}
+}
+
+// {port} of a target without one is its scheme's.
+func TestTargetPort(t *testing.T) {
+	for target, want := range map[string]string{
+		"http://127.0.0.1:8080": "8080",
+		"http://localhost":      "80",
+		"https://example.com/x": "443",
+		"http://[::1]:9000":     "9000",
+	} {
+		u, err := url.Parse(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := targetPort(u); got != want {
+			t.Errorf("targetPort(%s) = %s, want %s", target, got, want)
+		}
 	}
 }
