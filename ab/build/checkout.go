@@ -57,14 +57,20 @@ func Checkout(ctx context.Context, repoRoot string, src Source, dir string) (cle
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, fmt.Errorf("checkout %s: %w", src, err)
 	}
+	unlock, err := lockWorktrees(ctx, repoRoot)
+	if err != nil {
+		return nil, fmt.Errorf("checkout %s: %w", src, err)
+	}
 	// Records of worktrees whose folder is gone (removed by hand, or by a
 	// cleaner of temporary files) would otherwise pile up in git worktree
 	// list.
-	if _, err := git(ctx, repoRoot, nil, "worktree", "prune"); err != nil {
-		return nil, fmt.Errorf("checkout %s: %w", src, err)
+	_, err = git(ctx, repoRoot, nil, "worktree", "prune")
+	if err == nil {
+		_, err = git(ctx, repoRoot, nil, "-c", "core.hooksPath=/dev/null",
+			"worktree", "add", "--detach", "--quiet", dir, src.Commit)
 	}
-	if _, err := git(ctx, repoRoot, nil, "-c", "core.hooksPath=/dev/null",
-		"worktree", "add", "--detach", "--quiet", dir, src.Commit); err != nil {
+	unlock()
+	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("checkout %s: %w", src, err)
 	}
@@ -171,7 +177,12 @@ func sameFile(a, b string) bool {
 func removeWorktree(root, dir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 	defer cancel()
-	_, err := git(ctx, root, nil, "worktree", "remove", "--force", dir)
+	unlock, err := lockWorktrees(ctx, root)
+	if err != nil {
+		return fmt.Errorf("remove worktree %s: %w", dir, err)
+	}
+	defer unlock()
+	_, err = git(ctx, root, nil, "worktree", "remove", "--force", dir)
 	if err != nil {
 		// Not a worktree any more, or one git will not remove: the folder
 		// goes anyway, and prune forgets its record.
@@ -183,6 +194,27 @@ func removeWorktree(root, dir string) error {
 		return fmt.Errorf("remove worktree %s: %w", dir, err)
 	}
 	return nil
+}
+
+// lockWorktrees serializes git worktree add, remove and prune in the
+// repository at root, between goroutines and processes: they race
+// otherwise (a prune removes the record another add has begun, a remove
+// takes away .git/worktrees under it). The lock is a file in the
+// repository's git folder, where anyone who can add a worktree can write.
+func lockWorktrees(ctx context.Context, root string) (unlock func(), err error) {
+	out, err := git(ctx, root, nil, "rev-parse", "--git-common-dir")
+	if err != nil {
+		return nil, err
+	}
+	common := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(common) {
+		common = filepath.Join(root, common)
+	}
+	lock, err := safefile.LockFile(ctx, filepath.Join(common, "hotbench-worktrees.lock"))
+	if err != nil {
+		return nil, err
+	}
+	return func() { lock.Unlock() }, nil
 }
 
 // Build's worktrees live in one folder per cache folder, each beside the
@@ -238,8 +270,8 @@ func newTree(ctx context.Context, root, parent string, src Source) (dir string, 
 }
 
 // pruneStale removes the worktrees under parent that a process left when
-// it died (their lock is free), then the records of worktrees whose folder
-// is gone. Problems are left for the next time: pruning is housekeeping.
+// it died (their lock is free). Problems are left for the next time:
+// pruning is housekeeping.
 func pruneStale(ctx context.Context, root, parent string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
@@ -269,5 +301,4 @@ func pruneStale(ctx context.Context, root, parent string) {
 		os.Remove(dir + ".lock")
 		lock.Unlock()
 	}
-	git(ctx, root, nil, "worktree", "prune")
 }
