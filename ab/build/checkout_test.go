@@ -27,7 +27,7 @@ func dirty(t *testing.T, root string) {
 	if err := os.Chmod(filepath.Join(root, "bin/run.sh"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink("version.go", filepath.Join(root, "link.go")); err != nil {
+	if err := os.Symlink("staged.txt", filepath.Join(root, "link.txt")); err != nil {
 		t.Fatal(err)
 	}
 	run(t, root, "git", "rm", "-q", "--cached", "go.mod")
@@ -55,7 +55,7 @@ func TestCheckoutDirtyWorkingTree(t *testing.T) {
 		"staged.txt": "staged\n",
 		"extra.go":   "package main\n\nfunc init() { suffix = \"+untracked\" }\n",
 		"bin/run.sh": "#!/bin/sh\necho run\n",
-		"link.go":    "package main\n\nconst version = \"dirty\"\n",
+		"link.txt":   "staged\n",
 		"go.mod":     "module example.com/app\n\ngo 1.21\n",
 	} {
 		if got := read(t, filepath.Join(dir, name)); got != want {
@@ -65,8 +65,8 @@ func TestCheckoutDirtyWorkingTree(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dir, "bin/run.sh")); err != nil || fi.Mode().Perm()&0o111 == 0 {
 		t.Errorf("bin/run.sh in the worktree is not executable: %v %v", fi.Mode(), err)
 	}
-	if target, err := os.Readlink(filepath.Join(dir, "link.go")); err != nil || target != "version.go" {
-		t.Errorf("link.go in the worktree is %q, %v; want a link to version.go", target, err)
+	if target, err := os.Readlink(filepath.Join(dir, "link.txt")); err != nil || target != "staged.txt" {
+		t.Errorf("link.txt in the worktree is %q, %v; want a link to staged.txt", target, err)
 	}
 	for _, gone := range []string{"config.txt", "server.log"} {
 		if _, err := os.Lstat(filepath.Join(dir, gone)); !errors.Is(err, fs.ErrNotExist) {
