@@ -3,5 +3,5 @@
 // working tree with its uncommitted changes), Checkout makes it a detached
 // git worktree without touching the user's tree, and Build runs server.build
 // there and caches the binary per commit, working-tree state and command,
-// leaving a fresh worktree for the server to run in until Binary.Close.
+// leaving a fresh worktree for the server to run in until Binary.Cleanup.
 package build
