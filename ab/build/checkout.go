@@ -27,10 +27,9 @@ const cleanupTimeout = time.Minute
 var inTree = []string{"-c", "core.fsmonitor=false"}
 
 // Checkout checks src out into dir, which must not exist yet, as a detached
-// git worktree of the repository at repoRoot ("" is src.Root) (`git
-// worktree add --detach`),
-// without touching the user's working tree, index or branches. For a
-// dirty working tree (src.Dirty) the worktree gets the user's changes too:
+// git worktree (`git worktree add --detach`) of the repository at repoRoot
+// ("" is src.Root), without touching the user's working tree, index or
+// branches. For a dirty working tree (src.Dirty) the worktree gets the user's changes too:
 // the tracked files' patch is applied (`git diff HEAD --binary | git
 // apply`, checked to leave each file it touches as the user has it) and the
 // untracked files that are not ignored are copied; when they no longer
@@ -50,6 +49,10 @@ func Checkout(ctx context.Context, repoRoot string, src Source, dir string) (cle
 	}
 	if repoRoot == "" {
 		repoRoot = src.Root
+	}
+	// git runs in repoRoot, where a relative dir would mean another folder.
+	if dir, err = filepath.Abs(dir); err != nil {
+		return nil, fmt.Errorf("checkout %s: %w", src, err)
 	}
 	if _, err := os.Lstat(dir); err == nil {
 		return nil, fmt.Errorf("checkout %s into %s: it exists already: give a new folder", src, dir)
