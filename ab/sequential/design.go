@@ -84,7 +84,10 @@ func (d Design) Looks() []int { return slices.Clone(d.looks) }
 // blocks, and whether there is one.
 func (d Design) Look(blocks int) (k int, ok bool) {
 	i, ok := slices.BinarySearch(d.looks, blocks)
-	return i + 1, ok
+	if !ok {
+		return 0, false
+	}
+	return i + 1, true
 }
 
 // Level is the nominal two-sided level at look k (1-based): a p-value of
