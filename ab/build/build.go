@@ -144,7 +144,7 @@ func DefaultCacheDir(repoRoot string) (string, error) {
 //
 // A failed build is a *BuildError that names the source and shows the
 // build's last lines; an interrupted one wraps the context's error.
-func Build(ctx context.Context, spec Spec) (_ Binary, err error) {
+func Build(ctx context.Context, spec Spec) (Binary, error) {
 	src := spec.Source
 	if spec.RepoRoot == "" {
 		spec.RepoRoot = src.Root
@@ -162,9 +162,11 @@ func Build(ctx context.Context, spec Spec) (_ Binary, err error) {
 		return Binary{}, fmt.Errorf("server.command uses {bin} but server.build is empty: add a server.build that writes {bin}, like go build -o {bin} ./cmd/app")
 	}
 	if spec.CacheDir == "" {
-		if spec.CacheDir, err = DefaultCacheDir(spec.RepoRoot); err != nil {
+		dir, err := DefaultCacheDir(spec.RepoRoot)
+		if err != nil {
 			return Binary{}, err
 		}
+		spec.CacheDir = dir
 	}
 	if spec.Log == nil {
 		spec.Log = io.Discard
@@ -196,6 +198,7 @@ func Build(ctx context.Context, spec Spec) (_ Binary, err error) {
 		return bin, nil
 	}
 	if spec.Command != "" {
+		var err error
 		if bin.Path, bin.Cached, bin.Duration, err = cached(ctx, spec, trees); err != nil {
 			return Binary{}, err
 		}
