@@ -126,10 +126,10 @@ func gridStep(t []float64) float64 {
 }
 
 // gridPoints is the (odd) number of points of a grid over [−b, b] with a
-// step of at most h, and never fewer than 801 (nor more than 8001).
+// step of at most h, and never fewer than 401 (nor more than 8001).
 func gridPoints(b, h float64) int {
 	n := int(math.Ceil(2*b/h)) + 1
-	return min(max(n|1, 801), 8001)
+	return min(max(n|1, 401), 8001)
 }
 
 // simpson is the weights of Simpson's rule on n (odd) points h apart.
