@@ -35,7 +35,8 @@ type Design struct {
 // equal), and spends alpha over them with the Lan–DeMets Pocock-type
 // function α·ln(1 + (e−1)·t), t = blocks/maxBlocks. The nominal levels
 // are computed for the correlation between the looks (they share their
-// first blocks) by recursive numerical integration, and cached.
+// first blocks) by a seeded simulation of the t-tests at those looks
+// (levels.go), and cached. The errors say what to change.
 func NewDesign(alpha float64, minBlocks, maxBlocks int) (Design, error) {
 	switch {
 	case !(alpha > 0 && alpha <= 0.5):

@@ -40,10 +40,11 @@ func TestMinimumDetectableEffectHasItsPower(t *testing.T) {
 	}
 	power := float64(reg) / trials
 	t.Logf("sd 0.1 per block, 20 blocks, alpha 0.05: MDE at 80%% power +%.2f%%; fresh sessions at that effect detect it in %.4f", 100*mde, power)
-	// A fixed t-test at 0.05 with 20 blocks needs (2.09 + 0.86)·0.1/√20 =
-	// 6.6 %; four looks at ≈0.017 cost a little more.
-	if mde < 0.066 || mde > 0.1 {
-		t.Errorf("MDE %.4f, expected between the fixed test's 0.066 and 0.1", mde)
+	// A fixed t-test at 0.05 with 20 blocks needs a log effect of about
+	// (2.09 + 0.86)·0.1/√20 = 0.066, +6.8 %; four looks at ≈0.017 cost a
+	// little more.
+	if mde < 0.068 || mde > 0.1 {
+		t.Errorf("MDE %.4f, expected between the fixed test's 0.068 and 0.1", mde)
 	}
 	if math.Abs(power-0.8) > 0.045 {
 		t.Errorf("sessions at the MDE detect it in %.4f, want 0.8 ± 0.045", power)

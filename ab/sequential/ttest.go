@@ -45,8 +45,8 @@ func (s Scale) String() string {
 
 // Diffs returns the blocks' differences and the scale they are on: Log
 // when every value is > 0, else Relative, else Absolute (see Scale).
-// Non-finite values are left out, and so is a block without a value on
-// either side; skipped counts those blocks.
+// Non-finite values are left out, and so is a block left with no value on
+// one of its sides; skipped counts those blocks.
 func Diffs(blocks []Block) (d []float64, s Scale, skipped int) {
 	s = Log
 	var sumA, base float64
