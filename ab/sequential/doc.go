@@ -63,7 +63,8 @@
 // So the levels here are simulated for the t-test itself: a seeded Monte
 // Carlo of normal block differences, summarized between looks by their
 // sufficient statistics, with enough paths that each level is stable to
-// about 2 %; the first look's level is exact. For alpha 0.05 over 5, 10,
+// about 2 % (down to alpha 0.005 a metric); the first look's level is
+// exact. For alpha 0.05 over 5, 10,
 // 15, 20 blocks the cumulative spending is 0.0179, 0.0310, 0.0414, 0.05
 // and the nominal levels are 0.0179, 0.0160, 0.0164, 0.0168 (Brownian
 // motion would say 0.0179, 0.0179, 0.0184, 0.0188). A design is computed
