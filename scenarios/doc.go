@@ -211,12 +211,20 @@
 //
 // `hotbench calibrate SCENARIO --write` sets runs and gate.max_regression
 // so that the gate is not blind to the regressions it allows, and replaces
-// the calibration block with what it measured, editing the file in place:
-// comments, blank lines, key order, quoting and indentation elsewhere stay
-// as they were. The calibration is a record: nothing reads it to run or
-// gate, the environment and overrides do not set it, and it is left out of
-// the scenario's Hash, so recalibrating makes no new version of the
-// scenario (the runs and max_regression it changes do).
+// the calibration block with what it measured (EditYAML, WriteCalibration).
+// It edits the file's text in place: a value it sets is replaced where it
+// is written, keeping its comment; runs it adds after load, gate (and a
+// new max_regression, with the default policy's limits kept beside the
+// ones it sets) at the end, and calibration last; comments, blank lines,
+// key order, quoting, indentation and line ends elsewhere stay as they
+// were. The edited file must load, or the file is left as it was. Only
+// YAML files are edited: for TOML and JSON the command says what to set by
+// hand.
+//
+// The calibration is a record: nothing reads it to run or gate, the
+// environment and overrides do not set it, and it is left out of the
+// scenario's Hash, so recalibrating makes no new version of the scenario
+// (the runs and max_regression it changes do).
 //
 // # Limits
 //

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -61,4 +62,49 @@ gate:
 	// bad.yaml: target: is required: the base URL of the service under test, like http://127.0.0.1:8080
 	// bad.yaml: endpoints: at least one endpoint is required: add one with a name and a path
 	// bad.yaml:3: lod: unknown key; did you mean load?
+}
+
+// calibrate --write edits the scenario file's text: the values it sets
+// change, the lines it adds appear, and every comment stays.
+func ExampleEditYAML() {
+	before := []byte(`name: manual-search
+target: http://127.0.0.1:8080
+load: {rate: 200/s, duration: 20s}
+runs: 10          # statistics need >= 4 a side
+endpoints:
+  - {name: search, path: /api/search}
+gate:
+  max_regression: {p50: 5%, p99: 10%, error_rate: 0}   # relative to the base
+`)
+	after, err := scenarios.EditYAML("search.yaml", before, scenarios.Edit{
+		Runs:          20,
+		MaxRegression: map[string]string{"p99": "14%"},
+		Calibration: &scenarios.Calibration{
+			Date: time.Date(2026, 12, 1, 16, 40, 0, 0, time.UTC), Host: "ci-runner-3", Commit: "3a53ee4", Blocks: 10, Alpha: 0.05,
+			Metrics: map[string]scenarios.CalibratedMetric{
+				"search.p99": {CV: 0.041, BetweenRuns: 0.12, DriftPerHour: 0.008, MDE5: 0.14, MDE10: 0.082, MDE20: 0.056},
+			},
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(string(after))
+	// Output:
+	// name: manual-search
+	// target: http://127.0.0.1:8080
+	// load: {rate: 200/s, duration: 20s}
+	// runs: 20          # statistics need >= 4 a side
+	// endpoints:
+	//   - {name: search, path: /api/search}
+	// gate:
+	//   max_regression: {p50: 5%, p99: 14%, error_rate: 0}   # relative to the base
+	// calibration:                  # written by `hotbench calibrate --write`: a record, not a setting
+	//   date: 2026-12-01T16:40:00Z
+	//   host: ci-runner-3
+	//   commit: 3a53ee4
+	//   blocks: 10
+	//   alpha: 0.05
+	//   metrics:
+	//     search.p99: {cv: 4.10%, between_runs: 12.0%, drift: +0.800%/h, mde_5: 14.0%, mde_10: 8.20%, mde_20: 5.60%}
 }
