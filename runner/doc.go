@@ -2,8 +2,12 @@
 // arrivals by a schedule (or runs closed-model workers) through vegeta,
 // records latency from each request's scheduled send time into HDR
 // histograms (successes and failures apart) with a per-second series,
-// captures server profiles during each measured window, manages server
-// processes, and stores the run.
+// captures server profiles during each measured window, reads the
+// server's CPU time and memory from /proc over it when its process id is
+// known (proccost.go: any language, cpu_per_req and rss_peak), manages
+// server processes, and stores the run. Run follows the scenario's plan;
+// a Session lets a caller drive the repetitions of one or two runs itself
+// (hotbench ab interleaves a base and a candidate).
 //
 // Latency runs from each request's scheduled send time (no coordinated
 // omission); the one exception is a hit the pacer sent early together with

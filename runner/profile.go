@@ -175,12 +175,15 @@ func reasonFor(warns []profiles.Warning, kind string) string {
 
 // serverStats derives the server's CPU time and allocated bytes over the
 // window from its CPU and allocation profiles, for cpu_per_req and
-// alloc_per_req.
+// alloc_per_req. The repetition takes its CPU time only when /proc gave
+// none (mergeServer).
 func serverStats(byKind map[string]*profile.Profile) *results.ServerStats {
 	var st results.ServerStats
 	if p := byKind["cpu"]; p != nil {
 		if i, err := p.SampleIndexByName("cpu"); err == nil && p.SampleType[i].Unit == "nanoseconds" {
-			st.CPUSeconds = float64(sampleTotal(p, i)) / 1e9
+			if st.CPUSeconds = float64(sampleTotal(p, i)) / 1e9; st.CPUSeconds > 0 {
+				st.CPUSource = results.CPUFromProfile
+			}
 		}
 	}
 	if p := byKind["allocs"]; p != nil {

@@ -12,7 +12,8 @@ import (
 )
 
 // repetition runs one warm-up plus measured window with one stream per
-// endpoint, captures the server's profiles over the window, and judges the
+// endpoint, captures the server's profiles and reads its CPU time and
+// memory from /proc (proccost.go) over the window, and judges the
 // repetition. The error is ErrInterrupted (wrapped) after Ctrl-C, or a
 // failure to write the profiles or raw results.
 //
@@ -34,6 +35,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 	}
 	stopLive := p.start(index, planned, retry, warmup+l.Window(), streams)
 	capture := startProfiles(ctx, sc, dir, index, began.Add(warmup), opts.ServerPID)
+	cost := startProcWatch(ctx, opts.ServerPID, index, began.Add(warmup), began.Add(warmup+l.Window()))
 	stoppedAt := await(ctx, streams)
 	stopLive()
 	end, complete := time.Now(), stoppedAt.IsZero()
@@ -44,7 +46,12 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 	rep = measuredWindow(l, began, end, complete)
 	rep.Index, rep.Retry = index, retry
 	warns, rawErr := collect(&rep, streams, warmup)
+	procStats, procWarn := cost.finish()
+	if procWarn != "" {
+		warns = append(warns, procWarn)
+	}
 	profWarns, profErr := capture.finish(sc, &rep)
+	rep.Server = mergeServer(procStats, rep.Server)
 	rep.Invalid = invalidReasons(l, rep)
 	for _, w := range append(slices.Clone(warns), profWarns...) {
 		p.warn(w)

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"crypto/sha256"
 	"io"
 	"net"
 	"net/http"
@@ -25,10 +26,25 @@ func TestMain(m *testing.M) {
 		mux := http.NewServeMux()
 		mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {})
 		mux.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(strconv.Itoa(os.Getpid()))) })
+		mux.HandleFunc("/burn", burn)
 		_ = http.ListenAndServe(addr, mux)
 		os.Exit(3)
 	}
 	os.Exit(m.Run())
+}
+
+// burn spends a fixed amount of CPU work per request, not of time: ?n=N
+// hashes 16 KiB N times (about 10 us each), so twice the n is twice the
+// CPU time however busy the machine is.
+func burn(w http.ResponseWriter, r *http.Request) {
+	n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+	block := make([]byte, 16<<10)
+	var sum [sha256.Size]byte
+	for range n {
+		sum = sha256.Sum256(block)
+		block[0] ^= sum[0]
+	}
+	w.Write(sum[:1])
 }
 
 func freeAddr(t *testing.T) string {
