@@ -354,3 +354,40 @@ func FuzzEditYAML(f *testing.F) {
 		checkOnlyEdited(t, bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), bytes.ReplaceAll(out, []byte("\r\n"), []byte("\n")))
 	})
 }
+
+// Every shipped example can be calibrated: the result loads, keeps every
+// line it had no reason to touch, and keeps the scenario's hash for a
+// calibration alone.
+func TestEditExamples(t *testing.T) {
+	for _, name := range exampleFiles(t) {
+		t.Run(filepath.Base(name), func(t *testing.T) {
+			before, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := mustLoad(t, name, string(before), nil)
+			e := s.Endpoints[0].Name
+			c := testCalibration()
+			c.Metrics = map[string]CalibratedMetric{e + ".p99": c.Metrics["search.p99"], "server.rss_peak": c.Metrics["server.cpu_per_req"]}
+			edit := Edit{Runs: 20, MaxRegression: map[string]string{"p99": "14%", e + ".p99": "18%"}, Calibration: c}
+			after, err := EditYAML(name, before, edit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edited := mustLoad(t, name, string(after), nil)
+			if edited.Runs != 20 || edited.Gate.MaxRegression[e+".p99"].Text != "18%" || edited.Calibration == nil {
+				t.Errorf("runs %d, max_regression %v, calibration %v", edited.Runs, edited.Gate.MaxRegression, edited.Calibration)
+			}
+			a := strings.Split(string(before), "\n")
+			for _, i := range removedLines(a, strings.Split(string(after), "\n")) {
+				if !regexp.MustCompile(`^\s*(runs|gate|max_regression|p99):`).MatchString(a[i]) {
+					t.Errorf("line %d %q is gone", i+1, a[i])
+				}
+			}
+			calibrated, err := EditYAML(name, before, Edit{Calibration: c})
+			if err != nil || Hash(s) != Hash(mustLoad(t, name, string(calibrated), nil)) {
+				t.Errorf("a calibration alone changed the hash (%v)", err)
+			}
+		})
+	}
+}
