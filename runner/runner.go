@@ -45,8 +45,11 @@ type Options struct {
 	Interactive bool
 	// Version is hotbench's version, recorded in run.json.
 	Version string
-	// ServerPID is the server's process id when known, for {pid} in
-	// profiles.command.
+	// ServerPID is the server's process id when known: each repetition
+	// reads the CPU time and memory of it and its descendants from /proc
+	// (cpu_per_req, rss_peak), and profiles.command gets it as {pid}. Run
+	// sets it for a server it starts; when it is 0, Begin reads it from
+	// server.pid_file, if the scenario names one.
 	ServerPID int
 	// Git, when set, is recorded as the code under test instead of the
 	// working directory's git state (hotbench ab measures builds of other

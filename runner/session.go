@@ -34,7 +34,8 @@ type Session struct {
 	finished bool // Finish (or a failed save in measure) closed the session
 }
 
-// Begin checks that the target is reachable and the profile endpoint, then creates and
+// Begin checks that the target is reachable, reads server.pid_file (see
+// Options.ServerPID) and checks the profile endpoint, then creates and
 // stores the run folder, as Run does before any load, and returns the
 // session that runs its repetitions. Nothing is created when a check
 // fails; the error is one line that says what to do.
@@ -45,6 +46,13 @@ func Begin(ctx context.Context, sc *scenarios.Scenario, opts Options) (_ *Sessio
 	}
 	if err := Reachable(ctx, sc.Target); err != nil {
 		return nil, interrupted(ctx, err)
+	}
+	if opts.ServerPID == 0 {
+		pid, err := pidFromFile(sc)
+		if err != nil {
+			return nil, err
+		}
+		opts.ServerPID = pid
 	}
 	// Checked once before the load, so a wrong profile URL is said in a
 	// second rather than as one warning per repetition after the whole run.
@@ -93,6 +101,11 @@ func Begin(ctx context.Context, sc *scenarios.Scenario, opts Options) (_ *Sessio
 // (Run().AB, which side of an interleaved session it is): the next save
 // stores the change (Repetition, Save, Finish).
 func (s *Session) Run() *results.Run { return s.run }
+
+// ServerPID is the process id whose CPU time and memory each repetition
+// reads from /proc: Options.ServerPID, or the one server.pid_file names; 0
+// when unknown.
+func (s *Session) ServerPID() int { return s.opts.ServerPID }
 
 // SetPlanned sets how many repetitions the caller means to run, retries
 // aside: progress shows "rep 3/8", and Finish warns when fewer than that
