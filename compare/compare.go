@@ -10,6 +10,7 @@ import (
 
 	"github.com/hotbench/hotbench/metric"
 	"github.com/hotbench/hotbench/results"
+	"github.com/hotbench/hotbench/scenarios"
 )
 
 // Defaults for Options, the same as benchstat's.
@@ -638,7 +639,7 @@ func short(h string) string {
 
 // ServerEndpoint names the rows of server-wide metrics (cpu_per_req,
 // alloc_per_req), which profiles measure over all endpoints together.
-const ServerEndpoint = "server"
+const ServerEndpoint = scenarios.ServerEndpoint
 
 func serverWide(name string) bool {
 	m, _ := metric.Lookup(name)

@@ -87,6 +87,10 @@ func familyLine(g *GateResult) string {
 	if g.Gated == 0 {
 		return "no row was gated for regressions; SLOs were checked"
 	}
+	if g.Correction != CorrectionHolm && g.Correction != "" {
+		// Another decision (ab's sequential test) says how it holds alpha.
+		return fmt.Sprintf("regressions decided by %s at overall alpha %g; SLOs checked on the candidate", g.Correction, g.Alpha)
+	}
 	return fmt.Sprintf("regressions tested on %d %s at family-wise alpha %g (Holm's step-down method); SLOs checked on the candidate",
 		g.Gated, plural(g.Gated, "row", "rows"), g.Alpha)
 }
@@ -95,8 +99,11 @@ func familyLine(g *GateResult) string {
 func perRowNote(c *Comparison, g *GateResult) string {
 	s := fmt.Sprintf("p-values are per row, as benchstat prints them, not corrected for comparing %d %s at once; error_rate rows pool all requests of the valid runs (Fisher's exact test)",
 		len(c.Rows), plural(len(c.Rows), "row", "rows"))
-	if g != nil {
+	if g != nil && (g.Correction == CorrectionHolm || g.Correction == "") {
 		return s + "; the gate corrects for the rows it gates (Holm)"
+	}
+	if g != nil {
+		return s + "; the gate decides on its own test, below"
 	}
 	return s
 }

@@ -47,11 +47,13 @@ type Run struct {
 	// down, an empty profile of an idle server): they weaken the profile
 	// evidence, not the latency numbers, so reports do not mark the run
 	// for them.
-	ProfileWarnings []string     `json:"profile_warnings,omitempty"`
-	Repetitions     []Repetition `json:"repetitions"`
+	ProfileWarnings []string `json:"profile_warnings,omitempty"`
 	// AB is set on the two runs `hotbench ab` stores: which side, which
 	// build, and the interleaving they shared.
 	AB *AB `json:"ab,omitempty"`
+	// Repetitions is the last field: Save appends to it without writing
+	// the rest again.
+	Repetitions []Repetition `json:"repetitions"`
 
 	// Dir is the run's folder; set by the store, not stored.
 	Dir string `json:"-"`
