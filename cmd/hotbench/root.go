@@ -68,6 +68,8 @@ environment variables (HOTBENCH_RESULTS, HOTBENCH_TARGET, ...) < flags.`,
 		a.baselineCommand(),
 		a.profileCommand(),
 		a.reportCommand(),
+		a.abCommand(),
+		a.calibrateCommand(),
 		a.demoCommand(),
 		a.versionCommand(),
 	)
