@@ -22,7 +22,7 @@ import (
 // pprof (gzipped or not) as is, folded stacks converted.
 func (c *capturer) runCommand(ctx context.Context, kind string, start time.Time) (*profile.Profile, error) {
 	if strings.Contains(c.cfg.Command, "{pid}") && c.cfg.PID <= 0 {
-		return nil, errors.New("the command uses {pid} but the server's process id is unknown: let hotbench start the server (server:) or drop {pid}")
+		return nil, errors.New("the command uses {pid} but the server's process id is unknown: let hotbench start the server (server.command), name its pid file (server.pid_file), or drop {pid}")
 	}
 	tmp, err := os.MkdirTemp("", "hotbench-profile-")
 	if err != nil {

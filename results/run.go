@@ -230,13 +230,13 @@ type FunctionShare struct {
 // ServerStats is the server's resource use during a window.
 type ServerStats struct {
 	// CPUSeconds is the CPU time the server used in the window: from /proc
-	// (user + system, its process group and reaped children) when its
+	// (user + system of its process tree, and reaped children) when its
 	// process id is known, else from its CPU profile. CPUSource says which:
 	// CPUFromProc or CPUFromProfile.
 	CPUSeconds float64 `json:"cpu_seconds,omitempty"`
 	CPUSource  string  `json:"cpu_source,omitempty"`
 	// RSSBytes is the mean resident set size over the window's samples and
-	// RSSPeakBytes the largest, summed over the server's process group;
+	// RSSPeakBytes the largest, summed over the server's process tree;
 	// RSSSamples counts the samples (zero: not measured).
 	RSSBytes     int64 `json:"rss_bytes,omitempty"`
 	RSSPeakBytes int64 `json:"rss_peak_bytes,omitempty"`
