@@ -161,8 +161,8 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 		}
 	}
 	a.session.Run().AB, b.session.Run().AB = abRecord(a, b), abRecord(b, a)
-	p.printf("ab: %s (%s) against %s (%s), %d to %d blocks, seed %d\n",
-		a.source.String(), a.label, b.source.String(), b.label, minB, maxB, seed)
+	p.printf("ab: %s %s against %s %s, %d to %d blocks, seed %d\n",
+		a.label, a.source.String(), b.label, b.source.String(), minB, maxB, seed)
 
 	c := newCoin(seed)
 	var runErr error

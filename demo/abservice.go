@@ -45,3 +45,33 @@ func (s ABService) Write(dir string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/service\n\ngo 1.22\n"), 0o644)
 }
+
+// ABScenario is the scenario of the ab demo: the small service's one
+// endpoint at a light open-model load, built and started by hotbench ab
+// from the scenario's server section.
+const ABScenario = `# The ab demo: hotbench ab builds two commits of a small service and runs
+# them interleaved on this machine.
+name: ab-demo
+description: the item endpoint before and after its fix
+target: http://127.0.0.1:8080   # ab moves each side to a free port of its own
+load:
+  rate: 150/s
+  duration: 2s
+  warmup: 500ms
+  max_send_lag: 50ms
+runs: 5
+endpoints:
+  - name: item
+    path: /api/item
+hotspots:
+  - name: item-work
+    endpoint: item
+    metric: p50
+    objective: 1ms
+server:
+  build: go build -o {bin} .
+  command: "{bin} -addr {addr}"
+  ready: /healthz
+gate:
+  max_regression: {p50: 10%, cpu_per_req: 10%, error_rate: 0}
+`

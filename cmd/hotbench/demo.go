@@ -70,7 +70,7 @@ and prints them side by side.`,
 	}
 	serve.Flags().String("addr", "127.0.0.1:8080", "address to listen on")
 	serve.Flags().String("fixed", "none", "fixes to switch on: none, all, or a list of "+fmt.Sprint(demo.Hotspots()))
-	cmd.AddCommand(serve)
+	cmd.AddCommand(serve, a.demoABCommand())
 	return cmd
 }
 
