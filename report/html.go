@@ -90,7 +90,8 @@ tbody tr:nth-child(even) td{background:#fafbfc}
 figure{margin:14px 0}
 figure img{display:block;max-width:100%;height:auto;border:1px solid var(--line);border-radius:8px;background:#fff}
 figcaption{font-size:13px;color:var(--muted);margin-top:4px}
-code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
+code,.mono,.mono-h{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
+.mono-h{font-size:.8em;font-weight:600}
 .badge{display:inline-block;padding:1px 9px;border-radius:11px;font-size:13px;font-weight:600;white-space:nowrap}
 .ok,.met,.improved,.pass{background:#e2f3e5;color:#1b6a2b}
 .on-track{background:#e3edfb;color:#1d5ea8}

@@ -785,7 +785,10 @@ func (h *HotspotMonth) StatusText() string {
 	return string(h.Status)
 }
 
-func (h *HotspotMonth) objectiveText() string {
+func (h *HotspotMonth) objectiveText() string { return objectiveText(h.Hotspot) }
+
+// objectiveText is a hotspot's objective: "10.0ms", "+10% (relative)".
+func objectiveText(h scenarios.Hotspot) string {
 	if h.Objective.Relative {
 		return h.Objective.String() + " (relative)"
 	}

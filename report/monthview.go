@@ -146,11 +146,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 			}
 		}
 		for _, d := range s.CPU {
-			sv.CPU = append(sv.CPU, cpuDiffRow{
-				Name: d.Name, BaseCum: formatPercent(d.BaseCum), CandCum: formatPercent(d.CandCum), DeltaCum: formatPoints(d.DeltaCum),
-				BaseFlat: formatPercent(d.BaseFlat), CandFlat: formatPercent(d.CandFlat), DeltaFlat: formatPoints(d.DeltaFlat),
-				Better: d.DeltaCum <= -0.01, Worse: d.DeltaCum >= 0.01,
-			})
+			sv.CPU = append(sv.CPU, diffRow(d))
 		}
 		sv.Runs = runRows(s)
 		v.Scenarios = append(v.Scenarios, sv)
