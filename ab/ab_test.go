@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,37 +49,20 @@ gate:
 func repo(t *testing.T, versions ...demo.ABService) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-			"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
+	var commits []demo.ABCommit
+	for i, v := range versions {
+		commits = append(commits, demo.ABCommit{Service: v, Message: fmt.Sprintf("version %d", i)})
 	}
-	git("init", "-q")
-	if err := os.WriteFile(filepath.Join(dir, "scenario.yaml"), []byte(scenarioYAML), 0o644); err != nil {
+	hashes, err := demo.WriteABRepo(dir, scenarioYAML, commits...)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var commits []string
-	for i, v := range versions {
-		if err := v.Write(dir); err != nil {
-			t.Fatal(err)
-		}
-		git("add", "-A")
-		git("commit", "-q", "-m", fmt.Sprintf("version %d", i))
-		commits = append(commits, git("rev-parse", "HEAD"))
-	}
-	return dir, commits
+	return dir, hashes
 }
 
 func load(t *testing.T, dir string) *scenarios.Scenario {
 	t.Helper()
-	sc, err := scenarios.Load(filepath.Join(dir, "scenario.yaml"), nil)
+	sc, err := scenarios.Load(filepath.Join(dir, "hotbench.yaml"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"text/template"
@@ -75,3 +76,53 @@ server:
 gate:
   max_regression: {p50: 10%, cpu_per_req: 10%, error_rate: 0}
 `
+
+// ABCommit is one commit of an ab repository: a version of the service
+// and its commit message.
+type ABCommit struct {
+	Service ABService
+	Message string
+}
+
+// WriteABRepo makes dir a git repository holding scenario (as
+// hotbench.yaml, empty for none) and one commit per version of the
+// service, oldest first, with a fixed identity so that it works where git
+// has none configured. It returns the commits' hashes.
+func WriteABRepo(dir, scenario string, commits ...ABCommit) ([]string, error) {
+	git := func(args ...string) (string, error) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=hotbench demo", "GIT_AUTHOR_EMAIL=demo@hotbench.invalid",
+			"GIT_COMMITTER_NAME=hotbench demo", "GIT_COMMITTER_EMAIL=demo@hotbench.invalid")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	if _, err := git("init", "-q"); err != nil {
+		return nil, err
+	}
+	if scenario != "" {
+		if err := os.WriteFile(filepath.Join(dir, "hotbench.yaml"), []byte(scenario), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	var hashes []string
+	for _, c := range commits {
+		if err := c.Service.Write(dir); err != nil {
+			return nil, err
+		}
+		for _, args := range [][]string{{"add", "-A"}, {"commit", "-q", "-m", c.Message}} {
+			if _, err := git(args...); err != nil {
+				return nil, err
+			}
+		}
+		h, err := git("rev-parse", "HEAD")
+		if err != nil {
+			return nil, err
+		}
+		hashes = append(hashes, h)
+	}
+	return hashes, nil
+}

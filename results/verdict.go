@@ -20,9 +20,12 @@ import (
 const (
 	VerdictCompare = "compare"
 	VerdictGate    = "gate"
+	// VerdictAB is `hotbench ab --save`: a comparison with the session's
+	// gate decision.
+	VerdictAB = "ab"
 )
 
-var verdictFileRE = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}Z)-(compare|gate)(-[0-9]+)?\.json$`)
+var verdictFileRE = regexp.MustCompile(`^([0-9]{8}T[0-9]{6}Z)-(compare|gate|ab)(-[0-9]+)?\.json$`)
 
 // SavedVerdict is one verdict saved by SaveVerdict.
 type SavedVerdict struct {
@@ -41,8 +44,8 @@ type SavedVerdict struct {
 // folder's lock while it picks the name, and fails with ErrLocked after
 // LockTimeout.
 func (s *Store) SaveVerdict(kind, scenario string, at time.Time, data []byte) (string, error) {
-	if kind != VerdictCompare && kind != VerdictGate {
-		return "", fmt.Errorf("save verdict: kind %q is neither %s nor %s", kind, VerdictCompare, VerdictGate)
+	if kind != VerdictCompare && kind != VerdictGate && kind != VerdictAB {
+		return "", fmt.Errorf("save verdict: kind %q is not %s, %s or %s", kind, VerdictCompare, VerdictGate, VerdictAB)
 	}
 	if err := checkScenarioName(scenario); err != nil {
 		return "", fmt.Errorf("save verdict: %w", err)

@@ -12,8 +12,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hotbench/hotbench/ab"
+	"github.com/hotbench/hotbench/ab/build"
+	"github.com/hotbench/hotbench/ab/sequential"
 	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/internal/safefile"
+	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/runner"
 	"github.com/hotbench/hotbench/scenarios"
 )
@@ -139,6 +142,10 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 	}
 	o.Base, o.Candidate = a.v.GetString("base"), a.v.GetString("candidate")
 	o.MinBlocks, o.MaxBlocks = a.v.GetInt("min-runs"), a.v.GetInt("max-runs")
+	if o.MinBlocks < sequential.MinBlocks || o.MaxBlocks < o.MinBlocks || o.MaxBlocks > sequential.MaxBlocks {
+		return usagef("--min-runs %d --max-runs %d: ab needs %d ≤ min-runs ≤ max-runs ≤ %d blocks (defaults %d and %d)",
+			o.MinBlocks, o.MaxBlocks, sequential.MinBlocks, sequential.MaxBlocks, ab.DefaultMinBlocks, ab.DefaultMaxBlocks)
+	}
 	res, err := ab.Run(a.ctx, o)
 	if err != nil {
 		return a.abFailed(res, err)
@@ -152,7 +159,7 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 		if err := ab.Write(&buf, res, true, "json"); err != nil {
 			return err
 		}
-		saved, err := a.store().SaveVerdict("ab", res.Comparison.Scenario, time.Now().UTC(), buf.Bytes())
+		saved, err := a.store().SaveVerdict(results.VerdictAB, res.Comparison.Scenario, time.Now().UTC(), buf.Bytes())
 		if err != nil {
 			return fmt.Errorf("save verdict: %w", err)
 		}
@@ -176,6 +183,9 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 // abFailed turns a session's error into the command's, saying where the
 // runs it stored are.
 func (a *app) abFailed(res *ab.Result, err error) error {
+	if errors.Is(err, build.ErrUnknownRef) || errors.Is(err, build.ErrNotRepository) {
+		return usageError{err} // the user named something that is not there
+	}
 	kept := ""
 	if res != nil && res.Base != nil && res.Candidate != nil {
 		kept = fmt.Sprintf(" (what was measured is kept in %s and %s)", res.Base.Dir, res.Candidate.Dir)
@@ -195,8 +205,8 @@ func (a *app) calibrate(cmd *cobra.Command, path string) error {
 	o.Calibrate = true
 	o.Base = a.v.GetString("ref")
 	o.MaxBlocks = a.v.GetInt("runs")
-	if o.MaxBlocks < 3 {
-		return usagef("--runs %d: calibrate needs at least 3 blocks (10 recommended)", o.MaxBlocks)
+	if o.MaxBlocks < sequential.MinBlocks || o.MaxBlocks > sequential.MaxBlocks {
+		return usagef("--runs %d: calibrate needs %d to %d blocks (%d recommended)", o.MaxBlocks, sequential.MinBlocks, sequential.MaxBlocks, ab.DefaultCalibrationBlocks)
 	}
 	res, err := ab.Run(a.ctx, o)
 	if err != nil {

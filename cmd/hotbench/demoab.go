@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -50,31 +49,15 @@ func (a *app) demoAB(maxBlocks int) error {
 	if err := os.Mkdir(repo, 0o755); err != nil {
 		return err
 	}
+	commits := []demo.ABCommit{
+		{Service: demo.ABService{Work: 2 * time.Millisecond}, Message: "item: compute the item on every request"},
+		{Service: demo.ABService{Work: 400 * time.Microsecond, Comment: "The item's costly part is computed once per request, not per field."},
+			Message: "item: compute the costly part once"},
+	}
+	if _, err := demo.WriteABRepo(repo, demo.ABScenario, commits...); err != nil {
+		return err
+	}
 	path := filepath.Join(repo, "hotbench.yaml")
-	if err := os.WriteFile(path, []byte(demo.ABScenario), 0o644); err != nil {
-		return err
-	}
-	versions := []struct {
-		service demo.ABService
-		message string
-	}{
-		{demo.ABService{Work: 2 * time.Millisecond}, "item: compute the item on every request"},
-		{demo.ABService{Work: 400 * time.Microsecond, Comment: "The item's costly part is computed once per request, not per field."}, "item: compute the costly part once"},
-	}
-	if err := gitRun(repo, "init", "-q"); err != nil {
-		return err
-	}
-	for _, v := range versions {
-		if err := v.service.Write(repo); err != nil {
-			return err
-		}
-		if err := gitRun(repo, "add", "-A"); err != nil {
-			return err
-		}
-		if err := gitRun(repo, "commit", "-q", "-m", v.message); err != nil {
-			return err
-		}
-	}
 	fmt.Fprintf(a.stderr, "demo ab: a service in %s with two commits; hotbench ab %s --base HEAD~1 --candidate HEAD\n", repo, filepath.Base(path))
 	sc, err := scenarios.Load(path, nil)
 	if err != nil {
@@ -94,18 +77,5 @@ func (a *app) demoAB(maxBlocks int) error {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "\nstored %s\n       %s\n", res.Base.Dir, res.Candidate.Dir)
-	return nil
-}
-
-// gitRun runs git in dir with a fixed identity, so the demo works where
-// git has none configured.
-func gitRun(dir string, args ...string) error {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=hotbench demo", "GIT_AUTHOR_EMAIL=demo@hotbench.invalid",
-		"GIT_COMMITTER_NAME=hotbench demo", "GIT_COMMITTER_EMAIL=demo@hotbench.invalid")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(string(out)))
-	}
 	return nil
 }
