@@ -72,6 +72,7 @@ environment variables (HOTBENCH_RESULTS, HOTBENCH_TARGET, ...) < flags.`,
 		a.calibrateCommand(),
 		a.demoCommand(),
 		a.versionCommand(),
+		a.scenarioHelpTopic(),
 	)
 	return root
 }
