@@ -18,7 +18,7 @@ var (
 	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
 	expectKeys   = []string{"status"}
 	profileKeys  = []string{"pprof", "command", "kinds", "required", "min_samples"}
-	hotspotKeys  = []string{"name", "endpoint", "metric", "objective", "due", "functions"}
+	hotspotKeys  = []string{"name", "endpoint", "metric", "objective", "due", "functions", "owner", "team", "ticket"}
 	serverKeys   = []string{"build", "command", "ready", "pid_file"}
 	gateKeys     = []string{"alpha", "max_regression", "slo"}
 )
@@ -410,7 +410,33 @@ func (d *decoder) hotspot(i int, v any) Hotspot {
 	if v, ok := m["functions"]; ok {
 		h.Functions = d.textList(path+".functions", v, `["manuals.(*Store).StepsFor"]`)
 	}
+	h.Owner = d.record(m, path, "owner", "alice", true)
+	h.Team = d.record(m, path, "team", "search", true)
+	h.Ticket = d.record(m, path, "ticket", "", false)
 	return h
+}
+
+// record decodes a hotspot's free-text key (owner, team, ticket) as the
+// file wrote it. A key given with no text is an error when named is set
+// (an owner nobody named), and no ticket otherwise.
+func (d *decoder) record(m map[string]any, path, key, example string, named bool) string {
+	field := path + "." + key
+	if !d.given(m, key, field) {
+		return ""
+	}
+	s := ""
+	if v := m[key]; v != nil {
+		if s = d.str(field, v); s == "" && d.bad[strings.ToLower(field)] {
+			return ""
+		}
+		if t, ok := d.text(field, v); ok && s != "" {
+			s = t // as written: 0123, not 123
+		}
+	}
+	if named && strings.TrimSpace(s) == "" {
+		d.fail(field, "is empty: name the %s, like %s, or leave %s out", key, example, key)
+	}
+	return s
 }
 
 func (d *decoder) gate(g *Gate, v any) {

@@ -2,9 +2,7 @@
 // through viper with environment and override layers, defaults, and
 // validation that reports every problem at once with file, line, field and
 // what to do. Shipped examples live in examples/ and are embedded as
-// Examples. This comment is the format's reference; `hotbench help
-// scenario` prints it from reference.txt, which go generate renders from
-// this comment (see Reference; a test fails while the two differ).
+// Examples. This comment is the format's reference.
 //
 // # Files
 //
@@ -149,6 +147,16 @@
 //	objective    required; the month's target, a quantity of the metric.
 //	due          optional date, "2026-12-31".
 //	functions    optional function patterns the profile should show shrink.
+//	owner        optional; who answers for the hotspot, like alice. Not
+//	             empty when given, one line, at most 100 characters.
+//	team         optional; the team that owns it, by the same rules.
+//	ticket       optional free text on one line: where the work is
+//	             tracked, like PERF-123 or its URL.
+//
+// Reports show a hotspot's owner, team and ticket wherever they list
+// hotspots. They are records, not settings: changing them makes no new
+// version of the scenario (its hash stays), so runs before and after
+// compare without a warning.
 //
 // server:
 //

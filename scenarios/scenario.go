@@ -153,6 +153,14 @@ type Hotspot struct {
 	Objective Quantity `json:"objective"`
 	Due       Date     `json:"due,omitempty"`
 	Functions []string `json:"functions,omitempty"`
+	// Owner (a person), Team and Ticket (free text: an issue key or a URL)
+	// say who answers for the hotspot and where it is tracked; reports
+	// show them wherever they list hotspots. They are records, not
+	// settings, so Hash leaves them out: naming an owner makes no new
+	// version of the scenario.
+	Owner  string `json:"owner,omitempty"`
+	Team   string `json:"team,omitempty"`
+	Ticket string `json:"ticket,omitempty"`
 }
 
 // Server is a service hotbench builds and starts itself (Command set), or

@@ -348,6 +348,25 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 				v.add(fmt.Sprintf("%s.functions[%d]", field, j), "%v", err)
 			}
 		}
+		v.record(field+".owner", h.Owner, "alice")
+		v.record(field+".team", h.Team, "search")
+		if strings.ContainsAny(h.Ticket, "\r\n") {
+			v.add(field+".ticket", "has several lines: a ticket is one line, like PERF-123 or its URL")
+		}
+	}
+}
+
+// record checks a hotspot's owner or team, which may be left out: given,
+// it names someone, on one line that fits a table.
+func (v *validator) record(field, s, example string) {
+	switch {
+	case s == "":
+	case strings.TrimSpace(s) == "":
+		v.add(field, "is blank: name someone, like %s, or leave it out", example)
+	case strings.ContainsAny(s, "\r\n"):
+		v.add(field, "has several lines: write one name, like %s", example)
+	case utf8.RuneCountInString(s) > MaxNameLength:
+		v.add(field, "is %d characters long: at most %d (reports show it in tables)", utf8.RuneCountInString(s), MaxNameLength)
 	}
 }
 
