@@ -158,7 +158,15 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 </section>
 {{if not .Complete}}<div class="warn"><strong>This run is incomplete.</strong>{{if .Incomplete}}{{.Incomplete}}. {{end}}What was measured is shown; it may not be comparable with complete runs.</div>{{end}}
 {{if .Warnings}}<div class="warn"><strong>Warnings: read these before trusting the numbers</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
-<h2>Summary</h2>
+{{if .Hotspots}}<h2>Hotspots</h2>
+<table class="wide">
+<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>due</th><th class="num">this run</th><th class="num">interval</th><th>status</th></tr></thead>
+<tbody>
+{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong>{{if .Functions}}<div class="muted mono">{{.Functions}}</div>{{end}}</td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td class="nowrap">{{.Due}}</td><td class="num">{{.Value}}</td><td class="num muted">{{.Interval}}</td><td><span class="badge {{.Class}}">{{.Status}}</span></td></tr>
+{{end}}</tbody>
+</table>
+<p class="muted">Each hotspot's value is the median of its metric over the valid repetitions (the error rate pooled over their requests), with its confidence interval: the value compare and the month report judge.</p>
+{{end}}<h2>Summary</h2>
 <table class="wide">
 <thead><tr><th>endpoint</th><th class="num">requests</th><th class="num">errors</th><th class="num">throughput</th><th class="num">error rate</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">p99.9</th><th class="num">max</th></tr></thead>
 <tbody>

@@ -33,7 +33,15 @@ hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generate
 > **Warnings: read these before trusting the numbers**
 {{range .Warnings}}>
 > - {{md .}}
-{{end}}{{end}}
+{{end}}{{end}}{{if .Hotspots}}
+## Hotspots
+
+| hotspot | metric | objective | due | this run | interval | status |
+|---|---|---:|---|---:|---:|---|
+{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.Value}} | {{.Interval}} | **{{.Status}}** |
+{{end}}
+Each hotspot's value is the median of its metric over the valid repetitions (the error rate pooled over their requests), with its confidence interval: the value compare and the month report judge.
+{{end}}
 ## Summary
 
 | endpoint | requests | errors | throughput | error rate | p50 | p90 | p99 | p99.9 | max |

@@ -69,6 +69,7 @@ type runView struct {
 	// ErrorLatency describes failed requests where there were any.
 	ErrorLatency         []errorLatencyRow
 	Endpoints            []endpointView
+	Hotspots             []runHotspotView
 	CPU                  []cpuRow
 	CPUNote              string
 	CPUMerged, CPUCaveat string
@@ -104,6 +105,11 @@ type endpointView struct {
 type countRow struct {
 	Key, Count, Share string
 	Bad               bool
+}
+
+// runHotspotView is a hotspot against its objective in this run.
+type runHotspotView struct {
+	Name, Metric, Objective, Due, Value, Interval, Status, Class, Functions string
 }
 
 type cpuRow struct {
@@ -166,8 +172,29 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 		}
 		v.Endpoints = append(v.Endpoints, ev)
 	}
+	for _, h := range RunHotspots(run, opts) {
+		v.Hotspots = append(v.Hotspots, runHotspotRow(h))
+	}
 	v.CPU, v.CPUNote, v.CPUMerged, v.CPUCaveat = cpuTop(run, opts.TopFunctions)
 	return v, nil
+}
+
+func runHotspotRow(h RunHotspot) runHotspotView {
+	hv := runHotspotView{Name: h.Name, Metric: metricLabel(h.Metric) + " of " + h.Endpoint, Objective: objectiveText(h.Hotspot),
+		Due: dueText(h.Hotspot), Value: h.ValueText(), Status: string(h.Status), Functions: strings.Join(h.Functions, ", ")}
+	if h.N > 0 {
+		hv.Interval = interval(h.Metric, compareStat(h))
+		hv.Value += fmt.Sprintf(" (n=%d)", h.N)
+	}
+	switch h.Status {
+	case RunMet:
+		hv.Class = "met"
+	case RunNotMet:
+		hv.Class = "off-track"
+	default:
+		hv.Class = "neutral"
+	}
+	return hv
 }
 
 // reportedRepetitions are the repetitions a report draws: the valid ones,
