@@ -19,10 +19,20 @@ import (
 
 func (a *app) reportCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "report [RUN] [--month YYYY-MM]",
-		Short: "Write a run's report, or a month's, as self-contained HTML (and Markdown)",
+		Use:   "report [RUN | BASE CAND] [--month YYYY-MM]",
+		Short: "Write a run's report, a before/after comparison or a month's, as self-contained HTML (and Markdown)",
 		Long: `report RUN draws one run: latency over time, the percentile distribution,
-throughput and errors, status codes, send lag and the top CPU functions.
+throughput and errors, status codes, send lag, the scenario's hotspots against
+their objectives and the top CPU functions.
+
+report BASE CAND draws one comparison for people: per endpoint the two latency
+curves by percentile overlaid, every metric's change with each side's confidence
+interval and its p-value (compare's statistics, its policy resolved as compare
+resolves it: --alpha, else the candidate scenario's gate.alpha), the hotspot
+verdicts with their evidence, and the change of each captured profile kind (top
+functions by change in share, in percentage points). BASE and CAND are references
+as compare takes them: run folders, scenario@label, scenario@latest, baselines,
+comma-separated lists.
 
 report --month 2026-11 draws a month of the results store for the working group:
 each hotspot against its objective and due date, trends with confidence intervals,
@@ -35,9 +45,9 @@ charts in a folder beside it.`,
 			month := cmd.Flags().Lookup("month").Changed
 			switch {
 			case month && len(args) > 0:
-				return usagef("give either a run or --month, not both")
-			case !month && len(args) != 1:
-				return usagef("report needs a run, or --month YYYY-MM (see 'hotbench report --help')")
+				return usagef("give either a run, two sets of runs or --month, not more")
+			case !month && (len(args) < 1 || len(args) > 2):
+				return usagef("report needs a run, a base and a candidate (BASE CAND), or --month YYYY-MM (see 'hotbench report --help')")
 			}
 			return nil
 		},
@@ -45,14 +55,82 @@ charts in a folder beside it.`,
 			if m := a.v.GetString("month"); cmd.Flags().Lookup("month").Changed {
 				return a.monthReport(m)
 			}
+			if len(args) == 2 {
+				return a.beforeAfterReport(args[0], args[1])
+			}
 			return a.runReport(args[0])
 		},
 	}
 	f := cmd.Flags()
 	f.String("month", "", "the month to report, like 2026-11")
-	f.String("out", "", "HTML file to write (default: report.html in the run folder, or <results>/reports/month-YYYY-MM.html)")
+	f.String("out", "", "HTML file to write (default: report.html in the run folder, <results>/reports/BASE-vs-CAND.html, or <results>/reports/month-YYYY-MM.html)")
 	f.String("markdown", "", "also write Markdown here, with PNG charts in a folder beside it")
+	f.Float64("alpha", 0, "BASE CAND: significance level (default: the candidate scenario's gate.alpha, 0.05)")
+	f.Bool("force", false, "BASE CAND: compare runs of different scenarios or endpoints anyway")
 	return cmd
+}
+
+// beforeAfterReport compares base and cand as compare does (the same
+// references, policy and errors: an unknown run or mismatched scenarios
+// exit 2, a side without a valid repetition 3) and writes the comparison's
+// report.
+func (a *app) beforeAfterReport(base, cand string) error {
+	c, _, err := a.comparison([]string{base, cand}, false)
+	if err != nil {
+		return err
+	}
+	baseRuns, err := a.loadRuns(base)
+	if err != nil {
+		return err
+	}
+	candRuns, err := a.loadRuns(cand)
+	if err != nil {
+		return err
+	}
+	b, err := report.BuildBeforeAfter(baseRuns, candRuns, c, report.Options{})
+	if err != nil {
+		return err
+	}
+	out := a.v.GetString("out")
+	if out == "" {
+		out = filepath.Join(a.store().Dir, "reports", fileStem(c.Base)+"-vs-"+fileStem(c.Candidate)+".html")
+	}
+	if err := a.writeFileWith(out, b.WriteHTML); err != nil {
+		return err
+	}
+	if md := a.v.GetString("markdown"); md != "" {
+		dir, rel := chartDir(md)
+		if err := a.writeFileWith(md, func(w io.Writer) error { return b.WriteMarkdown(w, dir, rel) }); err != nil {
+			return err
+		}
+		fmt.Fprintln(a.stderr, "markdown:", md)
+	}
+	fmt.Fprintln(a.stderr, b.Headline())
+	a.printPath(out)
+	return nil
+}
+
+// fileStem makes a file name's stem of a side's name: letters, digits,
+// dots and dashes ("manual-search@before" → "manual-search-before"), at
+// most 80 bytes.
+func fileStem(name string) string {
+	var b strings.Builder
+	for _, c := range name {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
+			b.WriteRune(c)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-.")
+	if len(s) > 80 {
+		s = s[:80]
+	}
+	if s == "" {
+		s = "runs"
+	}
+	return s
 }
 
 func (a *app) runReport(ref string) error {

@@ -80,7 +80,7 @@ func (a *app) showCommand() *cobra.Command {
 				if i > 0 {
 					fmt.Fprintln(a.stdout)
 				}
-				if err := a.printSummary(results.Summarize(r), a.v.GetBool("json")); err != nil {
+				if err := a.printSummary(r, a.v.GetBool("json")); err != nil {
 					return err
 				}
 			}

@@ -90,7 +90,7 @@ func (a *app) finishRun(run *results.Run, err error, asJSON bool) error {
 		return errors.New("no run")
 	}
 	if len(run.Repetitions) > 0 {
-		if perr := a.printSummary(results.Summarize(run), asJSON); perr != nil {
+		if perr := a.printSummary(run, asJSON); perr != nil {
 			return perr
 		}
 	}
@@ -124,13 +124,15 @@ func (a *app) checkRunSLOs(run *results.Run) error {
 	return failError{fmt.Sprintf("run failed: %d SLO breach(es) (gate.slo; the run is kept in %s)", len(failures), run.Dir)}
 }
 
-func (a *app) printSummary(s results.Summary, asJSON bool) error {
+// printSummary prints the run's summary as JSON, or as text with its
+// scenario's hotspots against their objectives.
+func (a *app) printSummary(run *results.Run, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return enc.Encode(results.Summarize(run))
 	}
-	return report.WriteSummary(a.stdout, s)
+	return report.WriteRunSummary(a.stdout, run)
 }
 
 func (a *app) validateCommand() *cobra.Command {
