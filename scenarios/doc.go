@@ -2,7 +2,9 @@
 // through viper with environment and override layers, defaults, and
 // validation that reports every problem at once with file, line, field and
 // what to do. Shipped examples live in examples/ and are embedded as
-// Examples. This comment is the format's reference.
+// Examples. This comment is the format's reference; `hotbench help
+// scenario` prints it from reference.txt, which go generate renders from
+// this comment (see Reference; a test fails while the two differ).
 //
 // # Files
 //
