@@ -9,10 +9,12 @@ import (
 // Error is one problem in a scenario, positioned as precisely as the format
 // allows. It prints as "file:line: field: msg", leaving out what is unknown
 // (Line is 0 for TOML and JSON files, for values from the environment or
-// from overrides, and for scenarios built in code).
+// from overrides, and for scenarios built in code); a YAML syntax error
+// has a column too, "file:line:col: msg".
 type Error struct {
 	File  string
 	Line  int
+	Col   int    // 1-based, in characters; 0 when unknown
 	Field string // path of the key, like "endpoints[1].weight"
 	Msg   string // what is wrong and what to do
 }
@@ -28,6 +30,10 @@ func (e *Error) Error() string {
 		if e.Line > 0 {
 			b.WriteString(":")
 			b.WriteString(strconv.Itoa(e.Line))
+			if e.Col > 0 {
+				b.WriteString(":")
+				b.WriteString(strconv.Itoa(e.Col))
+			}
 		}
 		b.WriteString(": ")
 	}

@@ -344,6 +344,14 @@ func syntaxErrors(name, format string, data []byte, err error) ErrorList {
 	case errors.As(inner, &jsonType):
 		add(0, "JSON: the file must be one object of scenario keys, like {\"name\": \"search\", ...}")
 	default:
+		if line, col, msg, ok := yamlPosition(data); ok {
+			hint := syntaxHint(format)
+			if strings.Contains(msg, ": quote") {
+				hint = "" // the message says what to do
+			}
+			list = append(list, &Error{File: name, Line: line, Col: col, Msg: "YAML: " + msg + hint})
+			break
+		}
 		msg := strings.TrimPrefix(inner.Error(), "yaml: ")
 		msg = strings.TrimPrefix(msg, "unmarshal errors:")
 		for _, part := range strings.Split(msg, "\n") {
@@ -351,15 +359,19 @@ func syntaxErrors(name, format string, data []byte, err error) ErrorList {
 			if part == "" {
 				continue
 			}
-			line := 0
+			line, col := 0, 0
 			if m := lineRE.FindStringSubmatchIndex(" " + part); m != nil {
 				line, _ = strconv.Atoi((" " + part)[m[2]:m[3]])
 				part = strings.TrimSpace((" " + part)[m[1]:])
+			}
+			if l, c, ok := anchorPosition(data, part); ok && line == 0 {
+				line, col = l, c
 			}
 			if strings.Contains(part, "cannot unmarshal") && strings.Contains(part, "into map") {
 				part = "the file must be a mapping of scenario keys (name:, target:, load: ...), not " + part
 			}
 			add(line, strings.ToUpper(format)+": "+part)
+			list[len(list)-1].Col = col
 		}
 	}
 	if len(list) == 0 {
