@@ -150,6 +150,16 @@
 //	objective    required; the month's target, a quantity of the metric.
 //	due          optional date, "2026-12-31".
 //	functions    optional function patterns the profile should show shrink.
+//	owner        optional; who answers for the hotspot, like alice. Not
+//	             empty when given, one line, at most 100 characters.
+//	team         optional; the team that owns it, by the same rules.
+//	ticket       optional free text on one line: where the work is
+//	             tracked, like PERF-123 or its URL.
+//
+// Reports show a hotspot's owner, team and ticket wherever they list
+// hotspots. They are records, not settings: changing them makes no new
+// version of the scenario (its hash stays), so runs before and after
+// compare without a warning.
 //
 // server:
 //
