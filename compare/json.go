@@ -1,14 +1,18 @@
 package compare
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/results"
 	"github.com/hotbench/hotbench/scenarios"
 )
 
@@ -68,6 +72,89 @@ type VerdictJSON struct {
 	// AB is `hotbench ab`'s session (blocks, order, seed, why it stopped,
 	// its looks), which package ab defines; nil for compare and gate.
 	AB json.RawMessage `json:"ab,omitempty"`
+	// Ticket, PR and Note are a saved verdict's fix log (--ticket, --pr
+	// and --note with --save): where the work is tracked, the change that
+	// made it and what the group learned. Commits are the git commits each
+	// side ran (RunCommits). Set by WithFixLog; compare's own output
+	// leaves them out.
+	Ticket  string       `json:"ticket,omitempty"`
+	PR      string       `json:"pr,omitempty"`
+	Note    string       `json:"note,omitempty"`
+	Commits *CommitsJSON `json:"commits,omitempty"`
+}
+
+// CommitsJSON names the git commits each side's runs measured, so a fix
+// log can say which commits a fix spans. A run's commit is the one its ab
+// record built, else the one of the working directory it ran in; a side
+// pooled from runs of several commits lists each once, in run order.
+// BaseDirty and CandidateDirty say some run of that side had uncommitted
+// changes, so its commit alone does not say what ran.
+type CommitsJSON struct {
+	Base           []string `json:"base,omitempty"`
+	Candidate      []string `json:"candidate,omitempty"`
+	BaseDirty      bool     `json:"base_dirty,omitempty"`
+	CandidateDirty bool     `json:"candidate_dirty,omitempty"`
+}
+
+// RunCommits returns the commits of two sides' runs, or nil when no run
+// recorded a commit (hotbench ran outside a git repository).
+func RunCommits(base, cand []*results.Run) *CommitsJSON {
+	side := func(runs []*results.Run) (commits []string, dirty bool) {
+		for _, r := range runs {
+			commit, d := r.Git.Commit, r.Git.Dirty
+			if r.AB != nil && r.AB.Commit != "" {
+				commit, d = r.AB.Commit, r.AB.Dirty
+			}
+			if commit != "" && !slices.Contains(commits, commit) {
+				commits = append(commits, commit)
+			}
+			dirty = dirty || d
+		}
+		return commits, dirty
+	}
+	var c CommitsJSON
+	c.Base, c.BaseDirty = side(base)
+	c.Candidate, c.CandidateDirty = side(cand)
+	if len(c.Base) == 0 && len(c.Candidate) == 0 {
+		return nil
+	}
+	return &c
+}
+
+// FixLog is what a saved verdict records of the fix it measured, for the
+// month report's fix log: see VerdictJSON's fields of the same names.
+type FixLog struct {
+	Ticket, PR, Note string
+	Commits          *CommitsJSON
+}
+
+// WithFixLog returns a verdict's JSON (what Write prints as "json", or
+// ab's, which adds its session) with the fix log's fields set, indented
+// as Write indents it; every other field is kept as it was. Text is
+// trimmed; an empty field and nil Commits leave the verdict's own value.
+func WithFixLog(data []byte, f FixLog) ([]byte, error) {
+	v, err := ReadVerdict(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, set := range []struct {
+		to  *string
+		val string
+	}{{&v.Ticket, f.Ticket}, {&v.PR, f.PR}, {&v.Note, f.Note}} {
+		if t := strings.TrimSpace(set.val); t != "" {
+			*set.to = t
+		}
+	}
+	if f.Commits != nil {
+		v.Commits = f.Commits
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("verdict with its fix log: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // StatJSON is one side of a row. Errors and Requests are the pooled
