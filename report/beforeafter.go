@@ -292,6 +292,7 @@ type beforeAfterView struct {
 	Warnings                             []string
 	TooFewRuns                           string
 	Hotspots                             []baHotspotView
+	HotspotOwners                        bool
 	Endpoints                            []baEndpointView
 	Profiles                             []profileView
 }
@@ -303,6 +304,7 @@ type sideView struct {
 
 type baHotspotView struct {
 	Name, Metric, Objective, ObjectiveMet, Verdict, Evidence string
+	Owner                                                    ownerView
 }
 
 type baEndpointView struct {
@@ -352,8 +354,10 @@ func (b *BeforeAfter) view(place placer) (*beforeAfterView, error) {
 		if h.ObjectiveMet != nil {
 			hv.ObjectiveMet = map[bool]string{true: "met", false: "not met"}[*h.ObjectiveMet]
 		}
+		hv.Owner = ownerOf(b.Hotspots[i])
 		v.Hotspots = append(v.Hotspots, hv)
 	}
+	v.HotspotOwners = hasOwners(b.Hotspots...)
 	used := map[string]bool{}
 	for _, name := range c.Endpoints() {
 		ev := baEndpointView{Name: name}

@@ -5,7 +5,7 @@ import (
 	"text/template"
 )
 
-var beforeAfterHTML = htmltemplate.Must(htmltemplate.New("beforeafter").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+var beforeAfterHTML = htmltemplate.Must(htmltemplate.Must(htmltemplate.New("beforeafter").Funcs(htmlFuncs).Parse(ownerCells)).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -31,10 +31,10 @@ var beforeAfterHTML = htmltemplate.Must(htmltemplate.New("beforeafter").Funcs(ht
 {{if .TooFewRuns}}<div class="warn"><strong>Too few repetitions</strong>{{.TooFewRuns}}</div>{{end}}
 <h2>Hotspots</h2>
 {{if .Hotspots}}<table class="wide">
-<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>candidate</th><th>verdict</th></tr></thead>
+<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>candidate</th><th>verdict</th>{{if .HotspotOwners}}<th>owner</th><th>team</th><th>ticket</th>{{end}}</tr></thead>
 <tbody>
-{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong></td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td>{{.ObjectiveMet}}</td><td><span class="badge {{class .Verdict}}">{{.Verdict}}</span></td></tr>
-<tr><td></td><td colspan="4" class="evidence">{{.Evidence}}</td></tr>
+{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong></td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td>{{.ObjectiveMet}}</td><td><span class="badge {{class .Verdict}}">{{.Verdict}}</span></td>{{if $.HotspotOwners}}{{template "owner" .Owner}}{{end}}</tr>
+<tr><td></td><td colspan="{{if $.HotspotOwners}}7{{else}}4{{end}}" class="evidence">{{.Evidence}}</td></tr>
 {{end}}</tbody>
 </table>
 <p class="muted">A verdict joins the hotspot's metric with its functions' share of the profile samples, per repetition: both must agree.</p>
@@ -64,7 +64,7 @@ var beforeAfterHTML = htmltemplate.Must(htmltemplate.New("beforeafter").Funcs(ht
 </html>
 `))
 
-var beforeAfterMarkdown = template.Must(template.New("beforeafter.md").Funcs(mdFuncs).Parse(`# {{md .Scenario}}: {{md .Base}} → {{md .Candidate}}
+var beforeAfterMarkdown = template.Must(template.Must(template.New("beforeafter.md").Funcs(mdFuncs).Parse(mdOwnerCells)).Parse(`# {{md .Scenario}}: {{md .Base}} → {{md .Candidate}}
 
 hotbench before/after report · changes need p ≤ {{.Alpha}} (Mann–Whitney U, as benchstat) · {{.Confidence}} intervals · generated {{.Generated}}
 
@@ -86,9 +86,9 @@ hotbench before/after report · changes need p ≤ {{.Alpha}} (Mann–Whitney U,
 {{end}}
 ## Hotspots
 {{if .Hotspots}}
-| hotspot | metric | objective | candidate | verdict | evidence |
-|---|---|---:|---|---|---|
-{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.ObjectiveMet}} | **{{.Verdict}}** | {{md .Evidence}} |
+| hotspot | metric | objective | candidate | verdict | evidence |{{if .HotspotOwners}} owner | team | ticket |{{end}}
+|---|---|---:|---|---|---|{{if .HotspotOwners}}---|---|---|{{end}}
+{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.ObjectiveMet}} | **{{.Verdict}}** | {{md .Evidence}} |{{if $.HotspotOwners}}{{template "owner" .Owner}}{{end}}
 {{end}}
 A verdict joins the hotspot's metric with its functions' share of the profile samples, per repetition: both must agree.
 {{else}}

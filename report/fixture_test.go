@@ -56,9 +56,9 @@ func manualSearch() scenarios.Scenario {
 		Profiles: scenarios.Profiles{Kinds: []string{"cpu"}},
 		Hotspots: []scenarios.Hotspot{
 			{Name: "search-regexp", Endpoint: "search", Metric: metric.P99, Objective: latencyQuantity("10ms"),
-				Due: date(2026, 12, 15), Functions: []string{"regexp.Compile"}},
+				Due: date(2026, 12, 15), Functions: []string{"regexp.Compile"}, Owner: "ada", Team: "search", Ticket: "PERF-12"},
 			{Name: "steps-n-plus-one", Endpoint: "step-list", Metric: metric.P50, Objective: latencyQuantity("5ms"),
-				Due: date(2026, 11, 30), Functions: []string{"manuals.(*Store).StepsFor"}},
+				Due: date(2026, 11, 30), Functions: []string{"manuals.(*Store).StepsFor"}, Ticket: "PERF-19"},
 		},
 		Gate: scenarios.Gate{Alpha: 0.05},
 	}

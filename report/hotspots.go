@@ -109,13 +109,26 @@ func writeRunHotspots(w io.Writer, hs []RunHotspot) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintln(ew, "hotspots (each the median of the valid repetitions' values, as compare judges them):")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  hotspot\tmetric\tobjective\tdue\tvalue\tstatus")
+	owners := false
+	for _, h := range hs {
+		owners = owners || hasOwners(h.Hotspot)
+	}
+	fmt.Fprint(tw, "  hotspot\tmetric\tobjective\tdue\tvalue\tstatus")
+	if owners {
+		fmt.Fprint(tw, "\towner\tteam\tticket")
+	}
+	fmt.Fprintln(tw)
 	for _, h := range hs {
 		status := string(h.Status)
 		if h.Status == RunNotMet {
 			status = "NOT MET"
 		}
-		fmt.Fprintf(tw, "  %s\t%s of %s\t%s\t%s\t%s\t%s\n", h.Name, metricLabel(h.Metric), h.Endpoint, objectiveText(h.Hotspot), dueText(h.Hotspot), h.ValueText(), status)
+		fmt.Fprintf(tw, "  %s\t%s of %s\t%s\t%s\t%s\t%s", h.Name, metricLabel(h.Metric), h.Endpoint, objectiveText(h.Hotspot), dueText(h.Hotspot), h.ValueText(), status)
+		if owners {
+			o := ownerOf(h.Hotspot)
+			fmt.Fprintf(tw, "\t%s\t%s\t%s", o.Owner, o.Team, o.Ticket)
+		}
+		fmt.Fprintln(tw)
 	}
 	tw.Flush()
 	return ew.err
@@ -124,4 +137,29 @@ func writeRunHotspots(w io.Writer, hs []RunHotspot) error {
 // compareStat is the hotspot's value as compare's Stat, for interval.
 func compareStat(h RunHotspot) compare.Stat {
 	return compare.Stat{Center: h.Center, Lo: h.Lo, Hi: h.Hi, N: h.N}
+}
+
+// ownerView is who answers for a hotspot and where it is tracked, as the
+// scenario records them ("–" where it does not).
+type ownerView struct{ Owner, Team, Ticket string }
+
+func ownerOf(h scenarios.Hotspot) ownerView {
+	dash := func(s string) string {
+		if s == "" {
+			return "–"
+		}
+		return s
+	}
+	return ownerView{Owner: dash(h.Owner), Team: dash(h.Team), Ticket: dash(h.Ticket)}
+}
+
+// hasOwners reports whether any hotspot names an owner, team or ticket: a
+// table shows those columns only then.
+func hasOwners(hs ...scenarios.Hotspot) bool {
+	for _, h := range hs {
+		if h.Owner != "" || h.Team != "" || h.Ticket != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -111,6 +111,9 @@ details summary{cursor:pointer;font-weight:600;margin:8px 0}
 @media (max-width:900px){.meta{grid-template-columns:repeat(2,minmax(0,1fr))}main{padding:16px}}
 `
 
+// ownerCells are a hotspot's owner, team and ticket cells.
+const ownerCells = `{{define "owner"}}<td>{{.Owner}}</td><td>{{.Team}}</td><td class="mono">{{.Ticket}}</td>{{end}}`
+
 var htmlFuncs = template.FuncMap{
 	"css":   func() template.CSS { return template.CSS(css) },
 	"class": func(v any) string { return statusClass(fmt.Sprint(v)) },
@@ -130,7 +133,7 @@ func statusClass(s string) string {
 	return strings.ReplaceAll(s, " ", "-")
 }
 
-var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+var runHTML = template.Must(template.Must(template.New("run").Funcs(htmlFuncs).Parse(ownerCells)).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -160,9 +163,9 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 {{if .Warnings}}<div class="warn"><strong>Warnings: read these before trusting the numbers</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Hotspots}}<h2>Hotspots</h2>
 <table class="wide">
-<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>due</th><th class="num">this run</th><th class="num">interval</th><th>status</th></tr></thead>
+<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>due</th><th class="num">this run</th><th class="num">interval</th><th>status</th>{{if .HotspotOwners}}<th>owner</th><th>team</th><th>ticket</th>{{end}}</tr></thead>
 <tbody>
-{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong>{{if .Functions}}<div class="muted mono">{{.Functions}}</div>{{end}}</td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td class="nowrap">{{.Due}}</td><td class="num">{{.Value}}</td><td class="num muted">{{.Interval}}</td><td><span class="badge {{.Class}}">{{.Status}}</span></td></tr>
+{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong>{{if .Functions}}<div class="muted mono">{{.Functions}}</div>{{end}}</td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td class="nowrap">{{.Due}}</td><td class="num">{{.Value}}</td><td class="num muted">{{.Interval}}</td><td><span class="badge {{.Class}}">{{.Status}}</span></td>{{if $.HotspotOwners}}{{template "owner" .Owner}}{{end}}</tr>
 {{end}}</tbody>
 </table>
 <p class="muted">Each hotspot's value is the median of its metric over the valid repetitions (the error rate pooled over their requests), with its confidence interval: the value compare and the month report judge.</p>
@@ -216,7 +219,7 @@ var runHTML = template.Must(template.New("run").Funcs(htmlFuncs).Parse(`<!DOCTYP
 </html>
 `))
 
-var monthHTML = template.Must(template.New("month").Funcs(htmlFuncs).Parse(`<!DOCTYPE html>
+var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFuncs).Parse(ownerCells)).Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -245,9 +248,9 @@ var monthHTML = template.Must(template.New("month").Funcs(htmlFuncs).Parse(`<!DO
 {{if .Hotspots}}
 <h3>Hotspots</h3>
 <table class="wide">
-<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>due</th><th class="num">first run</th><th class="num">last run</th><th class="num">best</th><th>since first run</th><th>status</th></tr></thead>
+<thead><tr><th>hotspot</th><th>metric</th><th class="num">objective</th><th>due</th><th class="num">first run</th><th class="num">last run</th><th class="num">best</th><th>since first run</th><th>status</th>{{if .HotspotOwners}}<th>owner</th><th>team</th><th>ticket</th>{{end}}</tr></thead>
 <tbody>
-{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong></td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td>{{.Due}}</td><td class="num">{{.First}}</td><td class="num">{{.Last}}</td><td class="num">{{.Best}}</td><td><span class="badge {{class .Change}}">{{.Change}}</span></td><td><span class="badge {{class .Status}}">{{.Status}}</span></td></tr>
+{{$owners := .HotspotOwners}}{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong></td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td>{{.Due}}</td><td class="num">{{.First}}</td><td class="num">{{.Last}}</td><td class="num">{{.Best}}</td><td><span class="badge {{class .Change}}">{{.Change}}</span></td><td><span class="badge {{class .Status}}">{{.Status}}</span></td>{{if $owners}}{{template "owner" .Owner}}{{end}}</tr>
 {{end}}</tbody>
 </table>
 {{range .Hotspots}}

@@ -20,7 +20,10 @@ func code(s string) string {
 
 var mdFuncs = template.FuncMap{"md": md, "code": code}
 
-var runMarkdown = template.Must(template.New("run.md").Funcs(mdFuncs).Parse(`# {{md .Scenario}} @ {{md .Label}}
+// mdOwnerCells are a hotspot's owner, team and ticket cells.
+const mdOwnerCells = `{{define "owner"}} {{md .Owner}} | {{md .Team}} | {{md .Ticket}} |{{end}}`
+
+var runMarkdown = template.Must(template.Must(template.New("run.md").Funcs(mdFuncs).Parse(mdOwnerCells)).Parse(`# {{md .Scenario}} @ {{md .Label}}
 
 hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generated {{.Generated}}
 
@@ -36,9 +39,9 @@ hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generate
 {{end}}{{end}}{{if .Hotspots}}
 ## Hotspots
 
-| hotspot | metric | objective | due | this run | interval | status |
-|---|---|---:|---|---:|---:|---|
-{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.Value}} | {{.Interval}} | **{{.Status}}** |
+| hotspot | metric | objective | due | this run | interval | status |{{if .HotspotOwners}} owner | team | ticket |{{end}}
+|---|---|---:|---|---:|---:|---|{{if .HotspotOwners}}---|---|---|{{end}}
+{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.Value}} | {{.Interval}} | **{{.Status}}** |{{if $.HotspotOwners}}{{template "owner" .Owner}}{{end}}
 {{end}}
 Each hotspot's value is the median of its metric over the valid repetitions (the error rate pooled over their requests), with its confidence interval: the value compare and the month report judge.
 {{end}}
@@ -91,7 +94,7 @@ Server CPU profiles of the valid repetitions merged: {{.CPUMerged}}. Flat: time 
 {{.CPUNote}}
 {{end}}`))
 
-var monthMarkdown = template.Must(template.New("month.md").Funcs(mdFuncs).Parse(`# Performance report: {{.Title}}
+var monthMarkdown = template.Must(template.Must(template.New("month.md").Funcs(mdFuncs).Parse(mdOwnerCells)).Parse(`# Performance report: {{.Title}}
 
 hotbench monthly report · runs from {{.From}} to {{.To}} (UTC) · generated {{.Generated}}
 
@@ -123,9 +126,9 @@ No runs and no saved verdicts in this month.
 {{end}}
 ### Hotspots
 {{if .Hotspots}}
-| hotspot | metric | objective | due | first run | last run | best | since first run | status |
-|---|---|---:|---|---:|---:|---:|---|---|
-{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.First}} | {{.Last}} | {{.Best}} | {{.Change}} | **{{.Status}}** |
+| hotspot | metric | objective | due | first run | last run | best | since first run | status |{{if .HotspotOwners}} owner | team | ticket |{{end}}
+|---|---|---:|---|---:|---:|---:|---|---|{{if .HotspotOwners}}---|---|---|{{end}}
+{{$owners := .HotspotOwners}}{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.First}} | {{.Last}} | {{.Best}} | {{.Change}} | **{{.Status}}** |{{if $owners}}{{template "owner" .Owner}}{{end}}
 {{end}}{{range .Hotspots}}
 #### {{md .Name}}: {{.Status}}
 

@@ -56,6 +56,7 @@ type scenarioView struct {
 	LeftOut           string
 	Hotspots          []hotspotView
 	HotspotNames      []string
+	HotspotOwners     bool
 	Endpoints         []trendView
 	Verdicts          []verdictView
 	CPU               []cpuDiffRow
@@ -71,6 +72,7 @@ type hotspotView struct {
 	Name, Endpoint, Metric, Objective, Due string
 	First, Last, Best, Change, Status      string
 	StatusText, Evidence, Functions        string
+	Owner                                  ownerView
 	Chart                                  *chartRef
 }
 
@@ -125,6 +127,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 			}
 			sv.Hotspots = append(sv.Hotspots, hv)
 			sv.HotspotNames = append(sv.HotspotNames, h.Name)
+			sv.HotspotOwners = sv.HotspotOwners || hasOwners(h.Hotspot)
 		}
 		for j := range s.Endpoints {
 			e := &s.Endpoints[j]
@@ -159,7 +162,7 @@ func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]boo
 		Name: h.Name, Endpoint: h.Endpoint, Metric: metricLabel(h.Metric) + " of " + h.Endpoint,
 		Objective: h.objectiveText(), Due: "end of month", Change: string(h.Change), Status: string(h.Status),
 		StatusText: statusSentence(h), Evidence: h.Evidence, Functions: strings.Join(h.Functions, ", "),
-		First: "–", Last: "–", Best: "–",
+		First: "–", Last: "–", Best: "–", Owner: ownerOf(h.Hotspot),
 	}
 	if !h.Due.IsZero() {
 		hv.Due = h.Due.String()

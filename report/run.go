@@ -70,6 +70,7 @@ type runView struct {
 	ErrorLatency         []errorLatencyRow
 	Endpoints            []endpointView
 	Hotspots             []runHotspotView
+	HotspotOwners        bool
 	CPU                  []cpuRow
 	CPUNote              string
 	CPUMerged, CPUCaveat string
@@ -110,6 +111,7 @@ type countRow struct {
 // runHotspotView is a hotspot against its objective in this run.
 type runHotspotView struct {
 	Name, Metric, Objective, Due, Value, Interval, Status, Class, Functions string
+	Owner                                                                   ownerView
 }
 
 type cpuRow struct {
@@ -175,13 +177,15 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 	for _, h := range RunHotspots(run, opts) {
 		v.Hotspots = append(v.Hotspots, runHotspotRow(h))
 	}
+	v.HotspotOwners = hasOwners(sc.Hotspots...)
 	v.CPU, v.CPUNote, v.CPUMerged, v.CPUCaveat = cpuTop(run, opts.TopFunctions)
 	return v, nil
 }
 
 func runHotspotRow(h RunHotspot) runHotspotView {
 	hv := runHotspotView{Name: h.Name, Metric: metricLabel(h.Metric) + " of " + h.Endpoint, Objective: objectiveText(h.Hotspot),
-		Due: dueText(h.Hotspot), Value: h.ValueText(), Status: string(h.Status), Functions: strings.Join(h.Functions, ", ")}
+		Due: dueText(h.Hotspot), Value: h.ValueText(), Status: string(h.Status), Functions: strings.Join(h.Functions, ", "),
+		Owner: ownerOf(h.Hotspot)}
 	if h.N > 0 {
 		hv.Interval = interval(h.Metric, compareStat(h))
 		hv.Value += fmt.Sprintf(" (n=%d)", h.N)
