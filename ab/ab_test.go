@@ -143,12 +143,14 @@ func TestACommentOnlyChangePasses(t *testing.T) {
 // candidate in sequence calls one build against itself regressed, while
 // interleaved blocks do not.
 func TestDriftFoolsASequentialPairButNotAB(t *testing.T) {
-	// Every request waits 150 µs more for each second since now.
-	t.Setenv("HOTBENCH_DEMO_DRIFT", fmt.Sprintf("%d,150us", time.Now().UnixMilli()))
+	// Every request waits 250 µs more for each second since now.
+	t.Setenv("HOTBENCH_DEMO_DRIFT", fmt.Sprintf("%d,250us", time.Now().UnixMilli()))
 	dir, _ := repo(t, demo.ABService{Work: 200 * time.Microsecond}, demo.ABService{Work: 200 * time.Microsecond, Comment: "same code"})
 	o := options(t, dir, 5, 5, 3)
 
-	// Sequential: the base's five repetitions, then the candidate's.
+	// Sequential: the base's eight repetitions, then the candidate's (eight
+	// a side, so that the pair's U test can reach Holm's level on a busy
+	// machine).
 	var runs []*results.Run
 	for _, ref := range []string{"HEAD~1", "HEAD"} {
 		runs = append(runs, sequentialRun(t, o, ref))
@@ -190,7 +192,7 @@ func sequentialRun(t *testing.T, o ab.Options, ref string) *results.Run {
 		t.Fatal(err)
 	}
 	sc := *o.Scenario
-	sc.Target, sc.Server = "http://"+addr, nil
+	sc.Target, sc.Server, sc.Runs = "http://"+addr, nil, 8
 	srv, err := runner.StartServerWith(ctx, *o.Scenario.Server, sc.Target, runner.ServerOptions{Bin: bin.Path, Dir: bin.WorkDir})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/hotbench/hotbench/metric"
 )
@@ -22,7 +23,7 @@ func WriteCalibration(w io.Writer, r *Result, c *Calibration) error {
 	fmt.Fprintf(&b, "calibrate %s: A/A, %s of one build (%s) as two server processes, seed %d; %s and %s\n\n",
 		r.Base.Scenario.Name, plural(r.Blocks, "block", "blocks"), shortCommit(r), r.Seed, valid(len(na)), valid(len(nb)))
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-	head := []string{"endpoint", "metric", "mean", "cv", "between runs", "drift/h"}
+	head := []string{"endpoint", "metric", "mean", "cv", "between runs", "drift"}
 	for _, runs := range MDERuns {
 		head = append(head, fmt.Sprintf("MDE@%d", runs))
 	}
@@ -30,7 +31,7 @@ func WriteCalibration(w io.Writer, r *Result, c *Calibration) error {
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, n := range c.Noise {
 		m, _ := metric.Parse(n.Metric)
-		cols := []string{n.Endpoint, n.Metric, m.Format(n.Mean), pct(n.CV), pct(n.BetweenRuns), signedPct(n.DriftPerHour)}
+		cols := []string{n.Endpoint, n.Metric, m.Format(n.Mean), pct(n.CV), pct(n.BetweenRuns), signedPct(n.Drift)}
 		for _, runs := range MDERuns {
 			cols = append(cols, mdeText(n.MDE[runs]))
 		}
@@ -47,6 +48,8 @@ func WriteCalibration(w io.Writer, r *Result, c *Calibration) error {
 	fmt.Fprintf(&b, "\nMDE@N: the smallest regression the gate (benchstat's U test at alpha/%d, Holm's first step over %s) detects in 80%% of simulated pairs of N repetitions a side drawn from these A/A values.\n",
 		max(c.Gated, 1), plural(c.Gated, "gated row", "gated rows"))
 	fmt.Fprintf(&b, "between runs: the share of the variance between the two server processes, which more repetitions of one run do not average away.\n")
+	fmt.Fprintf(&b, "drift: the change from the session's first repetition to its last (%s), along a line fitted to the log values.\n",
+		r.Candidate.End.Sub(r.Base.Start).Round(time.Second))
 	if c.Gated > 0 {
 		fmt.Fprintf(&b, "false-alarm rate of the current gate at runs: %d: %s of %d resampled A/A pairs failed on a regression (error-rate rows, tested on counts, not resampled)\n",
 			c.Runs, pct(c.FalseAlarm), c.Trials)

@@ -20,7 +20,7 @@ var MDERuns = []int{5, 10, 20}
 // Simulation sizes of a calibration: enough that a power of 80 % and a
 // false-alarm rate near alpha are estimated within a few points.
 const (
-	powerTrials      = 400
+	powerTrials      = 300
 	falseAlarmTrials = 2000
 	// mdePower is the chance of detecting an effect that "detectable" means.
 	mdePower = 0.8
@@ -39,9 +39,11 @@ type Noise struct {
 	// server processes (one-way analysis of variance): noise that more
 	// repetitions of one run never average away.
 	BetweenRuns float64
-	// DriftPerHour is the relative change per hour over the session (a
-	// least-squares line through the log values against time).
-	DriftPerHour float64
+	// Drift is the relative change from the session's start to its end
+	// along a least-squares line through the log values against time, and
+	// DriftPerHour the same line's change per hour (an extrapolation for a
+	// session shorter than an hour, which the scenario's record keeps).
+	Drift, DriftPerHour float64
 	// MDE maps repetitions a side (MDERuns) to the smallest relative
 	// regression the gate detects with mdePower: NaN above +200 %.
 	MDE map[int]float64
@@ -107,7 +109,7 @@ func Calibrate(res *Result, sc *scenarios.Scenario, policy compare.Policy, seed 
 			n.CV = stddev(all) / n.Mean
 		}
 		n.BetweenRuns = betweenShare(va, vb)
-		n.DriftPerHour = drift(append(slices.Clone(va), vb...), append(slices.Clone(ta), tb...))
+		n.Drift, n.DriftPerHour = drift(append(slices.Clone(va), vb...), append(slices.Clone(ta), tb...))
 		for _, runs := range MDERuns {
 			n.MDE[runs] = minimumDetectable(k, va, vb, runs, famAlpha, rng)
 		}
@@ -203,9 +205,9 @@ func betweenShare(a, b []float64) float64 {
 	return between / (between + msw)
 }
 
-// drift is the least-squares slope of log values against hours, as a
-// relative change per hour.
-func drift(v, hours []float64) float64 {
+// drift is the least-squares slope of log values against hours, as the
+// relative change over the span of the hours and per hour.
+func drift(v, hours []float64) (overSpan, perHour float64) {
 	var xs, ys []float64
 	for i, x := range v {
 		if x > 0 {
@@ -213,7 +215,7 @@ func drift(v, hours []float64) float64 {
 		}
 	}
 	if len(xs) < 3 {
-		return 0
+		return 0, 0
 	}
 	mx, my := mean(xs), mean(ys)
 	var sxy, sxx float64
@@ -223,13 +225,16 @@ func drift(v, hours []float64) float64 {
 	}
 	// A session shorter than a minute says nothing per hour.
 	if sxx == 0 || slicesSpan(xs) < 1.0/60 {
-		return 0
+		return 0, 0
 	}
-	d := math.Exp(sxy/sxx) - 1
-	if math.IsNaN(d) || math.IsInf(d, 0) {
-		return 0
+	slope := sxy / sxx
+	finite := func(x float64) float64 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0
+		}
+		return x
 	}
-	return d
+	return finite(math.Expm1(slope * slicesSpan(xs))), finite(math.Expm1(slope))
 }
 
 // minimumDetectable is the smallest relative regression that the gate's
@@ -267,7 +272,7 @@ func minimumDetectable(k [2]string, a, b []float64, runs int, alpha float64, rng
 		return math.NaN()
 	}
 	lo, hi := 0.0, most
-	for hi-lo > 0.0025 {
+	for hi-lo > 0.005 { // half a percent: finer than the simulation's own spread
 		mid := (lo + hi) / 2
 		if power(mid) >= mdePower {
 			hi = mid
