@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"internal/synth":    {"results", "scenarios", "metric"},
 	"internal/layers":   {},
 	"bench/target":      {},
+	"bench/abrepo":      {"demo"},
 }
 
 func TestImportsFollowTheDesign(t *testing.T) {
