@@ -411,7 +411,7 @@ func conclude(res *Result, policy compare.Policy, dec *decider) error {
 	} else {
 		last := res.Looks[len(res.Looks)-1]
 		g.Gated = last.Gated
-		g.Correction = fmt.Sprintf("sequential: blocked t-test at look %d of %d (level %.3g), Bonferroni over %s",
+		g.Correction = fmt.Sprintf("a group-sequential blocked t-test (look %d of %d, level %.3g, Bonferroni over %s)",
 			last.Index, last.Of, last.Level, plural(last.Gated, "gated row", "gated rows"))
 		for _, r := range last.Rows {
 			decided := r.Decision == sequential.Regressed || r.Decision == sequential.Improved
