@@ -321,8 +321,10 @@ type RunInfo struct {
 	Start, End       time.Time
 	Complete         bool
 	IncompleteReason string
-	// Repetitions is the number of repetitions stored.
+	// Repetitions is the number of repetitions stored; Valid of them are
+	// valid (complete and not marked invalid), the samples compare uses.
 	Repetitions  int
+	Valid        int
 	ScenarioHash string
 	Git          Git
 	Dir          string
@@ -341,14 +343,17 @@ type runHeader struct {
 	Scenario      struct {
 		Name string `json:"name"`
 	} `json:"scenario"`
-	ScenarioHash     string     `json:"scenario_hash"`
-	Label            string     `json:"label"`
-	Start            time.Time  `json:"start"`
-	End              time.Time  `json:"end"`
-	Complete         bool       `json:"complete"`
-	IncompleteReason string     `json:"incomplete_reason"`
-	Git              Git        `json:"git"`
-	Repetitions      []struct{} `json:"repetitions"`
+	ScenarioHash     string    `json:"scenario_hash"`
+	Label            string    `json:"label"`
+	Start            time.Time `json:"start"`
+	End              time.Time `json:"end"`
+	Complete         bool      `json:"complete"`
+	IncompleteReason string    `json:"incomplete_reason"`
+	Git              Git       `json:"git"`
+	Repetitions      []struct {
+		Complete bool     `json:"complete"`
+		Invalid  []string `json:"invalid"`
+	} `json:"repetitions"`
 }
 
 // readInfo reads the header of the run in dir. It checks the JSON syntax of
@@ -369,6 +374,12 @@ func readInfo(dir string) (RunInfo, error) {
 	if err := checkVersion(path, *h.FormatVersion); err != nil {
 		return RunInfo{}, err
 	}
+	valid := 0
+	for _, rep := range h.Repetitions {
+		if (Repetition{Complete: rep.Complete, Invalid: rep.Invalid}).Valid() {
+			valid++
+		}
+	}
 	return RunInfo{
 		Scenario:         h.Scenario.Name,
 		Label:            h.Label,
@@ -377,6 +388,7 @@ func readInfo(dir string) (RunInfo, error) {
 		Complete:         h.Complete,
 		IncompleteReason: h.IncompleteReason,
 		Repetitions:      len(h.Repetitions),
+		Valid:            valid,
 		ScenarioHash:     h.ScenarioHash,
 		Git:              h.Git,
 		Dir:              dir,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,23 +19,57 @@ import (
 )
 
 func (a *app) lsCommand() *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List stored runs, newest first",
-		Args:  noArgs,
+		Long: `ls lists the stored runs, newest first: reference, start, repetitions, complete
+or not, git commit and folder. --scenario keeps one scenario's runs. --json prints
+a JSON array, one object a run: scenario, label, ref, path, start, end, complete
+(and incomplete_reason), runs (the valid repetitions, the samples compare uses),
+repetitions (all stored) and git {commit, dirty}.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fi, err := os.Stat(a.store().Dir); err == nil && !fi.IsDir() {
 				return usagef("--results %s is a file, not a results folder: name the folder runs are stored in", a.store().Dir)
 			}
 			runs, listErr := a.store().List()
+			if s := a.v.GetString("scenario"); s != "" {
+				var names []string
+				kept := runs[:0:0]
+				for _, r := range runs {
+					if r.Scenario == s {
+						kept = append(kept, r)
+					}
+					if !slices.Contains(names, r.Scenario) {
+						names = append(names, r.Scenario)
+					}
+				}
+				if len(kept) == 0 && len(runs) > 0 {
+					slices.Sort(names)
+					fmt.Fprintf(a.stderr, "no runs of scenario %q in %s; scenarios with runs: %s\n", s, a.store().Dir, strings.Join(names, ", "))
+				}
+				runs = kept
+			}
+			asJSON := a.v.GetBool("json")
 			if len(runs) == 0 && listErr == nil {
-				fmt.Fprintf(a.stderr, "no runs in %s (run a scenario with 'hotbench run', or try 'hotbench demo')\n", a.store().Dir)
+				if asJSON {
+					fmt.Fprintln(a.stdout, "[]")
+				}
+				if a.v.GetString("scenario") == "" {
+					fmt.Fprintf(a.stderr, "no runs in %s (run a scenario with 'hotbench run', or try 'hotbench demo')\n", a.store().Dir)
+				}
 				return nil
 			}
-			if len(runs) == 0 {
+			if len(runs) == 0 && !asJSON {
 				return usageError{listErr}
 			}
-			if err := report.WriteRunList(a.stdout, runs); err != nil {
+			var err error
+			if asJSON {
+				err = writeRunListJSON(a.stdout, runs)
+			} else {
+				err = report.WriteRunList(a.stdout, runs)
+			}
+			if err != nil {
 				return err
 			}
 			if listErr != nil {
@@ -44,6 +79,40 @@ func (a *app) lsCommand() *cobra.Command {
 			return nil
 		},
 	}
+	cmd.Flags().String("scenario", "", "list only this scenario's runs")
+	cmd.Flags().Bool("json", false, "print the runs as a JSON array")
+	return cmd
+}
+
+// runListEntry is one run of ls --json. Fields may be added, never renamed.
+type runListEntry struct {
+	Scenario         string      `json:"scenario"`
+	Label            string      `json:"label"`
+	Ref              string      `json:"ref"`
+	Path             string      `json:"path"`
+	Start            time.Time   `json:"start"`
+	End              time.Time   `json:"end"`
+	Complete         bool        `json:"complete"`
+	IncompleteReason string      `json:"incomplete_reason,omitempty"`
+	Runs             int         `json:"runs"`
+	Repetitions      int         `json:"repetitions"`
+	Git              results.Git `json:"git"`
+}
+
+// writeRunListJSON prints runs as ls --json does: one JSON array, times in
+// UTC.
+func writeRunListJSON(w io.Writer, runs []results.RunInfo) error {
+	list := make([]runListEntry, len(runs))
+	for i, r := range runs {
+		list[i] = runListEntry{
+			Scenario: r.Scenario, Label: r.Label, Ref: r.Ref(), Path: r.Dir,
+			Start: r.Start.UTC(), End: r.End.UTC(), Complete: r.Complete, IncompleteReason: r.IncompleteReason,
+			Runs: r.Valid, Repetitions: r.Repetitions, Git: r.Git,
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(list)
 }
 
 // loadRuns resolves references (each may hold several, comma-separated)
