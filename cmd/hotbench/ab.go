@@ -56,6 +56,7 @@ regression or SLO breach, 2 usage or input error, 3 inconclusive.`,
 	f.String("format", "text", "output format: text, markdown, json or junit")
 	f.Bool("json", false, "print compare's JSON with the session's \"ab\" object (as --format json)")
 	f.Bool("save", false, "store the verdict in the results folder, for the monthly report")
+	fixLogFlags(cmd)
 	f.String("cache-dir", "", "folder of cached builds (default: the user's cache folder)")
 	return cmd
 }
@@ -146,6 +147,9 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 		return usagef("--min-runs %d --max-runs %d: ab needs %d ≤ min-runs ≤ max-runs ≤ %d blocks (defaults %d and %d)",
 			o.MinBlocks, o.MaxBlocks, sequential.MinBlocks, sequential.MaxBlocks, ab.DefaultMinBlocks, ab.DefaultMaxBlocks)
 	}
+	if _, err := a.fixLog(); err != nil {
+		return err // before the session, not after it
+	}
 	res, err := ab.Run(a.ctx, o)
 	if err != nil {
 		return a.abFailed(res, err)
@@ -159,7 +163,11 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 		if err := ab.Write(&buf, res, true, "json"); err != nil {
 			return err
 		}
-		saved, err := a.store().SaveVerdict(results.VerdictAB, res.Comparison.Scenario, time.Now().UTC(), buf.Bytes())
+		data, err := a.savedWithFixLog(buf.Bytes(), []*results.Run{res.Base}, []*results.Run{res.Candidate})
+		if err != nil {
+			return err
+		}
+		saved, err := a.store().SaveVerdict(results.VerdictAB, res.Comparison.Scenario, time.Now().UTC(), data)
 		if err != nil {
 			return fmt.Errorf("save verdict: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,6 +83,46 @@ func (a *app) verdictFlags(cmd *cobra.Command) {
 	f.Float64("alpha", 0, "significance level (default: the scenario's gate.alpha, 0.05)")
 	f.Bool("force", false, "compare runs of different scenarios or endpoints anyway")
 	f.Bool("save", false, "store the verdict in the results folder, for the monthly report")
+	fixLogFlags(cmd)
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		_, err := a.fixLog()
+		return err
+	}
+}
+
+// fixLogFlags adds --ticket, --pr and --note, which --save stores with the
+// verdict for the month report's fix log.
+func fixLogFlags(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.String("ticket", "", "with --save: the ticket the work is tracked in, like PERF-123, for the month's fix log")
+	f.String("pr", "", "with --save: the pull request that made the change (its number or URL)")
+	f.String("note", "", "with --save: what the group learned from the fix, in a sentence or two")
+}
+
+// fixLog reads --ticket, --pr and --note. They are stored only with a saved
+// verdict, so giving one without --save is a usage error rather than a note
+// silently lost.
+func (a *app) fixLog() (compare.FixLog, error) {
+	f := compare.FixLog{Ticket: a.v.GetString("ticket"), PR: a.v.GetString("pr"), Note: a.v.GetString("note")}
+	if !a.v.GetBool("save") {
+		for _, name := range []string{"ticket", "pr", "note"} {
+			if strings.TrimSpace(a.v.GetString(name)) != "" {
+				return f, usagef("--%s is stored with the saved verdict: add --save", name)
+			}
+		}
+	}
+	return f, nil
+}
+
+// savedWithFixLog is a verdict's JSON with the fix log of the flags and the
+// commits of both sides' runs.
+func (a *app) savedWithFixLog(data []byte, base, cand []*results.Run) ([]byte, error) {
+	fix, err := a.fixLog()
+	if err != nil {
+		return nil, err
+	}
+	fix.Commits = compare.RunCommits(base, cand)
+	return compare.WithFixLog(data, fix)
 }
 
 // comparison loads both sides and compares them with the options
@@ -149,7 +190,21 @@ func (a *app) writeVerdict(kind string, c *compare.Comparison, g *compare.GateRe
 	if err := compare.Write(&buf, c, g, "json"); err != nil {
 		return err
 	}
-	path, err := a.store().SaveVerdict(kind, c.Scenario, time.Now().UTC(), buf.Bytes())
+	// The runs were loaded to compare them; read them again for their
+	// commits, which the comparison does not keep.
+	var sides [2][]*results.Run
+	for i, dirs := range [][]string{c.BasePaths, c.CandidatePaths} {
+		for _, dir := range dirs {
+			if r, err := results.Load(dir); err == nil {
+				sides[i] = append(sides[i], r)
+			}
+		}
+	}
+	data, err := a.savedWithFixLog(buf.Bytes(), sides[0], sides[1])
+	if err != nil {
+		return err
+	}
+	path, err := a.store().SaveVerdict(kind, c.Scenario, time.Now().UTC(), data)
 	if err != nil {
 		return fmt.Errorf("save verdict: %w", err)
 	}
