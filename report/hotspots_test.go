@@ -85,7 +85,7 @@ func TestRunReportShowsHotspotsFirst(t *testing.T) {
 		t.Fatalf("the run report does not show its hotspots before the summary")
 	}
 	for _, want := range []string{"<strong>search-regexp</strong>", "p99 of search", "10.0ms", "2026-12-15", `<span class="badge off-track">not met</span>`,
-		"<td>ada</td><td>search</td><td class=\"mono\">PERF-12</td>"} {
+		"<td>ada</td><td>search</td><td class=\"mono nowrap\">PERF-12</td>"} {
 		if !strings.Contains(page[hot:summary], want) {
 			t.Errorf("the hotspots section lacks %q", want)
 		}

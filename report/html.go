@@ -108,11 +108,13 @@ td.bad{background:#fdf0f0!important;color:#a21f29;font-weight:600}
 .evidence{color:var(--muted);font-size:14px}
 details summary{cursor:pointer;font-weight:600;margin:8px 0}
 .muted{color:var(--muted)}
+.minutes ul{margin:6px 0;padding-left:20px}
+pre{background:var(--head);border:1px solid var(--line);border-radius:6px;padding:10px 14px;white-space:pre-wrap;font-size:13px}
 @media (max-width:900px){.meta{grid-template-columns:repeat(2,minmax(0,1fr))}main{padding:16px}}
 `
 
 // ownerCells are a hotspot's owner, team and ticket cells.
-const ownerCells = `{{define "owner"}}<td>{{.Owner}}</td><td>{{.Team}}</td><td class="mono">{{.Ticket}}</td>{{end}}`
+const ownerCells = `{{define "owner"}}<td>{{.Owner}}</td><td>{{.Team}}</td><td class="mono nowrap">{{.Ticket}}</td>{{end}}`
 
 var htmlFuncs = template.FuncMap{
 	"css":   func() template.CSS { return template.CSS(css) },
@@ -237,6 +239,22 @@ var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFunc
 <p class="headline">{{.Headline}}</p>
 {{if .Lines}}<ul>{{range .Lines}}<li><span class="badge {{class .Status}}">{{.Status}}</span> {{.Text}}</li>{{end}}</ul>{{end}}
 </section>
+<section class="card minutes">
+<h4>For the minutes</h4>
+<ul>{{range .Minutes}}<li>{{.}}</li>{{end}}</ul>
+<details><summary>Markdown to paste</summary><pre>{{range .Minutes}}- {{.}}
+{{end}}</pre></details>
+</section>
+{{with .Previous}}<h2>Since {{.Title}}</h2>
+<p class="muted">Each hotspot against {{.Title}} ({{.Runs}} runs, {{.From}} to {{.To}}): its status then and now, and its last run without caveats then against now, compared as compare does.</p>
+{{if .Warnings}}<div class="warn"><strong>Some runs of {{.Title}} could not be read</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .Moves}}<table class="wide">
+<thead><tr><th>hotspot</th><th>movement</th><th>status then → now</th><th class="num">last run then → now</th><th>change</th>{{if .Owners}}<th>owner</th><th>team</th><th>ticket</th>{{end}}</tr></thead>
+<tbody>
+{{$owners := .Owners}}{{range .Moves}}<tr><td><strong>{{.Name}}</strong><div class="evidence">{{.Scenario}} · {{.Metric}}</div></td><td><span class="badge {{.MovementClass}}">{{.Movement}}</span>{{if .Why}}<div class="evidence">{{.Why}}</div>{{end}}</td><td>{{.StatusThen}} → {{.StatusNow}}</td><td class="num">{{.Values}}</td><td>{{if ne .Change "–"}}<span class="badge {{class .Change}}">{{.Change}}</span>{{else}}–{{end}}</td>{{if $owners}}{{template "owner" .Owner}}{{end}}</tr>
+{{end}}</tbody>
+</table>{{else}}<p class="muted">No hotspots to compare.</p>{{end}}
+{{end}}
 {{if .Warnings}}<div class="warn"><strong>Some results could not be read and are not in this report</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if not .Scenarios}}<p>No runs and no saved verdicts in this month.</p>{{end}}
 {{range .Scenarios}}

@@ -98,12 +98,30 @@ var monthMarkdown = template.Must(template.Must(template.New("month.md").Funcs(m
 
 hotbench monthly report · runs from {{.From}} to {{.To}} (UTC) · generated {{.Generated}}
 
+## For the minutes
+{{range .Minutes}}
+- {{md .}}{{end}}
+
 ## Summary
 
 {{md .Headline}}
 {{range .Lines}}
 - {{md .Text}}{{end}}
-{{if .Warnings}}
+{{with .Previous}}
+## Since {{.Title}}
+
+Each hotspot against {{.Title}} ({{.Runs}} runs, {{.From}} to {{.To}}): its status then and now, and its last run without caveats then against now, compared as compare does.
+{{if .Moves}}
+| hotspot | metric | movement | status then → now | last run then → now | change |{{if .Owners}} owner | team | ticket |{{end}}
+|---|---|---|---|---:|---|{{if .Owners}}---|---|---|{{end}}
+{{$owners := .Owners}}{{range .Moves}}| **{{md .Scenario}} / {{md .Name}}** | {{md .Metric}} | **{{.Movement}}**{{if .Why}}: {{md .Why}}{{end}} | {{.StatusThen}} → {{.StatusNow}} | {{.Values}} | {{.Change}} |{{if $owners}}{{template "owner" .Owner}}{{end}}
+{{end}}{{else}}
+No hotspots to compare.
+{{end}}{{if .Warnings}}
+> **Some runs of {{.Title}} could not be read**
+{{range .Warnings}}>
+> - {{md .}}
+{{end}}{{end}}{{end}}{{if .Warnings}}
 > **Some results could not be read and are not in this report**
 {{range .Warnings}}>
 > - {{md .}}

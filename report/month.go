@@ -71,6 +71,8 @@ type Month struct {
 	// Warnings are runs or verdicts that could not be read, and so are not
 	// in the report.
 	Warnings []string
+	// Previous compares each hotspot with the month before.
+	Previous *MonthOverMonth
 
 	opts Options
 }
@@ -107,6 +109,8 @@ type RunPoint struct {
 	// Caveats say why the run is marked on the charts and left out of
 	// trends: invalid repetitions, the run's warnings, an interruption.
 	Caveats []string
+
+	dir string // the run's folder
 }
 
 // Marked reports whether the run has caveats.
@@ -156,6 +160,8 @@ type Point struct {
 	// Marked: the run has caveats (RunPoint.Caveats). It is drawn hollow
 	// and left out of the trend.
 	Marked bool
+
+	dir string // the run's folder
 }
 
 // EndpointMonth is an endpoint's throughput and error rate per run.
@@ -202,10 +208,14 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 		}
 		m.Warnings = append(m.Warnings, splitErrors(err)...)
 	}
-	byScenario := map[string][]results.RunInfo{}
+	prevFrom, _ := monthRange(from.AddDate(0, -1, 0))
+	byScenario, prevByScenario := map[string][]results.RunInfo{}, map[string][]results.RunInfo{}
 	for _, info := range infos {
-		if !info.Start.Before(from) && info.Start.Before(to) {
+		switch {
+		case !info.Start.Before(from) && info.Start.Before(to):
 			byScenario[info.Scenario] = append(byScenario[info.Scenario], info)
+		case !info.Start.Before(prevFrom) && info.Start.Before(from):
+			prevByScenario[info.Scenario] = append(prevByScenario[info.Scenario], info)
 		}
 	}
 	verdicts, err := store.Verdicts("", from, to)
@@ -231,11 +241,7 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("month report: %w", err)
 		}
-		runs := byScenario[name]
-		slices.SortStableFunc(runs, func(a, b results.RunInfo) int {
-			return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Dir, b.Dir))
-		})
-		sm, err := buildScenario(ctx, name, runs, from, to, opts)
+		sm, err := buildScenario(ctx, name, sortRuns(byScenario[name]), to, opts, true)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +256,20 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 		}
 		m.Scenarios = append(m.Scenarios, *sm)
 	}
+	prev, err := buildPrevious(ctx, m, prevByScenario, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.Previous = prev
 	return m, nil
+}
+
+// sortRuns sorts runs oldest first (by folder for the same start).
+func sortRuns(runs []results.RunInfo) []results.RunInfo {
+	slices.SortStableFunc(runs, func(a, b results.RunInfo) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Dir, b.Dir))
+	})
+	return runs
 }
 
 func splitErrors(err error) []string {
@@ -285,7 +304,7 @@ func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
 		point: RunPoint{
 			Ref: r.Ref(), Name: r.Name(), Label: r.Label, Start: r.Start.UTC(),
 			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Valid: len(valid), Complete: r.Complete,
-			Caveats: runCaveats(r, leftOut),
+			Caveats: runCaveats(r, leftOut), dir: r.Dir,
 		},
 		endpoints: map[string]EndpointPoint{},
 		order:     r.EndpointNames(),
@@ -365,7 +384,9 @@ func runCaveats(r *results.Run, leftOut int) []string {
 // loaded first: its scenario names the hotspots and objectives that the
 // month is judged by. The first and last runs are kept whole, for the
 // comparison and the profiles; the others are reduced to their values.
-func buildScenario(ctx context.Context, name string, infos []results.RunInfo, from, to time.Time, opts Options) (*ScenarioMonth, error) {
+// Without full (the month before, which only needs its statuses and
+// values) there is no comparison and no profile.
+func buildScenario(ctx context.Context, name string, infos []results.RunInfo, to time.Time, opts Options, full bool) (*ScenarioMonth, error) {
 	sm := &ScenarioMonth{Name: name}
 	if len(infos) == 0 {
 		sm.CPUNote = "no runs this month"
@@ -445,7 +466,7 @@ feed:
 
 	// The first and last runs, compared as compare does: the month's change.
 	var cmpn *compare.Comparison
-	if first != nil && first != last {
+	if full && first != nil && first != last {
 		c, err := compare.Compare([]*results.Run{first}, []*results.Run{last},
 			compare.Options{Alpha: opts.Alpha, Confidence: opts.Confidence, Force: true})
 		if err != nil {
@@ -458,7 +479,9 @@ feed:
 		sm.Hotspots = append(sm.Hotspots, buildHotspot(h, i, kept, cmpn, to, opts))
 	}
 	sm.Endpoints = buildEndpoints(kept)
-	cpuDiff(sm, first, last, opts.TopFunctions)
+	if full {
+		cpuDiff(sm, first, last, opts.TopFunctions)
+	}
 	return sm, nil
 }
 
@@ -477,7 +500,7 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 			e = pooledRate(hs.errors, hs.reqs, len(hs.vals), opts.Confidence)
 		}
 		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N,
-			LeftOut: r.point.Repetitions - r.point.Valid, Marked: r.point.Marked()})
+			LeftOut: r.point.Repetitions - r.point.Valid, Marked: r.point.Marked(), dir: r.point.dir})
 	}
 	hm.JudgedAt = monthEnd
 	if !h.Due.IsZero() {

@@ -40,8 +40,11 @@ type monthView struct {
 	Title, From, To, Generated string
 	Headline                   string
 	Lines                      []summaryLine
-	Warnings                   []string
-	Scenarios                  []scenarioView
+	// Minutes are the lines a chair pastes into the minutes.
+	Minutes   []string
+	Previous  *previousView
+	Warnings  []string
+	Scenarios []scenarioView
 }
 
 type summaryLine struct{ Text, Status string }
@@ -110,6 +113,8 @@ func (m *Month) view(place placer) (*monthView, error) {
 		To:        formatDate(m.To.Add(-1)),
 		Generated: formatDateTime(m.Generated),
 		Headline:  m.Headline(),
+		Minutes:   m.Minutes(),
+		Previous:  m.Previous.view(),
 		Warnings:  m.Warnings,
 	}
 	used := map[string]bool{}
