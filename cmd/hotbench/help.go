@@ -16,6 +16,6 @@ func (a *app) scenarioHelpTopic() *cobra.Command {
 	return &cobra.Command{
 		Use:   "scenario",
 		Short: "The scenario file format: every key, its default and its limits",
-		Long:  "hotbench scenario files (hotbench validate checks one)\n\n" + strings.TrimRight(scenarios.Reference, "\n"),
+		Long:  "hotbench scenario files (hotbench init writes a commented starter, hotbench\nvalidate checks one)\n\n" + strings.TrimRight(scenarios.Reference, "\n"),
 	}
 }

@@ -59,6 +59,7 @@ environment variables (HOTBENCH_RESULTS, HOTBENCH_TARGET, ...) < flags.`,
 
 	root.AddCommand(
 		a.runCommand(),
+		a.initCommand(),
 		a.validateCommand(),
 		a.lsCommand(),
 		a.rmCommand(),
