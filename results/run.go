@@ -51,6 +51,14 @@ type Run struct {
 	// AB is set on the two runs `hotbench ab` stores: which side, which
 	// build, and the interleaving they shared.
 	AB *AB `json:"ab,omitempty"`
+	// Shard is set on one shard's part of a sharded run (`hotbench run
+	// --shard I/N`): which part it is, of which run, and its clock against
+	// the coordinator's. Its repetitions hold its share of the load only.
+	Shard *ShardPart `json:"shard,omitempty"`
+	// Shards is set on the run merged from a sharded run's parts
+	// (`hotbench merge`): the parts it was made of and how together they
+	// started.
+	Shards *ShardSet `json:"shards,omitempty"`
 	// Repetitions is the last field: Save appends to it without writing
 	// the rest again.
 	Repetitions []Repetition `json:"repetitions"`
@@ -87,6 +95,48 @@ type AB struct {
 	Stopped string   `json:"stopped,omitempty"`
 	// Calibration is true for an A/A session: both sides ran one build.
 	Calibration bool `json:"calibration,omitempty"`
+}
+
+// ShardPart is one shard's part of a run split over Count processes.
+type ShardPart struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// RunID names the sharded run; every part of it and the merged run
+	// carry the same one.
+	RunID string `json:"run_id"`
+	// Coordinator is the address of shard 0's coordination endpoint.
+	Coordinator string `json:"coordinator,omitempty"`
+	// ClockOffset is the coordinator's clock minus this shard's, and RTT
+	// the round trip it was measured over (the shortest of several), in
+	// seconds: the offset is known to ± RTT/2.
+	ClockOffset float64 `json:"clock_offset"`
+	RTT         float64 `json:"rtt"`
+}
+
+// ShardSet describes a merged run's parts.
+type ShardSet struct {
+	Count int    `json:"count"`
+	RunID string `json:"run_id"`
+	// Parts lists the shards merged, by index.
+	Parts []ShardSource `json:"parts"`
+	// Missing lists the shards whose part was not found or never ran.
+	Missing []int `json:"missing,omitempty"`
+	// StartSkew is, per repetition of the merged run, the spread of the
+	// parts' measured-window starts on the coordinator's clock (each
+	// part's start plus its clock offset), in seconds.
+	StartSkew []float64 `json:"start_skew,omitempty"`
+}
+
+// ShardSource is one part of a merged run.
+type ShardSource struct {
+	Index int `json:"index"`
+	// Run is the part's folder name.
+	Run         string  `json:"run"`
+	Host        string  `json:"host,omitempty"`
+	Complete    bool    `json:"complete"`
+	Reason      string  `json:"reason,omitempty"`
+	ClockOffset float64 `json:"clock_offset"`
+	RTT         float64 `json:"rtt"`
 }
 
 // Host describes the machine that generated the load.

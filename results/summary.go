@@ -32,6 +32,10 @@ type Summary struct {
 	// hotspots' metrics, its gate's keys), by canonical name and quantile;
 	// latency and error_latency carry each, beside those they always have.
 	Percentiles []string `json:"percentiles,omitempty"`
+	// Shard is set for one shard's part of a sharded run, Shards for the
+	// run merged from the parts.
+	Shard  *ShardPart `json:"shard,omitempty"`
+	Shards *ShardSet  `json:"shards,omitempty"`
 }
 
 // RepetitionSummary is one repetition's validity.
@@ -199,6 +203,8 @@ func Summarize(r *Run) Summary {
 		Path:     r.Dir,
 		Complete: r.Complete,
 		Warnings: r.AllWarnings(),
+		Shard:    r.Shard,
+		Shards:   r.Shards,
 	}
 	for _, rep := range r.Repetitions {
 		s.Repetitions = append(s.Repetitions, RepetitionSummary{Index: rep.Index, Valid: rep.Valid(), Reasons: rep.Reasons()})
@@ -279,7 +285,8 @@ func latencySummary(h *Histogram, extra []metric.Metric) LatencySummary {
 
 // TargetRPS is the average rate the schedule asks of an endpoint over the
 // measured window: load.rate (or the stages' mean) times the endpoint's
-// share of the weights. It is 0 for the closed model and unknown endpoints.
+// share of the weights, and for one shard's part of a sharded run its
+// share of that. It is 0 for the closed model and unknown endpoints.
 func (r *Run) TargetRPS(endpoint string) float64 {
 	l := r.Scenario.Load
 	if l.Closed() {
@@ -295,7 +302,11 @@ func (r *Run) TargetRPS(endpoint string) float64 {
 	if total == 0 || weight == 0 {
 		return 0
 	}
-	return l.MeanRate() * float64(weight) / float64(total)
+	rps := l.MeanRate() * float64(weight) / float64(total)
+	if r.Shard != nil && r.Shard.Count > 1 {
+		rps /= float64(r.Shard.Count)
+	}
+	return rps
 }
 
 // EndpointNames lists the endpoints in scenario order, then any others seen

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,19 +24,38 @@ import (
 // It returns the measurement's warnings apart from the profiles' (which
 // weaken the profile evidence, not the numbers: results.Run.ProfileWarnings).
 func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int, retry bool, dir string, opts Options, p *progress, tr *transport) (rep results.Repetition, warns, profWarns []string, err error) {
+	if opts.Shard.Active() && opts.Raw {
+		// The raw files number a stream's hits as the whole schedule does.
+		return results.Repetition{Index: index}, nil, nil, errors.New("raw results (--raw) are not written by a shard yet: run the shards without --raw")
+	}
 	streams, err := newStreams(ctx, sc, index, dir, opts, tr)
 	if err != nil {
 		return results.Repetition{Index: index}, nil, nil, err
 	}
+	shardStreams(streams, opts.Shard)
+	psc, pid := sc, opts.ServerPID
+	if !opts.Shard.measuresServer() {
+		psc, pid = withoutProfiles(sc), 0
+	}
 	l := sc.Load
 	warmup := l.Warmup.D()
+	if opts.StartAt != nil {
+		if at := opts.StartAt(index); !at.IsZero() && !waitUntil(ctx, at) {
+			for _, s := range streams {
+				s.close()
+			}
+			now := time.Now().UTC()
+			rep = results.Repetition{Index: index, Retry: retry, Start: now, End: now, Invalid: []string{results.ReasonInterrupted}}
+			return rep, nil, nil, fmt.Errorf("repetition %d of %d: %w before it began", index, planned, ErrInterrupted)
+		}
+	}
 	began := time.Now()
 	for _, s := range streams {
 		s.start()
 	}
 	stopLive := p.start(index, planned, retry, warmup+l.Window(), streams)
-	capture := startProfiles(ctx, sc, dir, index, began.Add(warmup), opts.ServerPID)
-	cost := startProcWatch(ctx, opts.ServerPID, index, began.Add(warmup), began.Add(warmup+l.Window()))
+	capture := startProfiles(ctx, psc, dir, index, began.Add(warmup), pid)
+	cost := startProcWatch(ctx, pid, index, began.Add(warmup), began.Add(warmup+l.Window()))
 	stoppedAt := await(ctx, streams)
 	stopLive()
 	end, complete := time.Now(), stoppedAt.IsZero()
@@ -50,7 +70,7 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 	if procWarn != "" {
 		warns = append(warns, procWarn)
 	}
-	profWarns, profErr := capture.finish(sc, &rep)
+	profWarns, profErr := capture.finish(psc, &rep)
 	rep.Server = mergeServer(procStats, rep.Server)
 	rep.Invalid = invalidReasons(l, rep)
 	for _, w := range append(slices.Clone(warns), profWarns...) {

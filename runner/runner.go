@@ -37,7 +37,8 @@ type Options struct {
 	Label string
 	// Store receives the run; the run folder is created before any load.
 	Store *results.Store
-	// Raw also writes every result in vegeta's format (without bodies).
+	// Raw also writes the measured results in vegeta's format, without
+	// bodies: raw/results.bin and raw/repetitions/ (see raw.go).
 	Raw bool
 	// Progress receives progress and warnings (usually standard error); nil
 	// for none. Interactive redraws a live line instead of printing lines.
@@ -55,6 +56,16 @@ type Options struct {
 	// working directory's git state (hotbench ab measures builds of other
 	// commits).
 	Git *results.Git
+	// Shard makes this process one shard of a schedule split over
+	// several (runner/shard.go): it sends only the hits of each endpoint's
+	// stream whose number is congruent to Shard.Index modulo Shard.Count.
+	// The zero Shard is the whole schedule.
+	Shard Shard
+	// StartAt, when set, says when repetition index must begin (its
+	// warm-up's first hit), so that shards on several machines start each
+	// repetition together; the repetition waits until then. A zero time
+	// starts at once.
+	StartAt func(index int) time.Time
 
 	// pauseHook, set by tests, runs before the pacer paces hit n of
 	// repetition rep: a hook that sleeps stalls the generator.

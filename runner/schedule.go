@@ -23,6 +23,10 @@ type Schedule struct {
 	// hits[i] is the number of hits due before segment i begins.
 	hits []float64
 	end  time.Duration
+	// offset and stride make the schedule one shard's part of it (Shard):
+	// its hit n is the whole schedule's hit offset + n·stride. A stride of
+	// 0 or 1 is the whole schedule.
+	offset, stride uint64
 }
 
 // NewSchedule builds the schedule of one repetition for a stream that gets
@@ -111,9 +115,26 @@ func (s *Schedule) total() uint64 {
 	return lo
 }
 
+// Shard returns shard index of count of the schedule: the hits whose number
+// is congruent to index modulo count, in order, so that count shards started
+// together send exactly the schedule's hits, interleaved, each at its own
+// time. Each shard's Due counts its own hits, and the shards' counts sum to
+// the schedule's. A count below 2 returns the schedule itself.
+func (s *Schedule) Shard(index, count int) *Schedule {
+	if count < 2 {
+		return s
+	}
+	c := *s
+	c.offset, c.stride = uint64(index), uint64(count)
+	return &c
+}
+
 // At returns when hit n (counting from 0) is due, relative to the start of
 // the attack, and false when the schedule ends before it.
 func (s *Schedule) At(n uint64) (time.Duration, bool) {
+	if s.stride > 1 {
+		n = s.offset + n*s.stride
+	}
 	target := float64(n)
 	var start time.Duration
 	for i, g := range s.segs {
@@ -153,13 +174,18 @@ func solveRamp(g segment, k float64) float64 {
 	return 2 * k / den
 }
 
-// RateAt returns the scheduled rate in hits per second at elapsed.
+// RateAt returns the scheduled rate in hits per second at elapsed (a
+// shard's share of it for a shard).
 func (s *Schedule) RateAt(elapsed time.Duration) float64 {
 	var start time.Duration
 	for _, g := range s.segs {
 		if elapsed < start+g.dur {
 			f := float64(elapsed-start) / float64(g.dur)
-			return g.from + (g.to-g.from)*f
+			r := g.from + (g.to-g.from)*f
+			if s.stride > 1 {
+				r /= float64(s.stride)
+			}
+			return r
 		}
 		start += g.dur
 	}
