@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
@@ -116,29 +115,6 @@ func version() string {
 		return "(devel)"
 	}
 	return info.Main.Version
-}
-
-func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print hotbench's version and those of its measuring libraries",
-		Args:  noArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			info, _ := debug.ReadBuildInfo()
-			fmt.Fprintf(a.stdout, "hotbench %s\n", version())
-			if info != nil {
-				fmt.Fprintf(a.stdout, "go %s\n", info.GoVersion)
-				for _, d := range info.Deps {
-					switch d.Path {
-					case "github.com/tsenart/vegeta/v12", "github.com/HdrHistogram/hdrhistogram-go",
-						"github.com/google/pprof", "golang.org/x/perf":
-						fmt.Fprintf(a.stdout, "%s %s\n", d.Path, d.Version)
-					}
-				}
-			}
-			return nil
-		},
-	}
 }
 
 // Argument validators that report usage errors (exit 2).
