@@ -156,7 +156,7 @@ type ghComment struct {
 }
 
 // The workflow of docs/ci/hotbench-ab.yml, run step by step as GitHub
-// Actions would on two pushes to one pull request, against a scratch
+// Actions would on three pushes to one pull request, against a scratch
 // repository holding the ab demo's service: each run: step with bash,
 // hotbench being this test binary, gh a fake over a file of comments, the
 // ${{ }} expressions filled in; uses: steps are skipped, and so is the
@@ -164,7 +164,8 @@ type ghComment struct {
 // the job fails at its last step with exit 1, and one comment says the
 // p50 row regressed. Then main moves on and the second push takes the
 // slowdown back, leaving only a comment in the code: the job passes, and
-// the same comment, edited in place, says so.
+// the same comment, edited in place, says so. A third push that does not
+// build fails the job with a message that says so, not "regressed".
 func TestCIWorkflow(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two ab sessions of 3 blocks or more: about 40 seconds")
@@ -278,6 +279,30 @@ func TestCIWorkflow(t *testing.T) {
 		}
 	}
 	ci.checkJUnit("push 2", 0)
+
+	// A third push breaks the build: no verdict, and the comment and the
+	// last step say so instead of calling it a regression.
+	ci.git("checkout", "-q", "pr")
+	ci.write("broken.go", "package main\n\nfunc broken() { undefined() }\n")
+	ci.git("add", "broken.go")
+	ci.git("commit", "-q", "-m", "a broken build")
+	ci.checkoutMerge(mainSecond)
+	code, out = ci.push(steps)
+	if code != 1 || !strings.Contains(out, "::error title=hotbench ab::hotbench ab could not run (exit 1)") {
+		t.Errorf("push 3 (a broken build): the job exited %d, want 1 with a message that ab could not run\n%s", code, out)
+	}
+	broken := ci.botComment(ci.comments())
+	for _, want := range []string{"⚠️ could not run (exit 1)", "undefined: undefined"} {
+		if !strings.Contains(broken.Body, want) {
+			t.Errorf("push 3: the comment lacks %q:\n%s", want, broken.Body)
+		}
+	}
+	if broken.ID != bot.ID || strings.Contains(broken.Body, "regressed") {
+		t.Errorf("push 3: comment %d, want %d edited to say the build failed:\n%s", broken.ID, bot.ID, broken.Body)
+	}
+	if _, err := os.Stat(filepath.Join(ci.dir, "hotbench-ab.xml")); err == nil {
+		t.Error("push 3: a JUnit report without a session")
+	}
 }
 
 // checkCIWorkflow checks what the workflow needs besides its run: steps
