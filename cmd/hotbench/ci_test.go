@@ -17,8 +17,35 @@ import (
 	"github.com/hotbench/hotbench/demo"
 )
 
-// The workflow the test runs.
-const ciWorkflowFile = "../../docs/ci/hotbench-ab.yml"
+// The workflow docs/ci.md quotes, and the page that quotes it.
+const (
+	ciWorkflowFile = "../../docs/ci/hotbench-ab.yml"
+	ciDocFile      = "../../docs/ci.md"
+)
+
+// docs/ci.md shows the workflow whole, in one fenced block equal to the
+// file, so that what people copy from the page is what TestCIWorkflow runs.
+func TestCIDocQuotesTheWorkflow(t *testing.T) {
+	file, err := os.ReadFile(ciWorkflowFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile(ciDocFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(doc), "```yaml\n"+string(file)+"```\n") {
+		return
+	}
+	// Show the difference against the block that starts like the file.
+	first, _, _ := strings.Cut(string(file), "\n")
+	_, block, found := strings.Cut(string(doc), "```yaml\n"+first+"\n")
+	if !found {
+		t.Fatalf("%s has no ```yaml block starting with %q: quote %s in it whole", ciDocFile, first, ciWorkflowFile)
+	}
+	block, _, _ = strings.Cut(first+"\n"+block, "```")
+	t.Errorf("the workflow quoted in %s differs from %s (- file, + page):\n%s", ciDocFile, ciWorkflowFile, lineDiff(string(file), block))
+}
 
 // ciWorkflow is the part of a GitHub Actions workflow the test reads.
 type ciWorkflow struct {
