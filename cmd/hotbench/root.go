@@ -76,6 +76,7 @@ environment variables (HOTBENCH_RESULTS, HOTBENCH_TARGET, ...) < flags.`,
 		a.versionCommand(),
 		a.scenarioHelpTopic(),
 	)
+	a.completeCommands(root)
 	return root
 }
 
