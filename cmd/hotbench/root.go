@@ -93,6 +93,9 @@ func (a *app) configure(cmd *cobra.Command) error {
 		return bindErr
 	}
 	if path := a.v.GetString("config"); path != "" {
+		if err := checkConfig(cmd.Root(), path); err != nil {
+			return err
+		}
 		a.v.SetConfigFile(path)
 		if err := a.v.ReadInConfig(); err != nil {
 			return usagef("read config %s: %v", path, err)
