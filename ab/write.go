@@ -9,6 +9,7 @@ import (
 
 	"github.com/hotbench/hotbench/compare"
 	"github.com/hotbench/hotbench/metric"
+	"github.com/hotbench/hotbench/results"
 )
 
 // SessionJSON is the "ab" object of `ab --json`.
@@ -135,7 +136,8 @@ func Write(w io.Writer, r *Result, gate bool, format string) error {
 // text is the session's part of the text output.
 func (r *Result) text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ab: %s interleaved (%s), seed %d\n", plural(r.Blocks, "block", "blocks"), strings.Join(r.Order, " "), r.Seed)
+	fmt.Fprintf(&b, "ab: base %s against candidate %s: %s interleaved (%s), seed %d\n",
+		sideName(r.Base), sideName(r.Candidate), plural(r.Blocks, "block", "blocks"), strings.Join(r.Order, " "), r.Seed)
 	fmt.Fprintf(&b, "ab: %s\n", r.Stopped)
 	if len(r.Looks) > 0 {
 		l := r.Looks[len(r.Looks)-1]
@@ -156,8 +158,8 @@ func (r *Result) text() string {
 // markdown is the session's part of a pull-request comment.
 func (r *Result) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**ab:** %s interleaved (`%s`), seed `%d`. %s.\n\n",
-		plural(r.Blocks, "block", "blocks"), strings.Join(r.Order, " "), r.Seed, capitalize(r.Stopped))
+	fmt.Fprintf(&b, "**ab:** base %s against candidate %s: %s interleaved (`%s`), seed `%d`. %s.\n\n",
+		sideName(r.Base), sideName(r.Candidate), plural(r.Blocks, "block", "blocks"), strings.Join(r.Order, " "), r.Seed, capitalize(r.Stopped))
 	if len(r.Looks) > 0 {
 		l := r.Looks[len(r.Looks)-1]
 		fmt.Fprintf(&b, "| gated row | decision | evidence |\n|---|---|---|\n")
@@ -168,6 +170,26 @@ func (r *Result) markdown() string {
 			l.Level, l.Index, l.Of, plural(l.Gated, "gated row", "gated rows"))
 	}
 	return b.String()
+}
+
+// sideName is a side's ref and short commit: "origin/main (3a53ee4)",
+// "working tree (3a53ee4 + changes)".
+func sideName(run *results.Run) string {
+	if run == nil || run.AB == nil {
+		return "?"
+	}
+	c := run.AB.Commit
+	if len(c) > 7 {
+		c = c[:7]
+	}
+	ref := run.AB.Ref
+	if ref == "" {
+		ref = "working tree"
+	}
+	if run.AB.Dirty {
+		c += " + changes"
+	}
+	return ref + " (" + c + ")"
 }
 
 func gateWord(g compare.GateResult) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,6 +59,8 @@ regression or SLO breach, 2 usage or input error, 3 inconclusive.`,
 	f.Bool("save", false, "store the verdict in the results folder, for the monthly report")
 	fixLogFlags(cmd)
 	f.String("cache-dir", "", "folder of cached builds (default: the user's cache folder)")
+	f.String("markdown", "", "also write the Markdown (a pull-request comment) to this file")
+	f.String("junit", "", "also write JUnit XML of the session's gate to this file")
 	return cmd
 }
 
@@ -156,6 +159,15 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 	}
 	if err := ab.Write(a.stdout, res, a.v.GetBool("gate"), format); err != nil {
 		return err
+	}
+	// The other formats of the same session, for CI: one decision, never
+	// recomputed by another test.
+	for flag, f := range map[string]string{"markdown": "markdown", "junit": "junit"} {
+		if file := a.v.GetString(flag); file != "" {
+			if err := safefile.Write(file, func(w io.Writer) error { return ab.Write(w, res, true, f) }); err != nil {
+				return fmt.Errorf("--%s %s: %w", flag, file, err)
+			}
+		}
 	}
 	fmt.Fprintf(a.stderr, "stored %s and %s\n", res.Base.Dir, res.Candidate.Dir)
 	if a.v.GetBool("save") {
