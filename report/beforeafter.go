@@ -84,7 +84,7 @@ func BuildBeforeAfter(base, cand []*results.Run, c *compare.Comparison, opts Opt
 	}
 	opts = opts.withDefaults()
 	b := &BeforeAfter{Comparison: c, Generated: opts.Now().UTC(), opts: opts,
-		Base: sideOf(c.Base, base), Candidate: sideOf(c.Candidate, cand)}
+		Base: sideOf(c.Base, base, opts.Annotations), Candidate: sideOf(c.Candidate, cand, opts.Annotations)}
 	for _, v := range c.Hotspots {
 		h := scenarios.Hotspot{Name: v.Name, Endpoint: v.Endpoint, Metric: v.Metric, Objective: v.Objective}
 		for _, sh := range cand[0].Scenario.Hotspots {
@@ -113,15 +113,20 @@ func BuildBeforeAfter(base, cand []*results.Run, c *compare.Comparison, opts Opt
 	return b, nil
 }
 
-func sideOf(name string, runs []*results.Run) BeforeAfterSide {
+func sideOf(name string, runs []*results.Run, annotations []results.Annotation) BeforeAfterSide {
 	s := BeforeAfterSide{Name: name}
 	for _, r := range runs {
 		valid, leftOut := r.ValidRepetitions()
+		var incident *results.Annotation
+		if a := results.InIncident(annotations, r.Start, r.Scenario.Name); a != nil {
+			c := *a
+			incident = &c
+		}
 		s.Repetitions += len(r.Repetitions)
 		s.Valid += len(valid)
 		s.Runs = append(s.Runs, RunPoint{Ref: r.Ref(), Name: r.Name(), Label: r.Label, Start: r.Start.UTC(),
 			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Valid: len(valid),
-			Complete: r.Complete, Caveats: runCaveats(r, leftOut)})
+			Complete: r.Complete, Caveats: runCaveats(r, leftOut, incident), Incident: incident})
 	}
 	return s
 }

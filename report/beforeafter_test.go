@@ -91,6 +91,13 @@ func addProfiles(tb testing.TB, r *results.Run, kind string, stacks map[string]i
 func buildBeforeAfter(tb testing.TB, opts Options) *BeforeAfter {
 	tb.Helper()
 	base, cand := beforeAfterFixture(tb)
+	return buildBeforeAfterOf(tb, base, cand, opts)
+}
+
+// buildBeforeAfterOf compares base and cand as the command does and lays
+// the comparison out.
+func buildBeforeAfterOf(tb testing.TB, base, cand []*results.Run, opts Options) *BeforeAfter {
+	tb.Helper()
 	plan, err := compare.ResolveCompare(base, cand, compare.Settings{})
 	if err != nil {
 		tb.Fatal(err)

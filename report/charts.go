@@ -584,15 +584,16 @@ func monthTicks(min, max float64) []plot.Tick {
 type timePoint struct {
 	At             time.Time
 	Center, Lo, Hi float64
-	// Marked: the run has caveats (invalid repetitions, warnings).
-	Marked bool
+	// Marked: the run has caveats (invalid repetitions, warnings, an
+	// incident); Incident: it started inside an incident.
+	Marked, Incident bool
 }
 
 // runMarks are what drawRuns drew, for the legend; nil where nothing of
 // the sort was drawn.
 type runMarks struct {
-	clean, marked, clipped, none *plotter.Scatter
-	bars                         bool
+	clean, marked, incident, clipped, none *plotter.Scatter
+	bars                                   bool
 }
 
 // Marks of runs, the same in every trend chart: a run without caveats is
@@ -701,7 +702,7 @@ func drawRuns(p *plot.Plot, pts []timePoint, noValue []time.Time, u unit, c colo
 	var m runMarks
 	var bars plotter.XYs
 	var errs plotter.YErrors
-	var clean, marked, clipped, joined plotter.XYs
+	var clean, marked, incident, clipped, joined plotter.XYs
 	var labels []string
 	edge := clipAt * 0.965 // a triangle just inside the edge shows whole
 	for _, pt := range pts {
@@ -718,9 +719,13 @@ func drawRuns(p *plot.Plot, pts []timePoint, noValue []time.Time, u unit, c colo
 		case y > clipAt:
 			clipped = append(clipped, plotter.XY{X: at, Y: edge})
 			labels = append(labels, "  "+format(pt.Center))
-			if pt.Marked {
+			if pt.Incident {
+				incident = append(incident, plotter.XY{X: at, Y: edge})
+			} else if pt.Marked {
 				marked = append(marked, plotter.XY{X: at, Y: edge})
 			}
+		case pt.Incident:
+			incident = append(incident, plotter.XY{X: at, Y: y})
 		case pt.Marked:
 			marked = append(marked, plotter.XY{X: at, Y: y})
 		default:
@@ -754,6 +759,7 @@ func drawRuns(p *plot.Plot, pts []timePoint, noValue []time.Time, u unit, c colo
 	m.clean = scatter(clean, draw.GlyphStyle{Color: c, Radius: radius, Shape: draw.CircleGlyph{}})
 	m.clipped = scatter(clipped, draw.GlyphStyle{Color: c, Radius: radius * 1.4, Shape: draw.PyramidGlyph{}})
 	m.marked = scatter(marked, draw.GlyphStyle{Color: colMarked, Radius: radius * 1.5, Shape: draw.RingGlyph{}})
+	m.incident = scatter(incident, draw.GlyphStyle{Color: colIncRun, Radius: radius * 1.5, Shape: draw.RingGlyph{}})
 	if m.clipped != nil {
 		if lbl, err := plotter.NewLabels(plotter.XYLabels{XYs: clipped, Labels: labels}); err == nil {
 			for i := range lbl.TextStyle {
@@ -786,6 +792,9 @@ func addRunLegend(p *plot.Plot, m runMarks, what, marked string) {
 	if m.marked != nil {
 		p.Legend.Add(marked, m.marked)
 	}
+	if m.incident != nil {
+		p.Legend.Add("run inside an incident: not in the trend", m.incident)
+	}
 	if m.clipped != nil {
 		p.Legend.Add("above the chart: value written beside it", m.clipped)
 	}
@@ -805,7 +814,7 @@ func monthAxis(p *plot.Plot, from, to time.Time) {
 // interval, the objective as a red dashed line and the trend fitted to the
 // runs without caveats. The value axis comes from axisTop, so one broken
 // run cannot flatten the others.
-func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence float64) *chart {
+func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence float64, annotations []results.Annotation) *chart {
 	if len(h.Points) == 0 {
 		return nil
 	}
@@ -815,10 +824,11 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 		floor = h.Objective.Value
 	}
 	pts := make([]timePoint, len(h.Points))
-	anyMarked := false
+	anyMarked, anyIncident := false, false
 	for i, pt := range h.Points {
-		pts[i] = timePoint{At: pt.At, Center: pt.Center, Lo: pt.Lo, Hi: pt.Hi, Marked: pt.Marked}
-		anyMarked = anyMarked || pt.Marked
+		pts[i] = timePoint{At: pt.At, Center: pt.Center, Lo: pt.Lo, Hi: pt.Hi, Marked: pt.Marked, Incident: pt.Incident}
+		anyMarked = anyMarked || (pt.Marked && !pt.Incident)
+		anyIncident = anyIncident || pt.Incident
 	}
 	var noValue []time.Time
 	for _, r := range h.NoValue {
@@ -827,7 +837,8 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 	u := trendUnit(h.Metric, pts, floor)
 	// Legend rows: the runs, the objective, the trend, and the marks of
 	// runs with caveats, values above the chart and runs without a value.
-	rows := 1 + btoi(hasObjective) + btoi(h.trendOK) + btoi(anyMarked) + btoi(len(noValue) > 0)
+	titles, titleRows := layoutTitles(annotations, from, to, plotWidthPts())
+	rows := 1 + btoi(hasObjective) + btoi(h.trendOK) + btoi(anyMarked) + btoi(anyIncident) + btoi(len(noValue) > 0) + titleRows
 	axis := trendAxis(pts, floor, u, rows, from, to)
 	for _, pt := range pts {
 		if pt.Center/u.Factor > axis.top {
@@ -843,7 +854,8 @@ func hotspotChart(name string, h *HotspotMonth, from, to time.Time, confidence f
 	monthAxis(p, from, to)
 	x0, x1 := float64(from.Unix()), float64(to.Unix())
 	c := metricColor(h.Metric)
-	marks := drawRuns(p, pts, noValue, u, c, axis.top, func(v float64) string { return formatMetric(h.Metric, v) })
+	drawAnnotations(p, annotations, from, to, axis.top, titles, titleRows)
+	marks := drawRuns(p, pts, noValue, u, c, belowTitles(axis.top, titleRows, chartHeight), func(v float64) string { return formatMetric(h.Metric, v) })
 	what := "median of each run's valid repetitions"
 	if h.Metric == metric.ErrorRate {
 		what = "errors over requests of each run's valid repetitions"
@@ -894,16 +906,17 @@ func axisLabel(name string, u unit) string {
 // endpointTrendChart draws an endpoint's throughput over its error rate,
 // one point per run of the month, each from the run's valid repetitions
 // pooled: requests over the windows' seconds, errors over requests.
-func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *chart {
+func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time, annotations []results.Annotation) *chart {
 	if len(e.Points) == 0 {
 		return nil
 	}
 	var rps, errs []timePoint
-	anyMarked := false
+	anyMarked, anyIncident := false, false
 	for _, pt := range e.Points {
-		rps = append(rps, timePoint{At: pt.At, Center: pt.RPS, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked})
-		errs = append(errs, timePoint{At: pt.At, Center: pt.ErrorRate, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked})
-		anyMarked = anyMarked || pt.Marked
+		rps = append(rps, timePoint{At: pt.At, Center: pt.RPS, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked, Incident: pt.Incident})
+		errs = append(errs, timePoint{At: pt.At, Center: pt.ErrorRate, Lo: math.NaN(), Hi: math.NaN(), Marked: pt.Marked, Incident: pt.Incident})
+		anyMarked = anyMarked || (pt.Marked && !pt.Incident)
+		anyIncident = anyIncident || pt.Incident
 	}
 	var noValue []time.Time
 	for _, r := range e.NoValue {
@@ -913,8 +926,12 @@ func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *char
 	// upper panel only.
 	panel := func(title, xLabel string, pts []timePoint, u unit, c color.Color, floor float64, what, marked string, format func(float64) string) *plot.Plot {
 		rows := 1
+		// The annotations' titles go in the upper panel.
+		var titles []annotationTitle
+		titleRows := 0
 		if marked != "" {
-			rows += btoi(anyMarked) + btoi(len(noValue) > 0)
+			titles, titleRows = layoutTitles(annotations, from, to, plotWidthPts())
+			rows += btoi(anyMarked) + btoi(anyIncident) + btoi(len(noValue) > 0) + titleRows
 		}
 		p := newPlot(title, xLabel, axisLabel("", u))
 		axis := trendAxis(pts, floor, u, rows, from, to)
@@ -929,7 +946,8 @@ func endpointTrendChart(name string, e *EndpointMonth, from, to time.Time) *char
 			p.Legend.XOffs = -2 * vg.Millimeter
 		}
 		monthAxis(p, from, to)
-		addRunLegend(p, drawRuns(p, pts, noValue, u, c, axis.top, format), what, marked)
+		drawAnnotations(p, annotations, from, to, axis.top, titles, titleRows)
+		addRunLegend(p, drawRuns(p, pts, noValue, u, c, belowTitles(axis.top, titleRows, chartPanel2High/2), format), what, marked)
 		p.Y.Min, p.Y.Max = 0, axis.top
 		return p
 	}

@@ -55,7 +55,7 @@ func TestOneBrokenRunCannotFlattenATrendChart(t *testing.T) {
 	for i, v := range []float64{0.010, 0.011, 0.012, 1.2, 0.011, 0.0105} {
 		h.Points = append(h.Points, Point{At: day(2+4*i, 10), Run: "s@r", Center: v, Lo: v * 0.95, Hi: v * 1.05, N: 6, Marked: i == 3})
 	}
-	c := hotspotChart("t", h, day(1, 0), day(1, 0).AddDate(0, 1, 0), 0.95)
+	c := hotspotChart("t", h, day(1, 0), day(1, 0).AddDate(0, 1, 0), 0.95, nil)
 	p := c.panels[0]
 	// The unit comes from the runs on the axis: ms, not s.
 	if p.Y.Label.Text != "p99 (ms)" {

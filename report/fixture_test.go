@@ -201,8 +201,28 @@ func monthFixture(tb testing.TB) *results.Store {
 			Endpoints: []synth.Endpoint{{Name: "pay", P99: 0.020, Rate: p.rate, FailOneIn: p.failOneIn}}})
 	}
 
-	// Verdicts, as `hotbench compare` and `hotbench gate` save them.
-	save := func(kind string, at time.Time, base, cand *results.Run) {
+	// Annotations, as `hotbench annotate add` and `sync-git` keep them: a
+	// database failover on Nov 9 that manual-search@week-2 ran into, the
+	// release and the fix that brought the regexp cache, a deploy for
+	// every scenario, and a note.
+	at := func(d, hour, minute int) time.Time { return time.Date(2026, 11, d, hour, minute, 0, 0, time.UTC) }
+	end := at(9, 12, 0)
+	for _, a := range []results.Annotation{
+		{ID: "a1", Kind: results.AnnotationNote, Time: at(5, 8, 0), Title: "bench-1 kernel updated"},
+		{ID: "a2", Kind: results.AnnotationIncident, Time: at(9, 9, 0), End: &end, Title: "database failover", Scenarios: []string{"manual-search"}},
+		{ID: "tag-v2.4.0", Kind: results.AnnotationRelease, Time: at(14, 16, 0), Title: "v2.4.0", Commit: "0b0c6193f4ec"},
+		{ID: "a3", Kind: results.AnnotationFix, Time: at(16, 9, 0), Title: "regexp cache", Scenarios: []string{"manual-search"}},
+		{ID: "a4", Kind: results.AnnotationDeploy, Time: at(21, 12, 0), Title: "pool size 32"},
+		{ID: "a5", Kind: results.AnnotationRelease, Time: time.Date(2026, 10, 28, 12, 0, 0, 0, time.UTC), Title: "v2.3.0"},
+	} {
+		if _, err := store.AddAnnotation(a); err != nil {
+			tb.Fatal(err)
+		}
+	}
+
+	// Verdicts, as `hotbench compare` and `hotbench gate` save them; the
+	// regexp fix's with its ticket, pull request and what was learned.
+	save := func(kind string, at time.Time, base, cand *results.Run, fix *compare.FixLog) {
 		c, err := compare.Compare([]*results.Run{base}, []*results.Run{cand}, compare.Options{})
 		if err != nil {
 			tb.Fatal(err)
@@ -221,12 +241,21 @@ func monthFixture(tb testing.TB) *results.Store {
 				tb.Fatal(err)
 			}
 		}
-		if _, err := store.SaveVerdict(kind, base.Scenario.Name, at, buf.Bytes()); err != nil {
+		data := buf.Bytes()
+		if fix != nil {
+			fix.Commits = compare.RunCommits([]*results.Run{base}, []*results.Run{cand})
+			var err error
+			if data, err = compare.WithFixLog(data, *fix); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		if _, err := store.SaveVerdict(kind, base.Scenario.Name, at, data); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	save(results.VerdictCompare, time.Date(2026, 10, 31, 23, 45, 0, 0, time.UTC), runs["october"], runs["before"]) // October: left out
-	save(results.VerdictCompare, day(16, 12), runs["before"], runs["regexp-fix"])
-	save(results.VerdictGate, day(23, 12), runs["regexp-fix"], runs["after"])
+	save(results.VerdictCompare, time.Date(2026, 10, 31, 23, 45, 0, 0, time.UTC), runs["october"], runs["before"], nil) // October: left out
+	save(results.VerdictCompare, day(16, 12), runs["before"], runs["regexp-fix"], &compare.FixLog{
+		Ticket: "PERF-12", PR: "#41", Note: "compile the search pattern once per query shape, not per request: the profile had it at half the CPU"})
+	save(results.VerdictGate, day(23, 12), runs["regexp-fix"], runs["after"], nil)
 	return store
 }

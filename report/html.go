@@ -109,6 +109,13 @@ td.bad{background:#fdf0f0!important;color:#a21f29;font-weight:600}
 details summary{cursor:pointer;font-weight:600;margin:8px 0}
 .muted{color:var(--muted)}
 .minutes ul{margin:6px 0;padding-left:20px}
+tr.incident td{color:#8a8a8a;background:#f1f1f1!important}
+.note{margin-top:4px;padding-left:10px;border-left:3px solid var(--line);font-style:italic}
+.ann-release{background:#ece4f4;color:#6a3d9a}
+.ann-deploy{background:#dff1f0;color:#1a6f6b}
+.ann-incident{background:#fbe3cc;color:#8a4a12}
+.ann-fix{background:#e2f3e5;color:#1b6a2b}
+.ann-note{background:#eceff3;color:#4d5666}
 pre{background:var(--head);border:1px solid var(--line);border-radius:6px;padding:10px 14px;white-space:pre-wrap;font-size:13px}
 @media (max-width:900px){.meta{grid-template-columns:repeat(2,minmax(0,1fr))}main{padding:16px}}
 `
@@ -161,6 +168,7 @@ var runHTML = template.Must(template.Must(template.New("run").Funcs(htmlFuncs).P
 <div><dt>Versions</dt><dd>{{.Version}}</dd></div>
 </dl>
 </section>
+{{if .Incident}}<div class="warn"><strong>This run was measured during an incident</strong>{{.Incident}}: month reports grey it and keep it out of trends.</div>{{end}}
 {{if not .Complete}}<div class="warn"><strong>This run is incomplete.</strong>{{if .Incomplete}}{{.Incomplete}}. {{end}}What was measured is shown; it may not be comparable with complete runs.</div>{{end}}
 {{if .Warnings}}<div class="warn"><strong>Warnings: read these before trusting the numbers</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .Hotspots}}<h2>Hotspots</h2>
@@ -261,7 +269,7 @@ var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFunc
 <h2>{{.Name}}</h2>
 <p class="sub">{{if .Description}}{{.Description}} · {{end}}{{.Period}}</p>
 {{if .Warnings}}<div class="warn"><strong>Left out of this scenario</strong><ul>{{range .Warnings}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
-{{if .Caveats}}<div class="warn"><strong>Runs with caveats: marked on the charts (red rings), left out of the trends</strong><ul>{{range .Caveats}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
+{{if .Caveats}}<div class="warn"><strong>Runs with caveats: marked on the charts (red rings; grey rings inside an incident), left out of the trends</strong><ul>{{range .Caveats}}<li>{{.}}</li>{{end}}</ul></div>{{end}}
 {{if .LeftOut}}<p class="muted">{{.LeftOut}}</p>{{end}}
 {{if .Hotspots}}
 <h3>Hotspots</h3>
@@ -271,6 +279,7 @@ var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFunc
 {{$owners := .HotspotOwners}}{{range .Hotspots}}<tr><td><strong>{{.Name}}</strong></td><td>{{.Metric}}</td><td class="num">{{.Objective}}</td><td>{{.Due}}</td><td class="num">{{.First}}</td><td class="num">{{.Last}}</td><td class="num">{{.Best}}</td><td><span class="badge {{class .Change}}">{{.Change}}</span></td><td><span class="badge {{class .Status}}">{{.Status}}</span></td>{{if $owners}}{{template "owner" .Owner}}{{end}}</tr>
 {{end}}</tbody>
 </table>
+{{if .AnnotationKey}}<p class="muted">{{.AnnotationKey}}</p>{{end}}
 {{range .Hotspots}}
 <h3>{{.Name}} <span class="badge {{class .Status}}">{{.Status}}</span></h3>
 <p>{{.StatusText}}.{{if .Functions}} Functions: <code>{{.Functions}}</code>.{{end}}</p>
@@ -281,6 +290,17 @@ var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFunc
 {{if .Endpoints}}<h3>Throughput and errors</h3>
 {{range .Endpoints}}{{with .Chart}}<figure><img {{.Img}}></figure>{{end}}
 {{end}}{{end}}
+{{if .Annotations}}<h3>Annotations this month</h3>
+<table class="wide"><thead><tr><th>when (UTC)</th><th>kind</th><th>title</th><th>commit</th></tr></thead><tbody>
+{{range .Annotations}}<tr><td class="nowrap">{{.When}}</td><td><span class="badge ann-{{.Kind}}">{{.Kind}}</span></td><td><strong>{{.Title}}</strong>{{if .Text}}<div class="evidence">{{.Text}}</div>{{end}}{{if .URL}}<div class="evidence mono">{{.URL}}</div>{{end}}</td><td class="mono">{{.Commit}}</td></tr>
+{{end}}</tbody></table>{{end}}
+<h3>Fixed this month</h3>
+{{if .Fixes}}<table class="wide"><thead><tr><th>hotspot</th><th>ticket / PR</th><th>measured change</th></tr></thead><tbody>
+{{range .Fixes}}<tr><td><strong>{{.Hotspot}}</strong><div class="evidence nowrap">{{.Date}}, {{.Kind}}</div></td><td class="mono">{{.Tracked}}</td><td>{{.Change}}
+<div class="evidence">{{.Sides}}; commits {{.Commits}}</div>
+<div class="evidence">Profile: {{.Profile}}</div>
+{{if .Note}}<div class="note">“{{.Note}}”</div>{{end}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="muted">No saved verdict this month found a hotspot improved (save one with compare, gate or ab --save, and --ticket, --pr, --note).</p>{{end}}
 <h3>Verdicts this month</h3>
 {{if .Verdicts}}<table class="wide"><thead><tr><th>date</th><th>kind</th><th>base → candidate</th><th>result</th></tr></thead><tbody>
 {{range .Verdicts}}<tr><td class="nowrap">{{.Date}}</td><td>{{.Kind}}</td><td>{{.Base}} → {{.Candidate}}</td><td>{{if .Result}}<span class="badge {{.ResultClass}}">{{.Result}}</span>{{end}}
@@ -295,7 +315,7 @@ var monthHTML = template.Must(template.Must(template.New("month").Funcs(htmlFunc
 {{end}}</tbody></table>{{else}}<p class="muted">{{.CPUNote}}</p>{{end}}
 {{if .Runs}}<details><summary>All {{len .Runs}} runs of the month</summary>
 <table class="wide"><thead><tr><th>date</th><th>run</th><th>commit</th><th class="num">valid repetitions</th><th>complete</th><th>caveats</th>{{range .HotspotNames}}<th class="num">{{.}}</th>{{end}}</tr></thead><tbody>
-{{range .Runs}}<tr><td>{{.Date}}</td><td>{{.Ref}}</td><td class="mono">{{.Commit}}</td><td class="num">{{.Repetitions}}</td><td>{{.Complete}}</td><td{{if .Caveats}} class="bad"{{end}}>{{.Caveats}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
+{{range .Runs}}<tr{{if .Incident}} class="incident"{{end}}><td>{{.Date}}</td><td>{{.Ref}}</td><td class="mono">{{.Commit}}</td><td class="num">{{.Repetitions}}</td><td>{{.Complete}}</td><td{{if and .Caveats (not .Incident)}} class="bad"{{end}}>{{.Caveats}}</td>{{range .Values}}<td class="num">{{.}}</td>{{end}}</tr>
 {{end}}</tbody></table></details>{{end}}
 {{end}}
 </main>

@@ -30,7 +30,9 @@ hotbench run report{{if .Description}} · {{md .Description}}{{end}} · generate
 | date | duration | valid repetitions | complete | host | git commit | load | versions |
 |---|---|---:|---|---|---|---|---|
 | {{.Date}} | {{if .Duration}}{{.Duration}}{{else}}unknown{{end}} | {{.Valid}} | {{if .Complete}}yes{{else}}**no**{{end}} | {{md .Host}} | {{code .Commit}} | {{md .Load}} | {{md .Version}} |
-{{if not .Complete}}
+{{if .Incident}}
+> **This run was measured during an incident:** {{md .Incident}}: month reports grey it and keep it out of trends.
+{{end}}{{if not .Complete}}
 > **This run is incomplete.**{{if .Incomplete}} {{md .Incomplete}}.{{end}} What was measured is shown; it may not be comparable with complete runs.
 {{end}}{{if .Warnings}}
 > **Warnings: read these before trusting the numbers**
@@ -136,7 +138,7 @@ No runs and no saved verdicts in this month.
 {{range .Warnings}}>
 > - {{md .}}
 {{end}}{{end}}{{if .Caveats}}
-> **Runs with caveats: marked on the charts (red rings), left out of the trends**
+> **Runs with caveats: marked on the charts (red rings; grey rings inside an incident), left out of the trends**
 {{range .Caveats}}>
 > - {{md .}}
 {{end}}{{end}}{{if .LeftOut}}
@@ -147,6 +149,8 @@ No runs and no saved verdicts in this month.
 | hotspot | metric | objective | due | first run | last run | best | since first run | status |{{if .HotspotOwners}} owner | team | ticket |{{end}}
 |---|---|---:|---|---:|---:|---:|---|---|{{if .HotspotOwners}}---|---|---|{{end}}
 {{$owners := .HotspotOwners}}{{range .Hotspots}}| **{{md .Name}}** | {{md .Metric}} | {{.Objective}} | {{.Due}} | {{.First}} | {{.Last}} | {{.Best}} | {{.Change}} | **{{.Status}}** |{{if $owners}}{{template "owner" .Owner}}{{end}}
+{{end}}{{if .AnnotationKey}}
+{{md .AnnotationKey}}
 {{end}}{{range .Hotspots}}
 #### {{md .Name}}: {{.Status}}
 
@@ -161,7 +165,22 @@ This scenario declares no hotspots.
 ### Throughput and errors
 {{range .Endpoints}}{{with .Chart}}
 ![{{md .Alt}}]({{.Src}})
-{{end}}{{end}}{{end}}
+{{end}}{{end}}{{end}}{{if .Annotations}}
+### Annotations this month
+
+| when (UTC) | kind | title | commit |
+|---|---|---|---|
+{{range .Annotations}}| {{.When}} | {{.Kind}} | **{{md .Title}}**{{if .Text}}: {{md .Text}}{{end}}{{if .URL}} ({{md .URL}}){{end}} | {{if .Commit}}{{code .Commit}}{{end}} |
+{{end}}{{end}}
+### Fixed this month
+{{if .Fixes}}{{range .Fixes}}
+- **{{md .Hotspot}}** ({{.Date}}, {{.Kind}}), {{md .Tracked}}: {{md .Change}}
+  - {{md .Sides}}; commits {{md .Commits}}
+  - Profile: {{md .Profile}}{{if .Note}}
+  - Learned: {{md .Note}}{{end}}{{end}}
+{{else}}
+No saved verdict this month found a hotspot improved (save one with compare, gate or ab --save, and --ticket, --pr, --note).
+{{end}}
 ### Verdicts this month
 {{if .Verdicts}}{{range .Verdicts}}
 - **{{.Date}}, {{.Kind}}**: {{md .Base}} → {{md .Candidate}}{{if .Result}}, **{{.Result}}**{{end}}{{range .Hotspots}}
@@ -188,7 +207,7 @@ Merged server CPU profiles of the valid repetitions of {{md .CPUFirst}} (first: 
 
 | date | run | commit | valid repetitions | complete | caveats |{{range .HotspotNames}} {{md .}} |{{end}}
 |---|---|---|---:|---|---|{{range .HotspotNames}}---:|{{end}}
-{{range .Runs}}| {{.Date}} | {{md .Ref}} | {{code .Commit}} | {{.Repetitions}} | {{.Complete}} | {{if .Caveats}}**{{.Caveats}}**{{end}} |{{range .Values}} {{.}} |{{end}}
+{{range .Runs}}| {{.Date}} | {{md .Ref}} | {{code .Commit}} | {{.Repetitions}} | {{.Complete}} | {{if .Caveats}}**{{md .Caveats}}**{{end}} |{{range .Values}} {{.}} |{{end}}
 {{end}}
 </details>
 {{end}}{{end}}`))

@@ -73,6 +73,9 @@ type Month struct {
 	Warnings []string
 	// Previous compares each hotspot with the month before.
 	Previous *MonthOverMonth
+	// Annotations are the store's annotations that overlap the month, of
+	// every scenario, oldest first.
+	Annotations []results.Annotation
 
 	opts Options
 }
@@ -94,6 +97,12 @@ type ScenarioMonth struct {
 	CPUFirst, CPULast string
 	CPUCaveats        []string
 	Warnings          []string
+	// Annotations are those of the month that apply to the scenario: the
+	// trend charts draw them.
+	Annotations []results.Annotation
+	// Fixes is the month's fix log: each hotspot that a saved verdict
+	// found improved.
+	Fixes []Fix
 }
 
 // RunPoint is one run of the month.
@@ -107,8 +116,13 @@ type RunPoint struct {
 	Valid    int
 	Complete bool
 	// Caveats say why the run is marked on the charts and left out of
-	// trends: invalid repetitions, the run's warnings, an interruption.
+	// trends: invalid repetitions, the run's warnings, an interruption,
+	// an incident.
 	Caveats []string
+	// Incident is the incident annotation the run started in
+	// (results.InIncident), or nil: the run is greyed on the charts and
+	// left out of trends.
+	Incident *results.Annotation
 
 	dir string // the run's folder
 }
@@ -158,8 +172,9 @@ type Point struct {
 	// invalid ones left out.
 	N, LeftOut int
 	// Marked: the run has caveats (RunPoint.Caveats). It is drawn hollow
-	// and left out of the trend.
-	Marked bool
+	// and left out of the trend. Incident: one of them is that it ran
+	// inside an incident; it is drawn grey.
+	Marked, Incident bool
 
 	dir string // the run's folder
 }
@@ -181,8 +196,8 @@ type EndpointPoint struct {
 	ErrorRate float64
 	// N is the number of valid repetitions pooled; LeftOut the invalid
 	// ones left out. Marked as in Point.
-	N, LeftOut int
-	Marked     bool
+	N, LeftOut       int
+	Marked, Incident bool
 }
 
 // monthRange is the calendar month (UTC) that contains t.
@@ -218,6 +233,15 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 			prevByScenario[info.Scenario] = append(prevByScenario[info.Scenario], info)
 		}
 	}
+	annotations, err := store.Annotations()
+	if err != nil {
+		m.Warnings = append(m.Warnings, fmt.Sprintf("annotations: %v", err))
+	}
+	for _, a := range annotations {
+		if overlaps(a, prevFrom, to) {
+			m.Annotations = append(m.Annotations, a)
+		}
+	}
 	verdicts, err := store.Verdicts("", from, to)
 	if err != nil {
 		m.Warnings = append(m.Warnings, splitErrors(err)...)
@@ -241,9 +265,14 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("month report: %w", err)
 		}
-		sm, err := buildScenario(ctx, name, sortRuns(byScenario[name]), to, opts, true)
+		sm, err := buildScenario(ctx, name, sortRuns(byScenario[name]), to, opts, true, m.Annotations)
 		if err != nil {
 			return nil, err
+		}
+		for _, a := range m.Annotations {
+			if a.AppliesTo(name) && overlaps(a, from, to) {
+				sm.Annotations = append(sm.Annotations, a)
+			}
 		}
 		for _, v := range verdictsOf[name] {
 			pv, err := parseVerdict(v.Data)
@@ -253,6 +282,8 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 			}
 			pv.Kind, pv.At = v.Kind, v.At
 			sm.Verdicts = append(sm.Verdicts, pv)
+			fixes, _ := parseFixes(v.Data, v.Kind, v.At) // parseVerdict read it already
+			sm.Fixes = append(sm.Fixes, fixes...)
 		}
 		m.Scenarios = append(m.Scenarios, *sm)
 	}
@@ -261,7 +292,25 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 		return nil, err
 	}
 	m.Previous = prev
+	// The month before's were read for its runs only.
+	var own []results.Annotation
+	for _, a := range m.Annotations {
+		if overlaps(a, from, to) {
+			own = append(own, a)
+		}
+	}
+	m.Annotations = own
 	return m, nil
+}
+
+// overlaps reports whether an annotation (a moment, or a span to its End)
+// falls in [from, to).
+func overlaps(a results.Annotation, from, to time.Time) bool {
+	end := a.Time
+	if a.End != nil {
+		end = *a.End
+	}
+	return a.Time.Before(to) && !end.Before(from)
 }
 
 // sortRuns sorts runs oldest first (by folder for the same start).
@@ -298,13 +347,18 @@ type hotspotSample struct {
 	errors, reqs int64
 }
 
-func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
+func sampleRun(r *results.Run, hotspots []scenarios.Hotspot, annotations []results.Annotation) runSample {
 	valid, leftOut := r.ValidRepetitions()
+	var incident *results.Annotation
+	if a := results.InIncident(annotations, r.Start, r.Scenario.Name); a != nil {
+		c := *a // not a pointer into the caller's slice
+		incident = &c
+	}
 	s := runSample{
 		point: RunPoint{
 			Ref: r.Ref(), Name: r.Name(), Label: r.Label, Start: r.Start.UTC(),
 			Commit: shortCommit(r.Git.Commit, r.Git.Dirty), Repetitions: len(r.Repetitions), Valid: len(valid), Complete: r.Complete,
-			Caveats: runCaveats(r, leftOut), dir: r.Dir,
+			Caveats: runCaveats(r, leftOut, incident), Incident: incident, dir: r.Dir,
 		},
 		endpoints: map[string]EndpointPoint{},
 		order:     r.EndpointNames(),
@@ -323,7 +377,7 @@ func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
 		s.hotspot = append(s.hotspot, hs)
 	}
 	for _, name := range s.order {
-		p := EndpointPoint{At: s.point.Start, Run: s.point.Ref, LeftOut: leftOut, Marked: s.point.Marked()}
+		p := EndpointPoint{At: s.point.Start, Run: s.point.Ref, LeftOut: leftOut, Marked: s.point.Marked(), Incident: incident != nil}
 		var errs int64
 		var secs float64
 		for _, rep := range valid {
@@ -348,10 +402,13 @@ func sampleRun(r *results.Run, hotspots []scenarios.Hotspot) runSample {
 }
 
 // runCaveats says why a run's values are not to be trusted as much as the
-// others': invalid repetitions (with their reasons), the run's warnings,
-// an interruption.
-func runCaveats(r *results.Run, leftOut int) []string {
+// others': the incident it ran in, invalid repetitions (with their
+// reasons), the run's warnings, an interruption.
+func runCaveats(r *results.Run, leftOut int, incident *results.Annotation) []string {
 	var out []string
+	if incident != nil {
+		out = append(out, incidentCaveat(incident))
+	}
 	if leftOut > 0 {
 		var reasons []string
 		for _, rep := range r.Repetitions {
@@ -386,7 +443,7 @@ func runCaveats(r *results.Run, leftOut int) []string {
 // comparison and the profiles; the others are reduced to their values.
 // Without full (the month before, which only needs its statuses and
 // values) there is no comparison and no profile.
-func buildScenario(ctx context.Context, name string, infos []results.RunInfo, to time.Time, opts Options, full bool) (*ScenarioMonth, error) {
+func buildScenario(ctx context.Context, name string, infos []results.RunInfo, to time.Time, opts Options, full bool, annotations []results.Annotation) (*ScenarioMonth, error) {
 	sm := &ScenarioMonth{Name: name}
 	if len(infos) == 0 {
 		sm.CPUNote = "no runs this month"
@@ -414,7 +471,7 @@ func buildScenario(ctx context.Context, name string, infos []results.RunInfo, to
 	samples := make([]runSample, len(infos))
 	loaded := make([]bool, len(infos))
 	errs := make([]error, len(infos))
-	samples[len(infos)-1], loaded[len(infos)-1] = sampleRun(last, hotspots), true
+	samples[len(infos)-1], loaded[len(infos)-1] = sampleRun(last, hotspots, annotations), true
 	var wg sync.WaitGroup
 	next := make(chan int)
 	var firstMu sync.Mutex
@@ -426,7 +483,7 @@ func buildScenario(ctx context.Context, name string, infos []results.RunInfo, to
 					errs[i] = err
 					continue
 				}
-				samples[i], loaded[i] = sampleRun(r, hotspots), true
+				samples[i], loaded[i] = sampleRun(r, hotspots, annotations), true
 				if i == 0 {
 					firstMu.Lock()
 					first = r
@@ -500,7 +557,7 @@ func buildHotspot(h scenarios.Hotspot, i int, runs []runSample, c *compare.Compa
 			e = pooledRate(hs.errors, hs.reqs, len(hs.vals), opts.Confidence)
 		}
 		hm.Points = append(hm.Points, Point{At: r.point.Start, Run: r.point.Ref, Center: e.Center, Lo: e.Lo, Hi: e.Hi, N: e.N,
-			LeftOut: r.point.Repetitions - r.point.Valid, Marked: r.point.Marked(), dir: r.point.dir})
+			LeftOut: r.point.Repetitions - r.point.Valid, Marked: r.point.Marked(), Incident: r.point.Incident != nil, dir: r.point.dir})
 	}
 	hm.JudgedAt = monthEnd
 	if !h.Due.IsZero() {

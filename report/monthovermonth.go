@@ -78,7 +78,7 @@ func buildPrevious(ctx context.Context, m *Month, prevRuns map[string][]results.
 	mm := &MonthOverMonth{From: from, To: to}
 	prev := map[string]*ScenarioMonth{}
 	for _, name := range slices.Sorted(maps.Keys(prevRuns)) {
-		sm, err := buildScenario(ctx, name, sortRuns(prevRuns[name]), to, opts, false)
+		sm, err := buildScenario(ctx, name, sortRuns(prevRuns[name]), to, opts, false, m.Annotations)
 		if err != nil {
 			return nil, err
 		}
@@ -313,6 +313,27 @@ func (m *Month) Minutes() []string {
 	list("Still open", MovedStillOpen, false)
 	if n := mm.Count(MovedNotMeasured); n > 0 {
 		list("Not measured this month", MovedNotMeasured, true)
+	}
+	// One item a hotspot, with every ticket and PR its fixes recorded.
+	var names []string
+	tracked := map[string][]string{}
+	for _, s := range m.Scenarios {
+		for _, f := range s.Fixes {
+			names = appendNew(names, f.Hotspot)
+			if t := f.TrackedAs(); t != "–" {
+				tracked[f.Hotspot] = appendNew(tracked[f.Hotspot], t)
+			}
+		}
+	}
+	var fixed []string
+	for _, n := range names {
+		if t := tracked[n]; len(t) > 0 {
+			n += " (" + strings.Join(t, "; ") + ")"
+		}
+		fixed = append(fixed, n)
+	}
+	if len(fixed) > 0 {
+		lines = append(lines, "Fixed this month, by saved verdicts: "+strings.Join(fixed, "; ")+".")
 	}
 	var best []string
 	for i, h := range mm.Improvements() {

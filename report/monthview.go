@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hotbench/hotbench/results"
 )
 
 // WriteHTML writes the month as one self-contained HTML page, charts
@@ -69,6 +71,20 @@ type scenarioView struct {
 	CPUCaveats        []string
 	CPUNote           string
 	Runs              []runRow
+	Annotations       []annotationRow
+	// AnnotationKey says what the annotations' marks on the charts mean.
+	AnnotationKey string
+	Fixes         []fixRow
+}
+
+// annotationRow is one annotation of the month, as the month lists them.
+type annotationRow struct {
+	When, Kind, Title, Text, Commit, URL string
+}
+
+// fixRow is one line of the fix log.
+type fixRow struct {
+	Date, Kind, Hotspot, Tracked, Commits, Change, Profile, Note, Sides string
 }
 
 type hotspotView struct {
@@ -100,9 +116,11 @@ type runRow struct {
 	Date, Ref, Commit, Complete string
 	// Repetitions is "6", or "4 of 6" valid.
 	Repetitions string
-	// Caveats is "yes" for a run marked on the charts.
-	Caveats string
-	Values  []string
+	// Caveats is "yes" for a run marked on the charts, "incident: TITLE"
+	// for one inside an incident (Incident).
+	Caveats  string
+	Incident bool
+	Values   []string
 }
 
 func (m *Month) view(place placer) (*monthView, error) {
@@ -126,7 +144,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 		for j := range s.Hotspots {
 			h := &s.Hotspots[j]
 			v.Lines = append(v.Lines, summaryLine{Text: s.Name + " / " + h.Line(), Status: string(h.Status)})
-			hv, err := hotspotSection(h, m, place, used, s.Name, opts)
+			hv, err := hotspotSection(h, m, place, used, s.Name, s.Annotations, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -137,7 +155,7 @@ func (m *Month) view(place placer) (*monthView, error) {
 		for j := range s.Endpoints {
 			e := &s.Endpoints[j]
 			tv := trendView{Name: e.Name}
-			ref, err := placeChart(place, opts, endpointTrendChart(uniqueName(used, chartName(s.Name, e.Name, "trend")), e, m.From, m.To))
+			ref, err := placeChart(place, opts, endpointTrendChart(uniqueName(used, chartName(s.Name, e.Name, "trend")), e, m.From, m.To, s.Annotations))
 			if err != nil {
 				return nil, err
 			}
@@ -157,12 +175,20 @@ func (m *Month) view(place placer) (*monthView, error) {
 			sv.CPU = append(sv.CPU, diffRow(d))
 		}
 		sv.Runs = runRows(s)
+		for _, a := range s.Annotations {
+			sv.Annotations = append(sv.Annotations, annotationRowOf(a))
+		}
+		sv.AnnotationKey = annotationKey(s.Annotations)
+		for _, f := range s.Fixes {
+			sv.Fixes = append(sv.Fixes, fixRow{Date: formatDateTime(f.At), Kind: f.Kind, Hotspot: f.Hotspot, Tracked: f.TrackedAs(),
+				Commits: f.CommitsText(), Change: f.ChangeText(), Profile: f.Profile, Note: f.Note, Sides: f.Base + " → " + f.Candidate})
+		}
 		v.Scenarios = append(v.Scenarios, sv)
 	}
 	return v, nil
 }
 
-func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]bool, scenario string, opts Options) (hotspotView, error) {
+func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]bool, scenario string, annotations []results.Annotation, opts Options) (hotspotView, error) {
 	hv := hotspotView{
 		Name: h.Name, Endpoint: h.Endpoint, Metric: metricLabel(h.Metric) + " of " + h.Endpoint,
 		Objective: h.objectiveText(), Due: "end of month", Change: string(h.Change), Status: string(h.Status),
@@ -175,7 +201,7 @@ func hotspotSection(h *HotspotMonth, m *Month, place placer, used map[string]boo
 	if len(h.Points) > 0 {
 		hv.First, hv.Last, hv.Best = formatMetric(h.Metric, h.First.Center), formatMetric(h.Metric, h.Last.Center), formatMetric(h.Metric, h.Best.Center)
 	}
-	ref, err := placeChart(place, opts, hotspotChart(uniqueName(used, chartName(scenario, h.Name)), h, m.From, m.To, opts.Confidence))
+	ref, err := placeChart(place, opts, hotspotChart(uniqueName(used, chartName(scenario, h.Name)), h, m.From, m.To, opts.Confidence, annotations))
 	if err != nil {
 		return hv, err
 	}
@@ -224,8 +250,11 @@ func runCaveatLines(runs []RunPoint) (lines []string, leftOut string) {
 			continue
 		}
 		what := "marked on the charts and left out of the trends"
-		if r.Valid == 0 {
+		switch {
+		case r.Valid == 0:
 			what = "no valid repetition: no value, crossed on the time axis"
+		case r.Incident != nil:
+			what = "greyed on the charts and left out of the trends"
 		}
 		lines = append(lines, fmt.Sprintf("%s (%s): %s; %s", r.Ref, formatDateTime(r.Start), what, strings.Join(r.Caveats, "; ")))
 	}
@@ -319,7 +348,21 @@ func runRows(s *ScenarioMonth) []runRow {
 		if r.Marked() {
 			row.Caveats = "yes"
 		}
+		if r.Incident != nil {
+			row.Caveats, row.Incident = "incident: "+r.Incident.Title, true
+		}
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+func annotationRowOf(a results.Annotation) annotationRow {
+	r := annotationRow{When: formatDateTime(a.Time), Kind: a.Kind, Title: a.Title, Text: a.Text, Commit: a.Commit, URL: a.URL}
+	if a.End != nil {
+		r.When += " to " + formatDateTime(*a.End)
+	}
+	if len(r.Commit) > 12 {
+		r.Commit = r.Commit[:12]
+	}
+	return r
 }

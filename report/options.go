@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/hotbench/hotbench/compare"
+	"github.com/hotbench/hotbench/results"
 )
 
 // Options configure both reports. The zero value is ready to use.
@@ -19,6 +20,11 @@ type Options struct {
 	// DPI is the charts' resolution; 0 means 144, sharp on a projector and
 	// readable at the charts' 16 cm width.
 	DPI int
+	// Annotations are the store's (results.Store.Annotations), for the
+	// reports that are given runs rather than a store: RunReport and
+	// BuildBeforeAfter say when a run started inside an incident.
+	// BuildMonth reads the store's itself.
+	Annotations []results.Annotation
 }
 
 func (o Options) withDefaults() Options {

@@ -64,8 +64,10 @@ type runView struct {
 	RepRows    []repRow
 	Complete   bool
 	Incomplete string
-	Warnings   []string
-	Summary    []summaryRow
+	// Incident says the run started inside an incident annotation.
+	Incident string
+	Warnings []string
+	Summary  []summaryRow
 	// ErrorLatency describes failed requests where there were any.
 	ErrorLatency         []errorLatencyRow
 	Endpoints            []endpointView
@@ -136,6 +138,9 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 		Complete:    run.Complete,
 		Incomplete:  run.IncompleteReason,
 		Warnings:    sum.Warnings,
+	}
+	if inc := results.InIncident(opts.Annotations, run.Start, sc.Name); inc != nil {
+		v.Incident = incidentCaveat(inc)
 	}
 	if !run.End.IsZero() && run.End.After(run.Start) {
 		v.Duration = run.End.Sub(run.Start).Round(1e9).String()

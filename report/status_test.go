@@ -208,11 +208,11 @@ func TestLinearFit(t *testing.T) {
 // the profile evidence, not the latency: the run is not marked for it.
 func TestProfileWarningsAreNoCaveat(t *testing.T) {
 	r := &results.Run{Complete: true, ProfileWarnings: []string{"repetition 3: cpu profile: the profile holds no samples"}}
-	if got := runCaveats(r, 0); len(got) != 0 {
+	if got := runCaveats(r, 0, nil); len(got) != 0 {
 		t.Errorf("caveats %q for a profile warning, want none", got)
 	}
 	r.Warnings = []string{"load generator fell behind on search"}
-	if got := runCaveats(r, 0); len(got) != 1 {
+	if got := runCaveats(r, 0, nil); len(got) != 1 {
 		t.Errorf("caveats %q for a measurement warning, want it", got)
 	}
 }
