@@ -168,6 +168,13 @@ func Build(ctx context.Context, spec Spec) (Binary, error) {
 		}
 		spec.CacheDir = dir
 	}
+	// {bin} lies in the cache and the build runs in a worktree: a relative
+	// cache folder would point the build somewhere else.
+	abs, err := filepath.Abs(spec.CacheDir)
+	if err != nil {
+		return Binary{}, fmt.Errorf("build: cache folder %s: %w", spec.CacheDir, err)
+	}
+	spec.CacheDir = abs
 	if spec.Log == nil {
 		spec.Log = io.Discard
 	}

@@ -340,3 +340,22 @@ func TestDefaultCacheDir(t *testing.T) {
 		t.Errorf("DefaultCacheDir = %s, want %s", got, want)
 	}
 }
+
+// A cache folder given relative to the current directory still receives
+// the binary, though the build runs in a worktree elsewhere.
+func TestRelativeCacheDir(t *testing.T) {
+	r := newRepo(t)
+	src := resolve(t, r.root, "HEAD")
+	t.Chdir(t.TempDir())
+	bin, err := Build(context.Background(), Spec{Source: src, Command: goBuild, CacheDir: "cache"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bin.Cleanup()
+	if !filepath.IsAbs(bin.Path) {
+		t.Errorf("binary path %q is relative", bin.Path)
+	}
+	if _, err := os.Stat(bin.Path); err != nil {
+		t.Error(err)
+	}
+}
