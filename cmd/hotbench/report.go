@@ -36,8 +36,13 @@ comma-separated lists.
 
 report --month 2026-11 draws a month of the results store for the working group:
 each hotspot against its objective and due date, trends with confidence intervals,
-error rate and throughput per endpoint, the month's saved verdicts (compare and
-gate --save) and the top CPU functions of the last run against the first.
+error rate and throughput per endpoint with the month's annotations on them
+(hotbench annotate: releases and deploys as lines, incidents as spans whose runs are
+greyed and kept out of trends, fixes as markers), the month's saved verdicts and its
+fix log (compare, gate and ab --save with --ticket, --pr, --note), the top CPU
+functions of the last run against the first, and each hotspot against the month
+before: closed, opened, still open, and its change since last month's last run. It
+starts with the few lines a chair pastes into the minutes.
 
 HTML is one file that works offline; --markdown also writes Markdown with PNG
 charts in a folder beside it.`,
@@ -87,7 +92,7 @@ func (a *app) beforeAfterReport(base, cand string) error {
 	if err != nil {
 		return err
 	}
-	b, err := report.BuildBeforeAfter(baseRuns, candRuns, c, report.Options{})
+	b, err := report.BuildBeforeAfter(baseRuns, candRuns, c, a.reportOptions())
 	if err != nil {
 		return err
 	}
@@ -155,12 +160,13 @@ func (a *app) writeRunReport(run *results.Run, out, md string) (string, error) {
 	if out == "" {
 		out = filepath.Join(run.Dir, "report.html")
 	}
-	if err := a.writeFileWith(out, func(w io.Writer) error { return report.RunReport(w, run, report.Options{}) }); err != nil {
+	opts := a.reportOptions()
+	if err := a.writeFileWith(out, func(w io.Writer) error { return report.RunReport(w, run, opts) }); err != nil {
 		return "", err
 	}
 	if md != "" {
 		dir, rel := chartDir(md)
-		if err := a.writeFileWith(md, func(w io.Writer) error { return report.RunMarkdown(w, run, dir, rel, report.Options{}) }); err != nil {
+		if err := a.writeFileWith(md, func(w io.Writer) error { return report.RunMarkdown(w, run, dir, rel, opts) }); err != nil {
 			return "", err
 		}
 		fmt.Fprintln(a.stderr, "markdown:", md)
@@ -203,6 +209,17 @@ func (a *app) writeMonthReport(month time.Time, out, md string) (string, string,
 		fmt.Fprintln(a.stderr, "markdown:", md)
 	}
 	return out, m.Headline(), nil
+}
+
+// reportOptions are the reports' options: the store's annotations, so a
+// run that started inside an incident says so. Annotations that cannot be
+// read are a warning: the report is written without them.
+func (a *app) reportOptions() report.Options {
+	as, err := a.store().Annotations()
+	if err != nil {
+		fmt.Fprintf(a.stderr, "WARNING: %v (the report leaves annotations out)\n", err)
+	}
+	return report.Options{Annotations: as}
 }
 
 // printPath prints where the report went, unless it went to standard output.
