@@ -39,6 +39,10 @@
 // parameters and URL passwords, so a scenario's hash survives a rotated
 // token. The placeholders of server.build and server.command reach the
 // shell through internal/shellcmd, as variables it never reads as code.
-// Raw results are written through internal/safefile and renamed into place
-// when their repetition ends; one that cannot be written stops the run.
+// Raw results (raw.go) are vegeta's gob format, one attack per endpoint and
+// repetition, numbered from 0 after the warm-up for vegeta plot; they are
+// written through internal/safefile and renamed into place when their
+// repetition ends, and one that cannot be written stops the run. When the
+// run ends, its valid repetitions are joined into raw/results.bin, one
+// stream for vegeta report.
 package runner

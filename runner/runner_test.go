@@ -223,7 +223,7 @@ func TestRawResultsAreVegetaFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(run.Dir, "raw", "rep-01-get.bin"))
+	f, err := os.Open(filepath.Join(run.Dir, "raw", "repetitions", "rep-01-get.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

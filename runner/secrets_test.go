@@ -111,7 +111,7 @@ func TestSecretsAreRedactedWhereverTheRunStoresOrPrintsThem(t *testing.T) {
 	}
 
 	// The raw results keep everything but the secrets.
-	f, err := os.Open(filepath.Join(run.Dir, "raw", "rep-01-ok.bin"))
+	f, err := os.Open(filepath.Join(run.Dir, "raw", "repetitions", "rep-01-ok.bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

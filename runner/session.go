@@ -188,6 +188,9 @@ func (s *Session) Finish(runErr error) (_ *results.Run, err error) {
 	}
 	s.close()
 	run := s.run
+	if err := s.joinRaw(); err != nil && runErr == nil {
+		runErr = err
+	}
 	var after []string
 	if valid, _ := run.ValidRepetitions(); len(valid) < s.plan {
 		after = append(after, fmt.Sprintf(

@@ -48,31 +48,36 @@ func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 	var streams []*stream
 	for _, e := range sc.Endpoints {
-		s := newStream(ctx, sc, e, float64(e.Weight)/float64(total), tr)
+		s := newStream(ctx, sc, e, float64(e.Weight)/float64(total), tr, opts.Raw)
 		if hook := opts.pauseHook; hook != nil {
 			s.pacer.pauseHook = func(n uint64) { hook(index, n) }
 		}
 		streams = append(streams, s)
 		if opts.Raw {
-			f, err := createRaw(dir, index, e.Name, opts.createRaw)
+			w, err := newRawWriter(dir, index, e.Name, redact.URL(s.target.URL), opts.createRaw)
 			if err != nil {
 				for _, s := range streams {
 					s.close()
 				}
 				return nil, err
 			}
-			s.raw = newRawWriter(f, redact.URL(s.target.URL))
+			s.raw = w
 		}
 	}
 	return streams, nil
 }
 
-// newStream sets up endpoint e's attack with share (0..1] of the load.
-func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *transport) *stream {
+// newStream sets up endpoint e's attack with share (0..1] of the load;
+// with raw, the size of each response body is counted for its raw result.
+func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *transport, raw bool) *stream {
 	l := sc.Load
 	s := &stream{ep: e, target: endpointTarget(sc.Target, e), done: make(chan struct{})}
+	client := tr.client()
+	if raw {
+		client = &http.Client{Transport: bytesInTransport{tr}}
+	}
 	opts := []func(*vegeta.Attacker){
-		vegeta.Client(tr.client()),
+		vegeta.Client(client),
 		// Bodies are read, so transfer time counts, but not kept.
 		vegeta.MaxBody(0),
 	}
@@ -113,6 +118,13 @@ func endpointTarget(base string, e scenarios.Endpoint) vegeta.Target {
 
 // start begins the attack and the consumer of its results.
 func (s *stream) start() {
+	if s.raw != nil && s.pacer.sched != nil {
+		// In the open model the warm-up's hits are the schedule's first
+		// ones (of the schedule as sharded), so the measured ones are
+		// numbered from 0 as they are written; the closed model's are
+		// renumbered when the repetition ends.
+		s.raw.base = s.pacer.sched.hitsBefore(s.rec.warmup)
+	}
 	ch := s.attacker.Attack(vegeta.NewStaticTargeter(s.target), s.pacer, 0, s.ep.Name)
 	go s.consume(ch)
 }
@@ -138,9 +150,9 @@ func (s *stream) observe(res *vegeta.Result) {
 	s.seen++
 	s.rec.add(o)
 	if s.raw != nil && s.rawErr == nil && o.scheduled >= s.rec.warmup {
-		// Written as hotbench measured it: from the scheduled time, or
-		// from an early send.
-		s.rawErr = s.raw.write(res, s.began.Add(min(o.scheduled, o.sent)), o.latency)
+		// Written as hotbench measured it: sent at its scheduled time,
+		// with the latency from then (or from an early send).
+		s.rawErr = s.raw.write(res, s.began.Add(o.scheduled), o.latency)
 	}
 }
 
@@ -199,7 +211,7 @@ func (s *stream) commitRaw(index int) error {
 	}
 	err := s.rawErr
 	if err == nil {
-		err = s.raw.f.Commit()
+		err = s.raw.commit()
 	} else {
 		s.raw.f.Abort()
 	}

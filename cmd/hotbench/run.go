@@ -51,7 +51,7 @@ and keeps what was measured, marked incomplete.`,
 	f.String("target", "", "base URL of the service, overriding the scenario's target")
 	f.String("rate", "", "arrival rate, overriding load.rate (200/s, max)")
 	f.String("duration", "", "measured window of a repetition, overriding load.duration")
-	f.Bool("raw", false, "also write every result in vegeta's format (without bodies) under raw/")
+	f.Bool("raw", false, "also write the measured results (no warm-up, no bodies) in vegeta's format: raw/results.bin holds the valid repetitions for vegeta report and plot, raw/repetitions/ each one by endpoint")
 	f.Bool("json", false, "print the summary as JSON on standard output")
 	f.Bool("allow-outside", false, "let body_file name files outside the scenario's folder (allow_outside_files)")
 	return cmd
