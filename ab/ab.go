@@ -274,8 +274,11 @@ func prepare(ctx context.Context, o Options, a, b *sideState, res *Result, p *pr
 		undo = append(undo, func() { _ = bin.Cleanup() })
 		s.binary = bin
 		how := "built in " + time.Since(started).Round(100*time.Millisecond).String()
-		if bin.Cached {
+		switch {
+		case bin.Cached:
 			how = "from the build cache"
+		case sc.Server.Build == "":
+			how = "checked out (no server.build: the server runs from its tree)"
 		}
 		note := fmt.Sprintf("%s: %s %s", s.label, s.source.String(), how)
 		res.BuildNotes = append(res.BuildNotes, note)

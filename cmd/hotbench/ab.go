@@ -99,8 +99,8 @@ func (a *app) abOptions(cmd *cobra.Command, path string) (ab.Options, error) {
 	if err != nil {
 		return ab.Options{}, err
 	}
-	if !sc.Server.Managed() || sc.Server.Build == "" {
-		return ab.Options{}, usagef("%s has no server.build and server.command: ab builds and starts both sides itself; add a server section like {build: \"go build -o {bin} ./cmd/app\", command: \"{bin} -addr {addr}\", ready: /healthz}", path)
+	if !sc.Server.Managed() {
+		return ab.Options{}, usagef("%s has no server.command: ab builds (server.build, optional) and starts both sides itself; add a server section like {build: \"go build -o {bin} ./cmd/app\", command: \"{bin} -addr {addr}\", ready: /healthz}", path)
 	}
 	policy := compare.PolicyFromScenario(sc.Gate)
 	alpha := 0.0

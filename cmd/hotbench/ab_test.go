@@ -91,7 +91,7 @@ func TestABBadInput(t *testing.T) {
 	}{
 		{[]string{"ab", scenario, "--base", "no-such-ref"}, `unknown ref "no-such-ref"`},
 		{[]string{"ab", scenario, "--max-runs", "2"}, "--max-runs 2"},
-		{[]string{"ab", noServer}, "has no server.build and server.command"},
+		{[]string{"ab", noServer}, "has no server.command"},
 		{[]string{"calibrate", scenario, "--runs", "1"}, "calibrate needs 3 to"},
 	} {
 		code, _, errOut := hotbench(t, append(tc.args, "--results", t.TempDir(), "--cache-dir", t.TempDir())...)
