@@ -104,6 +104,9 @@ type ShardPart struct {
 	// RunID names the sharded run; every part of it and the merged run
 	// carry the same one.
 	RunID string `json:"run_id"`
+	// Label is the label the sharded run was given; the part's own label
+	// adds "-shard-I-of-N" to it.
+	Label string `json:"label,omitempty"`
 	// Coordinator is the address of shard 0's coordination endpoint.
 	Coordinator string `json:"coordinator,omitempty"`
 	// ClockOffset is the coordinator's clock minus this shard's, and RTT

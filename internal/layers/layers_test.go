@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"compare":           {"results", "scenarios", "metric"},
 	"report":            {"results", "compare", "scenarios", "profiles", "metric", "internal/safefile"},
 	"ab":                {"ab/sequential", "ab/build", "runner", "compare", "results", "scenarios", "metric", "internal/safefile", "internal/redact"},
+	"shard":             {"runner", "results", "scenarios", "metric"},
 	"ab/sequential":     {},
 	"ab/build":          {"internal/safefile", "internal/shellcmd"},
 	"demo":              {},
