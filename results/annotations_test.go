@@ -551,3 +551,36 @@ func TestSyncGitTagsOutsideARepositoryIsAnError(t *testing.T) {
 		t.Errorf("cancelled sync: %v, want context.Canceled", err)
 	}
 }
+
+// Whatever annotations.jsonl holds, reading it never panics; what it reads
+// is valid, and an annotation appended to a readable file is read back with
+// the others (a torn last line included).
+func FuzzAnnotationsFile(f *testing.F) {
+	f.Add([]byte(`{"id":"a1","kind":"note","time":"2026-11-03T12:00:00Z","title":"ok"}` + "\n"))
+	f.Add([]byte(`{"id":"a1","kind":"incident","time":"2026-11-03T12:00:00Z","end":"2026-11-03T13:00:00Z","title":"x"}` + "\n" + `{"id":"a1","removed":true,"time":"2026-11-04T00:00:00Z"}`))
+	f.Add([]byte(`{"id":"a1","kind":"no`))
+	f.Add([]byte("\n\n[]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := Open(t.TempDir())
+		if err := os.WriteFile(s.AnnotationsPath(), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before, err := s.Annotations()
+		if err != nil {
+			return
+		}
+		for _, a := range before {
+			if a.ID == "" || !slices.Contains(AnnotationKinds, a.Kind) || strings.TrimSpace(a.Title) == "" || a.Time.IsZero() || (a.End != nil && a.End.Before(a.Time)) {
+				t.Fatalf("read an invalid annotation %+v", a)
+			}
+		}
+		added, err := s.AddAnnotation(release())
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := s.Annotations()
+		if err != nil || len(after) != len(before)+1 {
+			t.Fatalf("after adding %s: %d annotations, %v; had %d", added.ID, len(after), err, len(before))
+		}
+	})
+}
