@@ -94,6 +94,27 @@ func InIncident(as []Annotation, t time.Time, scenario string) *Annotation {
 	return nil
 }
 
+// IncidentDuring returns the first incident of as that applies to scenario
+// and shares any instant with [from, to] (a run from its start to its
+// end), or nil. Unlike InIncident at the run's start, it also finds an
+// incident that began while the run was under way. A zero to is from.
+func IncidentDuring(as []Annotation, from, to time.Time, scenario string) *Annotation {
+	if to.IsZero() || to.Before(from) {
+		to = from
+	}
+	for i := range as {
+		a := &as[i]
+		end := a.Time
+		if a.End != nil {
+			end = *a.End
+		}
+		if a.Kind == AnnotationIncident && a.AppliesTo(scenario) && !a.Time.After(to) && !end.Before(from) {
+			return a
+		}
+	}
+	return nil
+}
+
 const annotationsFile = "annotations.jsonl"
 
 // AnnotationsPath is the file the store keeps its annotations in.

@@ -391,6 +391,40 @@ func TestInIncident(t *testing.T) {
 	}
 }
 
+func TestIncidentDuring(t *testing.T) {
+	as := []Annotation{
+		{ID: "db", Kind: "incident", Time: at(10, 0), End: ptr(at(11, 0)), Title: "database failover", Scenarios: []string{"search"}},
+		{ID: "blip", Kind: "incident", Time: at(16, 0), Title: "a moment"},
+		{ID: "deploy", Kind: "deploy", Time: at(13, 0), End: ptr(at(14, 0)), Title: "not an incident"},
+	}
+	for _, tc := range []struct {
+		name     string
+		from, to time.Time
+		scenario string
+		want     string
+	}{
+		{"a run that ends before the incident is outside it", at(9, 0), at(9, 59), "search", ""},
+		{"a run under way when the incident began is in it", at(9, 50), at(10, 5), "search", "db"},
+		{"a run that began in the incident is in it", at(10, 55), at(11, 5), "search", "db"},
+		{"a run around the whole incident is in it", at(9, 0), at(12, 0), "search", "db"},
+		{"a run that ends as the incident begins touches it", at(9, 0), at(10, 0), "search", "db"},
+		{"another scenario's run is not", at(9, 50), at(10, 5), "login", ""},
+		{"a run over an incident's moment is in it", at(15, 59), at(16, 1), "login", "blip"},
+		{"a deploy is no incident", at(13, 10), at(13, 20), "search", ""},
+		{"a run without an end is its start", at(10, 30), time.Time{}, "search", "db"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := IncidentDuring(as, tc.from, tc.to, tc.scenario)
+			switch {
+			case tc.want == "" && got != nil:
+				t.Errorf("in %s, want none", got.ID)
+			case tc.want != "" && (got == nil || got.ID != tc.want):
+				t.Errorf("in %v, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestGrafanaJSONIsWhatGrafanasAPITakes(t *testing.T) {
 	as := []Annotation{
 		{ID: "tag-v1.4.0", Kind: "release", Time: time.UnixMilli(1793700000123).UTC(), Title: "v1.4.0", Text: "search in one query", Tags: []string{"v1.4.0"}, Commit: "abc1234"},
