@@ -95,7 +95,9 @@ func (m Metric) ServerWide() bool { return IsServerWide(m.Name) }
 var ServerMetrics = []string{CPUPerReq, AllocPerReq, RSSPeak}
 
 // IsServerWide reports whether name is one of ServerMetrics.
-func IsServerWide(name string) bool { return name == CPUPerReq || name == AllocPerReq || name == RSSPeak }
+func IsServerWide(name string) bool {
+	return name == CPUPerReq || name == AllocPerReq || name == RSSPeak
+}
 
 // Format writes v, a value of the metric in its canonical unit, by the
 // package's rule: "9.66ms", "0.100%", "200 req/s".
