@@ -31,6 +31,9 @@ and keeps what was measured, marked incomplete.`,
 			if err != nil {
 				return err
 			}
+			if sharded(cmd) {
+				return a.runSharded(cmd, sc, args[0])
+			}
 			run, err := runner.Run(a.ctx, sc, runner.Options{
 				Label:       a.v.GetString("label"),
 				Store:       a.store(),
@@ -54,6 +57,7 @@ and keeps what was measured, marked incomplete.`,
 	f.Bool("raw", false, "also write the measured results (no warm-up, no bodies) in vegeta's format: raw/results.bin holds the valid repetitions for vegeta report and plot, raw/repetitions/ each one by endpoint")
 	f.Bool("json", false, "print the summary as JSON on standard output")
 	f.Bool("allow-outside", false, "let body_file name files outside the scenario's folder (allow_outside_files)")
+	addShardFlags(f)
 	return cmd
 }
 
