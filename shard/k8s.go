@@ -119,7 +119,7 @@ func Manifests(sc *scenarios.Scenario, text []byte, file string, opts K8sOptions
 	zero := int32(0)
 	indexed := batchv1.IndexedCompletion
 	replace := batchv1.Failed
-	noToken := false
+	noToken, nonRoot, group := false, true, int64(65532)
 	args := []string{"run", scenarioDir + "/" + key, "--shards", strconv.Itoa(opts.Shards), "--results", resultsDir}
 	if opts.Label != "" {
 		args = append(args, "--label", opts.Label)
@@ -144,6 +144,9 @@ func Manifests(sc *scenarios.Scenario, text []byte, file string, opts K8sOptions
 					Subdomain:                    name,
 					RestartPolicy:                corev1.RestartPolicyNever,
 					AutomountServiceAccountToken: &noToken,
+					// The image runs as distroless's nonroot user (65532):
+					// the results volume is made writable for its group.
+					SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: &nonRoot, FSGroup: &group},
 					Affinity: &corev1.Affinity{PodAntiAffinity: &corev1.PodAntiAffinity{
 						// One shard per node: two on one node would share its
 						// CPU and network, which sharding is there to avoid.
