@@ -15,7 +15,7 @@ var (
 	topKeys      = []string{"name", "description", "target", "load", "runs", "endpoints", "profiles", "hotspots", "server", "gate", "allow_outside_files", "calibration"}
 	loadKeys     = []string{"rate", "duration", "warmup", "stages", "timeout", "max_workers", "workers", "retries", "max_send_lag", "coalesce"}
 	stageKeys    = []string{"duration", "rate"}
-	endpointKeys = []string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}
+	endpointKeys = append([]string{"name", "method", "path", "headers", "body", "body_file", "weight", "expect"}, feederKeys...)
 	expectKeys   = []string{"status"}
 	profileKeys  = []string{"pprof", "command", "kinds", "required", "min_samples"}
 	hotspotKeys  = []string{"name", "endpoint", "metric", "objective", "due", "functions", "owner", "team", "ticket"}
@@ -305,6 +305,7 @@ func (d *decoder) endpoint(i int, v any) Endpoint {
 			}
 		}
 	}
+	d.feeder(path, m, &e) // data, data_order, seed, group_by: feeder_decode.go
 	return e
 }
 
@@ -348,7 +349,7 @@ func (d *decoder) headers(endpoint int, field string, v any) map[string]string {
 }
 
 func (d *decoder) bodyFile(field, name string) string {
-	data, err := d.readBody(name, d.allowOutside)
+	data, err := d.readBody(name, readOpt{outside: d.allowOutside})
 	if err != nil {
 		d.fail(field, "%v", err)
 		return ""

@@ -122,6 +122,17 @@
 //	             first.
 //	expect       {status: [200, 304]}: the status codes that count as
 //	             successes; default 2xx and 3xx. Codes are 100 to 599.
+//	data         optional data file (a feeder): CSV with a header row
+//	             (.csv) or JSON Lines (.jsonl), relative to the scenario
+//	             file's folder by the rules of body_file, at most 1 GiB and
+//	             10000000 rows. Each request fills the placeholders of
+//	             path, headers and body from one row (see Feeders).
+//	data_order   cycle (the default) or random: how requests take rows.
+//	seed         the random order's seed, from 0 to 9007199254740991;
+//	             default one drawn from the endpoint and its data, and
+//	             stored with the run.
+//	group_by     optional field of the data file: latencies are recorded
+//	             per value of it too (see Feeders).
 //
 // profiles:
 //
@@ -329,6 +340,56 @@
 // body as sent (after ${NAME} expansion), instead of the body. The
 // scenario's Hash covers the digest, so it changes when the file's content
 // does. A scenario read back from run.json has the digest and no body.
+//
+// # Feeders
+//
+// An endpoint with data: FILE sends a request per row of the file instead
+// of one fixed request. A CSV file starts with a header row naming its
+// fields; a JSON Lines file has one object a line, whose keys are the
+// fields (a string is its text, another value its JSON: 42, true). In the
+// path, the header values and the body (inline or from body_file),
+// {{.field}} is the field's value in the request's row:
+//
+//	endpoints:
+//	  - name: manual
+//	    path: /api/manuals/{{.id}}?lang={{.lang}}
+//	    headers: {X-Tenant: "{{.tenant}}"}
+//	    data: manuals.csv
+//	    data_order: random
+//	    group_by: size
+//
+// The syntax is Go templates' {{.field}}, and only that: a field name of
+// letters, digits and _, and {{"text"}} for constant text, so {{"{{"}}
+// writes a literal {{. It is neither ${NAME} (the environment, filled when
+// the file loads, before placeholders are read) nor {bin} (server and
+// profile commands). In the path a value is escaped, as a path segment
+// before the first ? and as a query value after it; header values and
+// bodies take values as they are. Without data, a placeholder is an error.
+//
+// Requests take rows by their number in the endpoint's schedule, n = 0,
+// 1, 2 … (warm-up included, every repetition from 0; a shard's hits keep
+// their numbers in the whole schedule): cycle takes row n modulo the
+// number of rows; random takes a row drawn from seed and n alone. Every
+// repetition, and the base and candidate of a comparison, send the same
+// sequence of requests.
+//
+// The file is read once when the scenario loads; only the fields the
+// endpoint uses are kept, shared by every request. validate checks it:
+// every placeholder names a field of the file (at the placeholder's line),
+// and the file exists, has rows, has as many values in each row as its
+// header, is UTF-8 and, for JSON Lines, is one JSON object a line with
+// every field used; header values have no line breaks. Problems of the
+// file are named file:line, at most ten of them. The file's SHA-256 digest
+// is stored with the run as data_sha256 and counts in the Hash, so a
+// changed data file is a new version of the scenario.
+//
+// group_by: FIELD records, beside the endpoint's own numbers, the
+// requests, errors and latencies of each value of FIELD as a group named
+// endpoint[FIELD=value], "manual[size=large]": show lists groups under
+// their endpoint, compare and reports give them rows of their own, and a
+// hotspot's endpoint may name one. The 50 most frequent values are groups
+// of their own; the others are pooled as other, with a warning. A value is
+// at most 64 bytes.
 //
 // # Variables in headers and bodies
 //

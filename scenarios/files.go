@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -23,9 +24,32 @@ import (
 // MaxBodySize bytes. run.json keeps the body's SHA-256 digest, not the
 // body.
 
-// bodyReader reads the body_file named rel; outside allows a path that
-// leaves the scenario's folder.
-type bodyReader func(rel string, outside bool) ([]byte, error)
+// bodyReader reads the file named rel by the rules of payload files: a
+// body_file, or another key's file (data, targets) as opt says.
+type bodyReader func(rel string, opt readOpt) ([]byte, error)
+
+// readOpt says how a payload file is read: outside allows a path that
+// leaves the scenario's folder; key names the scenario key in messages
+// ("" is body_file); limit bounds the size (0 is MaxBodySize).
+type readOpt struct {
+	outside bool
+	key     string
+	limit   int64
+}
+
+func (o readOpt) keyName() string {
+	if o.key == "" {
+		return "body_file"
+	}
+	return o.key
+}
+
+func (o readOpt) maxSize() int64 {
+	if o.limit <= 0 {
+		return MaxBodySize
+	}
+	return o.limit
+}
 
 // file is a file to read: stat looks before anything is opened, so a FIFO
 // is refused instead of waited on.
@@ -96,10 +120,17 @@ func readFile(f file, limit int64) ([]byte, error) {
 	if !st2.Mode().IsRegular() {
 		return nil, fmt.Errorf("%q is %s, %w", f.name, kindOf(st2.Mode()), errNotOrdinary)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+	if st2.Size() > limit {
+		return nil, fmt.Errorf("%q is larger than %d MiB, the most hotbench reads", f.name, limit>>20)
+	}
+	// Sized from the metadata, so a large data file is read without the
+	// copies of a growing buffer; a file that lies about its size is
+	// refused below.
+	buf := bytes.NewBuffer(make([]byte, 0, st2.Size()+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if int64(len(data)) > limit {
 		return nil, fmt.Errorf("%q is larger than %d MiB, the most hotbench reads", f.name, limit>>20)
 	}
@@ -131,18 +162,18 @@ const outsideHint = "keep payloads beside the scenario, or set allow_outside_fil
 
 // osBodies reads body_file paths relative to dir on disk.
 func osBodies(dir string) bodyReader {
-	return func(rel string, outside bool) ([]byte, error) {
+	return func(rel string, opt readOpt) ([]byte, error) {
 		p := rel
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
 		real, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			return nil, bodyError(rel, err)
+			return nil, bodyError(rel, opt, err)
 		}
 		f := osFile(real)
 		f.name = rel // messages name the path as written
-		if !outside {
+		if !opt.outside {
 			realDir, err := filepath.EvalSymlinks(dir)
 			if err != nil {
 				return nil, fmt.Errorf("cannot resolve the scenario's folder %q: %v", dir, err)
@@ -154,9 +185,9 @@ func osBodies(dir string) bodyReader {
 				return nil, fmt.Errorf("%q is outside the scenario's folder: %s", rel, outsideHint)
 			}
 		}
-		data, err := readFile(f, MaxBodySize)
+		data, err := readFile(f, opt.maxSize())
 		if err != nil {
-			return nil, bodyError(rel, err)
+			return nil, bodyError(rel, opt, err)
 		}
 		return data, nil
 	}
@@ -166,7 +197,7 @@ func osBodies(dir string) bodyReader {
 // leaves fsys, and, unless outside allows it, neither dir nor a symbolic
 // link (which os.DirFS would follow anywhere).
 func fsBodies(fsys fs.FS, dir string) bodyReader {
-	return func(rel string, outside bool) ([]byte, error) {
+	return func(rel string, opt readOpt) ([]byte, error) {
 		if path.IsAbs(rel) || filepath.IsAbs(rel) {
 			return nil, fmt.Errorf("%q is absolute: write a path relative to the scenario's folder", rel)
 		}
@@ -174,7 +205,7 @@ func fsBodies(fsys fs.FS, dir string) bodyReader {
 		if !fs.ValidPath(p) {
 			return nil, fmt.Errorf("%q leaves the scenario's file system: keep payloads beside the scenario", rel)
 		}
-		if !outside {
+		if !opt.outside {
 			if !within(dir, p, slashRel) {
 				return nil, fmt.Errorf("%q is outside the scenario's folder: %s", rel, outsideHint)
 			}
@@ -195,22 +226,23 @@ func fsBodies(fsys fs.FS, dir string) bodyReader {
 		}
 		f := fsFile(fsys, p)
 		f.name = rel
-		data, err := readFile(f, MaxBodySize)
+		data, err := readFile(f, opt.maxSize())
 		if err != nil {
-			return nil, bodyError(rel, err)
+			return nil, bodyError(rel, opt, err)
 		}
 		return data, nil
 	}
 }
 
-// bodyError says what went wrong reading a body_file, one line.
-func bodyError(rel string, err error) error {
+// bodyError says what went wrong reading a body_file (or the file of
+// opt's key), one line.
+func bodyError(rel string, opt readOpt, err error) error {
 	var pe *fs.PathError
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%q does not exist: body_file is relative to the scenario's folder", rel)
+		return fmt.Errorf("%q does not exist: %s is relative to the scenario's folder", rel, opt.keyName())
 	case errors.Is(err, errNotOrdinary):
-		return fmt.Errorf("%v; body_file must name an ordinary file", err)
+		return fmt.Errorf("%v; %s must name an ordinary file", err, opt.keyName())
 	case errors.As(err, &pe):
 		return fmt.Errorf("cannot read %q: %v", rel, pe.Err)
 	}

@@ -112,6 +112,19 @@ type Endpoint struct {
 	BodySHA256 string `json:"body_sha256,omitempty"`
 	Weight     int    `json:"weight"`
 	Expect     Expect `json:"expect"`
+
+	// Data is the endpoint's data file (a feeder, feeder.go): each request
+	// fills the placeholders of Path, Headers and Body from one of its
+	// rows, taken in DataOrder (cycle or random, with Seed). DataSHA256
+	// is the file's digest, so the scenario's Hash changes with it; Feed
+	// is the file as read, never stored. GroupBy names a field whose
+	// values group the endpoint's latencies.
+	Data       string  `json:"data,omitempty"`
+	DataSHA256 string  `json:"data_sha256,omitempty"`
+	DataOrder  string  `json:"data_order,omitempty"`
+	Seed       *uint64 `json:"seed,omitempty"`
+	GroupBy    string  `json:"group_by,omitempty"`
+	Feed       *Feed   `json:"-"`
 }
 
 // Expect says which responses count as successes.

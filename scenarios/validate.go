@@ -209,7 +209,8 @@ func (v *validator) endpoints(es []Endpoint) {
 			seen[key] = i
 		}
 		v.method(field+".method", e.Method)
-		v.path(field+".path", e.Path)
+		v.path(field+".path", requestPath(e))
+		v.feeder(field, e) // feeder_decode.go
 		for _, name := range sortedKeys(e.Headers) {
 			hf := field + ".headers." + name
 			if !isToken(name) {
@@ -326,7 +327,7 @@ func (v *validator) hotspots(hs []Hotspot, es []Endpoint) {
 		switch {
 		case h.Endpoint == "":
 			v.add(field+".endpoint", "is required: name the endpoint the hotspot is on")
-		case !slices.Contains(endpoints, h.Endpoint):
+		case !slices.Contains(endpoints, h.Endpoint) && !v.groupEndpoint(field+".endpoint", h.Endpoint, es): // groups.go
 			v.add(field+".endpoint", "no endpoint is named %q: %s", h.Endpoint, didYouMean(h.Endpoint, endpoints))
 		}
 		m, err := parseMetric(h.Metric)
