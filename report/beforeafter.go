@@ -118,7 +118,7 @@ func sideOf(name string, runs []*results.Run, annotations []results.Annotation) 
 	for _, r := range runs {
 		valid, leftOut := r.ValidRepetitions()
 		var incident *results.Annotation
-		if a := results.InIncident(annotations, r.Start, r.Scenario.Name); a != nil {
+		if a := results.IncidentDuring(annotations, r.Start, r.End, r.Scenario.Name); a != nil {
 			c := *a
 			incident = &c
 		}

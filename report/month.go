@@ -350,7 +350,7 @@ type hotspotSample struct {
 func sampleRun(r *results.Run, hotspots []scenarios.Hotspot, annotations []results.Annotation) runSample {
 	valid, leftOut := r.ValidRepetitions()
 	var incident *results.Annotation
-	if a := results.InIncident(annotations, r.Start, r.Scenario.Name); a != nil {
+	if a := results.IncidentDuring(annotations, r.Start, r.End, r.Scenario.Name); a != nil {
 		c := *a // not a pointer into the caller's slice
 		incident = &c
 	}

@@ -139,7 +139,7 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 		Incomplete:  run.IncompleteReason,
 		Warnings:    sum.Warnings,
 	}
-	if inc := results.InIncident(opts.Annotations, run.Start, sc.Name); inc != nil {
+	if inc := results.IncidentDuring(opts.Annotations, run.Start, run.End, sc.Name); inc != nil {
 		v.Incident = incidentCaveat(inc)
 	}
 	if !run.End.IsZero() && run.End.After(run.Start) {

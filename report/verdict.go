@@ -10,7 +10,7 @@ import (
 // Verdict is one saved compare or gate verdict of the month, the part of
 // compare's JSON (compare.VerdictJSON) that the report shows.
 type Verdict struct {
-	// Kind is results.VerdictCompare or results.VerdictGate.
+	// Kind is results.VerdictCompare, results.VerdictGate or results.VerdictAB.
 	Kind            string
 	At              time.Time
 	Base, Candidate string

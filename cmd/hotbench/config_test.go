@@ -20,8 +20,8 @@ func TestConfigFileTypos(t *testing.T) {
 			"hb.yaml:2: lable: unknown key; did you mean label?",
 			"hb.yaml:3: resluts: unknown key; did you mean results?",
 		}},
-		{"a key that is no flag at all", "hb.yaml", "load:\n  rate: 10/s\n", []string{
-			"hb.yaml:1: load: unknown key: a config file sets flags by their names",
+		{"a key that is no flag at all", "hb.yaml", "hotspots:\n  - name: x\n", []string{
+			"hb.yaml:1: hotspots: unknown key: a config file sets flags by their names",
 		}},
 		{"TOML", "hb.toml", "runs = 3\nformt = \"json\"\n", []string{"hb.toml:2: formt: unknown key; did you mean format?"}},
 		{"JSON", "hb.json", "{\n  \"runs\": 3,\n  \"allpha\": 0.01\n}\n", []string{"hb.json:3: allpha: unknown key; did you mean alpha?"}},
