@@ -197,13 +197,16 @@ const (
 // and returns what it saw. Cancelling ctx aborts the run on every shard.
 func (c *Coordinator) Serve(ctx context.Context) Outcome {
 	go c.accept()
+	peers := map[int]*peer{}
 	defer func() {
 		close(c.quit)
 		c.ln.Close()
+		for _, p := range peers {
+			p.c.Close()
+		}
 	}()
 	cfg := c.cfg
 	out := Outcome{RunID: cfg.RunID, Parts: map[int]Report{}, Failed: map[int]string{}}
-	peers := map[int]*peer{}
 	finished := map[int]bool{}
 	phase := registering
 	step := 1

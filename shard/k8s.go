@@ -64,6 +64,9 @@ func Manifests(sc *scenarios.Scenario, text []byte, file string, opts K8sOptions
 		if e.BodyFile != "" {
 			return nil, fmt.Errorf("endpoint %s reads body_file %s, which the ConfigMap does not carry: write the body inline (body:) for a run on Kubernetes", e.Name, e.BodyFile)
 		}
+		if e.Data != "" {
+			return nil, fmt.Errorf("endpoint %s reads its data from %s, which the ConfigMap does not carry: build the file into the image, or run the shards with --shard by hand", e.Name, e.Data)
+		}
 	}
 	if err := (runner.Shard{Count: opts.Shards}).Check(sc); err != nil {
 		return nil, err
