@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -174,91 +175,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// dataHeader reads the fields of a data file: a CSV file's header row, or
-// the keys of a JSON Lines file's first object. The problems are the
-// file's own (empty, not UTF-8, not JSON).
-func dataHeader(name, format string, data []byte) ([]string, []string) {
-	p := &dataProblems{name: name}
-	data = bytes.TrimPrefix(data, utf8BOM)
-	var fields []string
-	switch format {
-	case FormatCSV:
-		r := csv.NewReader(bytes.NewReader(data))
-		r.FieldsPerRecord = -1
-		rec, err := r.Read()
-		switch {
-		case err == io.EOF:
-			p.add(0, "is empty: write a header row of field names (id,size), then a row per request")
-		case err != nil:
-			p.add(csvLine(err), "the header row is not CSV: %v", csvMessage(err))
-		default:
-			line, _ := r.FieldPos(0)
-			fields = headerFields(p, line, rec)
-		}
-	case FormatJSONL:
-		line, text, ok := firstLine(data)
-		if !ok {
-			p.add(0, `is empty: write one JSON object a line, like {"id": 1, "size": "large"}`)
-			break
-		}
-		obj, err := jsonObject(text)
-		if err != nil {
-			p.add(line, "%v", err)
-			break
-		}
-		for _, kv := range obj {
-			fields = append(fields, kv.key)
-		}
-		fields = headerFields(p, line, fields)
-	}
-	return fields, p.messages()
-}
-
-var utf8BOM = []byte("\ufeff")
-
-// headerFields checks the field names of a header: UTF-8, not empty, each
-// once.
-func headerFields(p *dataProblems, line int, names []string) []string {
-	seen := map[string]bool{}
-	var bad bool
-	for i, n := range names {
-		switch {
-		case !utf8.ValidString(n):
-			p.add(line, "field %d's name is not UTF-8 text: save the file as UTF-8", i+1)
-			bad = true
-		case strings.TrimSpace(n) == "":
-			p.add(line, "field %d has no name: name every column of the header row", i+1)
-			bad = true
-		case seen[n]:
-			p.add(line, "names the field %q twice: give each field its own name", n)
-			bad = true
-		}
-		seen[n] = true
-	}
-	if bad {
-		return nil
-	}
-	return slices.Clone(names)
-}
-
-// firstLine returns the first line of data that is not blank, with its
-// number.
-func firstLine(data []byte) (int, []byte, bool) {
-	line := 0
-	for len(data) > 0 {
-		line++
-		text, rest, _ := bytes.Cut(data, []byte("\n"))
-		data = rest
-		if len(bytes.TrimSpace(text)) > 0 {
-			return line, text, true
-		}
-	}
-	return 0, nil, false
-}
-
 // feedSpec says what to keep of a data file and how to check it.
 type feedSpec struct {
-	name, format string
 	// fields are the fields kept, in order; header marks those used in
 	// header values (one line of text each), groupBy names the group_by
 	// field ("" without).
@@ -267,40 +185,85 @@ type feedSpec struct {
 	groupBy string
 }
 
-// parseFeed reads the rows of a data file whose header (dataHeader) holds
-// every field of spec. Its problems are positioned at the file's lines.
-func parseFeed(spec feedSpec, data []byte) (*Feed, []string) {
-	data = bytes.TrimPrefix(data, utf8BOM)
-	f := &Feed{File: spec.name, Format: spec.format, Fields: slices.Clone(spec.fields), groupBy: -1}
-	p := &dataProblems{name: spec.name}
-	// Values are never longer than the file, so one allocation holds them.
-	f.vals = make([]byte, 0, len(data))
-	f.offs = append(make([]uint32, 0, 1024), 0)
-	switch spec.format {
-	case FormatCSV:
-		f.Header = parseCSV(f, spec, data, p)
-	case FormatJSONL:
-		f.Header = parseJSONL(f, spec, data, p)
+// readFeed reads a data file of format from r, in one pass: its header (a
+// CSV file's header row, or the keys of a JSON Lines file's first object),
+// which choose turns into what to keep (nil: stop, the header does not
+// serve), then its rows. The problems are the file's, positioned at its
+// lines; a feed is returned only without any.
+func readFeed(name, format string, r io.Reader, choose func(header []string) *feedSpec) (feed *Feed, header []string, problems []string) {
+	p := &dataProblems{name: name}
+	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(len(utf8BOM)); bytes.Equal(bom, utf8BOM) {
+		br.Discard(len(utf8BOM))
 	}
-	if len(p.list) == 0 && f.rows == 0 {
+	f := &Feed{File: name, Format: format, groupBy: -1}
+	// Values grow by doubling; their final size is copied exactly below.
+	f.offs = append(make([]uint32, 0, 1024), 0)
+	f.vals = make([]byte, 0, 64<<10)
+	var ok bool
+	switch format {
+	case FormatCSV:
+		header, ok = readCSV(f, br, p, choose)
+	case FormatJSONL:
+		header, ok = readJSONL(f, br, p, choose)
+	}
+	if ok && len(p.list) == 0 && f.rows == 0 {
 		p.add(0, "has a header but no rows: add a row per request")
 	}
-	if len(p.list) > 0 {
-		return nil, p.messages()
+	if !ok || len(p.list) > 0 {
+		return nil, header, p.messages()
 	}
-	// Exactly as large as they must be: the values were given room for
-	// the whole file, and kept fields are often a small part of it.
+	// Exactly as large as they must be: appends left room to grow.
 	f.vals = append(make([]byte, 0, len(f.vals)), f.vals...)
 	f.offs = append(make([]uint32, 0, len(f.offs)), f.offs...)
-	if spec.groupBy != "" {
-		f.groupBy = f.FieldIndex(spec.groupBy)
+	if f.groupBy >= 0 {
 		f.group()
 	}
-	return f, nil
+	return f, header, nil
+}
+
+var utf8BOM = []byte("\ufeff")
+
+// headerFields checks the field names of a header: UTF-8, not empty, each
+// once.
+func headerFields(p *dataProblems, line int, names []string) bool {
+	seen := map[string]bool{}
+	ok := true
+	for i, n := range names {
+		switch {
+		case !utf8.ValidString(n):
+			p.add(line, "field %d's name is not UTF-8 text: save the file as UTF-8", i+1)
+			ok = false
+		case strings.TrimSpace(n) == "":
+			p.add(line, "field %d has no name: name every column of the header row", i+1)
+			ok = false
+		case seen[n]:
+			p.add(line, "names the field %q twice: give each field its own name", n)
+			ok = false
+		}
+		seen[n] = true
+	}
+	return ok
+}
+
+// start keeps what spec says of the feed's fields; it reports whether
+// there is a spec.
+func (f *Feed) start(header []string, spec *feedSpec) bool {
+	f.Header = header
+	if spec == nil {
+		return false
+	}
+	f.Fields = slices.Clone(spec.fields)
+	if spec.groupBy != "" {
+		f.groupBy = f.FieldIndex(spec.groupBy)
+	}
+	return true
 }
 
 // keep appends one row's values, checking them; line is the row's line.
-func (f *Feed) keep(spec feedSpec, p *dataProblems, line int, value func(i int) (string, bool)) {
+// value gives field i's value, false when the row lacks it (a problem it
+// reported).
+func (f *Feed) keep(spec *feedSpec, p *dataProblems, line int, value func(i int) (string, bool)) {
 	if f.rows == MaxDataRows {
 		p.add(line, "is row %d: a data file holds at most %d rows; split the file", f.rows+1, MaxDataRows)
 		return
@@ -317,7 +280,7 @@ func (f *Feed) keep(spec feedSpec, p *dataProblems, line int, value func(i int) 
 			p.add(line, "the value of %s is not UTF-8 text: save the file as UTF-8", name)
 		case spec.header[name] && !validHeaderValue(v):
 			p.add(line, "the value of %s has a line break or control character, and a header uses it: header values are one line of text", name)
-		case name == spec.groupBy && len(v) > MaxGroupValue:
+		case i == f.groupBy && len(v) > MaxGroupValue:
 			p.add(line, "the value of %s, the endpoint's group_by, is %d bytes long: group names are at most %d", name, len(v), MaxGroupValue)
 		}
 		if int64(len(f.vals))+int64(len(v)) > 1<<32-1 {
@@ -330,19 +293,31 @@ func (f *Feed) keep(spec feedSpec, p *dataProblems, line int, value func(i int) 
 	f.rows++
 }
 
-// parseCSV reads a CSV file's rows and returns its header.
-func parseCSV(f *Feed, spec feedSpec, data []byte, p *dataProblems) []string {
-	r := csv.NewReader(bytes.NewReader(data))
+// readCSV reads a CSV file: its header row, then its rows.
+func readCSV(f *Feed, br *bufio.Reader, p *dataProblems, choose func([]string) *feedSpec) ([]string, bool) {
+	r := csv.NewReader(br)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	header, err := r.Read()
-	if err != nil {
+	rec, err := r.Read()
+	switch {
+	case err == io.EOF:
+		p.add(0, "is empty: write a header row of field names (id,size), then a row per request")
+		return nil, false
+	case err != nil:
 		p.add(csvLine(err), "the header row is not CSV: %v", csvMessage(err))
-		return nil
+		return nil, false
 	}
-	header = slices.Clone(header)
-	col := make([]int, len(spec.fields))
-	for i, name := range spec.fields {
+	line, _ := r.FieldPos(0)
+	header := slices.Clone(rec)
+	if !headerFields(p, line, header) {
+		return header, false
+	}
+	spec := choose(header)
+	if !f.start(header, spec) {
+		return header, false
+	}
+	col := make([]int, len(f.Fields))
+	for i, name := range f.Fields {
 		col[i] = slices.Index(header, name)
 	}
 	for {
@@ -370,7 +345,7 @@ func parseCSV(f *Feed, spec feedSpec, data []byte, p *dataProblems) []string {
 		}
 		f.keep(spec, p, line, func(i int) (string, bool) { return rec[col[i]], true })
 	}
-	return header
+	return header, true
 }
 
 // csvLine is the line of a CSV parse error.
@@ -395,30 +370,49 @@ func csvMessage(err error) string {
 	return err.Error()
 }
 
-// parseJSONL reads a JSON Lines file's rows and returns its header (the
-// first object's keys).
-func parseJSONL(f *Feed, spec feedSpec, data []byte, p *dataProblems) []string {
+// maxJSONLine bounds a line of a JSON Lines file.
+const maxJSONLine = 16 << 20
+
+// readJSONL reads a JSON Lines file: one object a line, the first one's
+// keys its header.
+func readJSONL(f *Feed, br *bufio.Reader, p *dataProblems, choose func([]string) *feedSpec) ([]string, bool) {
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 0, 64<<10), maxJSONLine)
 	var header []string
+	var spec *feedSpec
 	line := 0
-	for len(data) > 0 {
+	for sc.Scan() {
 		line++
-		text, rest, _ := bytes.Cut(data, []byte("\n"))
-		data = rest
+		text := sc.Bytes()
 		if len(bytes.TrimSpace(text)) == 0 {
 			continue
 		}
 		if !utf8.Valid(text) {
 			p.add(line, "is not UTF-8 text: save the file as UTF-8")
+			if header == nil {
+				return nil, false
+			}
 			continue
 		}
 		obj, err := jsonObject(text)
 		if err != nil {
 			p.add(line, "%v", err)
+			if header == nil {
+				return nil, false
+			}
 			continue
 		}
 		if header == nil {
+			header = []string{}
 			for _, kv := range obj {
 				header = append(header, kv.key)
+			}
+			if !headerFields(p, line, header) {
+				return header, false
+			}
+			spec = choose(header)
+			if !f.start(header, spec) {
+				return header, false
 			}
 		}
 		f.keep(spec, p, line, func(i int) (string, bool) {
@@ -436,7 +430,19 @@ func parseJSONL(f *Feed, spec feedSpec, data []byte, p *dataProblems) []string {
 			return "", false
 		})
 	}
-	return header
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			p.add(line+1, "is longer than %d MiB: one object a line, and lines of at most %d MiB", maxJSONLine>>20, maxJSONLine>>20)
+		} else {
+			p.add(0, "cannot be read: %v", err)
+		}
+		return header, false
+	}
+	if header == nil {
+		p.add(0, `is empty: write one JSON object a line, like {"id": 1, "size": "large"}`)
+		return nil, false
+	}
+	return header, true
 }
 
 // jsonField is one key of a JSON object and its value as text: a string's

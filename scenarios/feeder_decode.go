@@ -3,7 +3,9 @@ package scenarios
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -130,59 +132,66 @@ func (d *decoder) readFeed(path string, e *Endpoint) {
 	}
 	parse(bodyField, e.Body, false)
 
-	raw, err := d.readBody(e.Data, readOpt{outside: d.allowOutside, key: "data", limit: MaxDataSize})
-	if err != nil {
-		d.fail(dataField, "%v", err)
-		return
-	}
-	e.DataSHA256 = bodyDigest(string(raw))
 	format, err := dataFormat(e.Data)
 	if err != nil {
 		d.fail(dataField, "%v", err)
 		return
 	}
-	fields, problems := dataHeader(e.Data, format, raw)
-	for _, msg := range problems {
-		d.fail(dataField, "%s", msg)
-	}
-	if len(problems) > 0 {
-		return
-	}
-	var used []string
-	missing := false
-	for _, u := range uses {
-		for _, name := range u.t.Fields() {
-			if slices.Contains(fields, name) {
-				if !slices.Contains(used, name) {
-					used = append(used, name)
+	// The file is read as it streams in: its header decides what is kept,
+	// and only that is.
+	choose := func(fields []string) *feedSpec {
+		var used []string
+		missing := false
+		for _, u := range uses {
+			for _, name := range u.t.Fields() {
+				if slices.Contains(fields, name) {
+					if !slices.Contains(used, name) {
+						used = append(used, name)
+					}
+					continue
 				}
-				continue
+				missing = true
+				d.fail(u.field, "{{.%s}}: %s has no field %s; %s", name, e.Data, name, fieldHint(name, fields))
 			}
-			missing = true
-			d.fail(u.field, "{{.%s}}: %s has no field %s; %s", name, e.Data, name, fieldHint(name, fields))
 		}
-	}
-	if e.GroupBy != "" {
-		switch {
-		case !slices.Contains(fields, e.GroupBy):
-			missing = true
-			d.fail(path+".group_by", "%s has no field %s; %s", e.Data, e.GroupBy, fieldHint(e.GroupBy, fields))
-		case !slices.Contains(used, e.GroupBy):
-			used = append(used, e.GroupBy)
+		if e.GroupBy != "" {
+			switch {
+			case !slices.Contains(fields, e.GroupBy):
+				missing = true
+				d.fail(path+".group_by", "%s has no field %s; %s", e.Data, e.GroupBy, fieldHint(e.GroupBy, fields))
+			case !slices.Contains(used, e.GroupBy):
+				used = append(used, e.GroupBy)
+			}
 		}
+		if len(used) == 0 && !missing {
+			d.fail(dataField, "nothing uses the fields of %s (%s): write {{.%s}} in the path, a header or the body, or remove data", e.Data, strings.Join(fields, ", "), firstFieldName(fields))
+			return nil
+		}
+		if missing {
+			return nil
+		}
+		return &feedSpec{fields: used, header: header, groupBy: e.GroupBy}
 	}
-	if len(used) == 0 && !missing {
-		d.fail(dataField, "nothing uses the fields of %s (%s): write {{.%s}} in the path, a header or the body, or remove data", e.Data, strings.Join(fields, ", "), firstFieldName(fields))
+	var (
+		feed     *Feed
+		problems []string
+	)
+	digest := sha256.New()
+	_, err = d.readBody(e.Data, readOpt{outside: d.allowOutside, key: "data", limit: MaxDataSize, consume: func(r io.Reader) error {
+		feed, _, problems = readFeed(e.Data, format, io.TeeReader(r, digest), choose)
+		return nil
+	}})
+	if err != nil {
+		d.fail(dataField, "%v", err)
 		return
 	}
-	if missing {
-		return
-	}
-	feed, problems := parseFeed(feedSpec{name: e.Data, format: format, fields: used, header: header, groupBy: e.GroupBy}, raw)
 	for _, msg := range problems {
 		d.fail(dataField, "%s", msg)
 	}
-	e.Feed = feed
+	if feed != nil {
+		e.Feed = feed
+		e.DataSHA256 = hex.EncodeToString(digest.Sum(nil))
+	}
 }
 
 // fieldHint suggests the field closest to name, or lists fields.

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -314,11 +315,9 @@ func FuzzFeed(f *testing.F) {
 		if isCSV {
 			format, name = FormatCSV, "f.csv"
 		}
-		fields, problems := dataHeader(name, format, data)
-		if len(problems) > 0 || len(fields) == 0 {
-			return
-		}
-		feed, _ := parseFeed(feedSpec{name: name, format: format, fields: fields[:1], groupBy: fields[0]}, data)
+		feed, _, _ := readFeed(name, format, bytes.NewReader(data), func(header []string) *feedSpec {
+			return &feedSpec{fields: header[:1], groupBy: header[0]}
+		})
 		if feed == nil {
 			return
 		}

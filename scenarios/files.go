@@ -35,6 +35,10 @@ type readOpt struct {
 	outside bool
 	key     string
 	limit   int64
+	// consume, when set, reads the file as it streams in, instead of the
+	// reader returning its bytes (a data file of a million rows is
+	// parsed, not held). The file's checks are the same.
+	consume func(r io.Reader) error
 }
 
 func (o readOpt) keyName() string {
@@ -140,6 +144,56 @@ func readFile(f file, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// streamFile is readFile for a file consumed as it is read: consume gets
+// the contents, at most limit bytes, and the file must hold as many bytes
+// as its size says once consume has read to its end.
+func streamFile(f file, limit int64, consume func(io.Reader) error) error {
+	st, err := f.stat()
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%q is %s, %w", f.name, kindOf(st.Mode()), errNotOrdinary)
+	}
+	r, st2, err := f.open()
+	if r != nil {
+		defer r.Close()
+	}
+	if err != nil {
+		return err
+	}
+	if !st2.Mode().IsRegular() {
+		return fmt.Errorf("%q is %s, %w", f.name, kindOf(st2.Mode()), errNotOrdinary)
+	}
+	if st2.Size() > limit {
+		return fmt.Errorf("%q is larger than %d MiB, the most hotbench reads", f.name, limit>>20)
+	}
+	cr := &countingReader{r: io.LimitReader(r, limit+1)}
+	if err := consume(cr); err != nil {
+		return err
+	}
+	if cr.eof && cr.n != st2.Size() {
+		return fmt.Errorf("%q is %w: it holds %d bytes but its size says %d (a /proc or /sys file, or one being written)", f.name, errNotOrdinary, cr.n, st2.Size())
+	}
+	return nil
+}
+
+// countingReader counts what it reads, and whether it read to the end.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	eof bool
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if err == io.EOF {
+		c.eof = true
+	}
+	return n, err
+}
+
 // kindOf names a file mode's kind for messages.
 func kindOf(m fs.FileMode) string {
 	switch {
@@ -185,6 +239,12 @@ func osBodies(dir string) bodyReader {
 				return nil, fmt.Errorf("%q is outside the scenario's folder: %s", rel, outsideHint)
 			}
 		}
+		if opt.consume != nil {
+			if err := streamFile(f, opt.maxSize(), opt.consume); err != nil {
+				return nil, bodyError(rel, opt, err)
+			}
+			return nil, nil
+		}
 		data, err := readFile(f, opt.maxSize())
 		if err != nil {
 			return nil, bodyError(rel, opt, err)
@@ -226,6 +286,12 @@ func fsBodies(fsys fs.FS, dir string) bodyReader {
 		}
 		f := fsFile(fsys, p)
 		f.name = rel
+		if opt.consume != nil {
+			if err := streamFile(f, opt.maxSize(), opt.consume); err != nil {
+				return nil, bodyError(rel, opt, err)
+			}
+			return nil, nil
+		}
 		data, err := readFile(f, opt.maxSize())
 		if err != nil {
 			return nil, bodyError(rel, opt, err)
