@@ -242,6 +242,12 @@ type EndpointRun struct {
 	SendLag *Histogram `json:"send_lag"`
 	// Series has one point per second, warm-up included and marked.
 	Series []Second `json:"series,omitempty"`
+	// GroupBy is the scenario's group_by field, Groups the requests of
+	// each of its values (groups.go); GroupsPooled counts the values
+	// pooled in the group other.
+	GroupBy      string     `json:"group_by,omitempty"`
+	Groups       []GroupRun `json:"groups,omitempty"`
+	GroupsPooled int        `json:"groups_pooled,omitempty"`
 }
 
 // Second is one point of an endpoint's time series.

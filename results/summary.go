@@ -61,6 +61,10 @@ type EndpointSummary struct {
 	SendLag      SendLagSummary   `json:"send_lag"`
 	Status       map[string]int64 `json:"status"`
 	ErrorClasses map[string]int64 `json:"error_classes,omitempty"`
+	// Groups are the endpoint's groups (group_by), in the data file's
+	// order; GroupsPooled counts the values pooled in the group other.
+	Groups       []GroupSummary `json:"groups,omitempty"`
+	GroupsPooled int            `json:"groups_pooled,omitempty"`
 }
 
 // LatencySummary holds latency statistics in seconds: the mean, the
@@ -262,6 +266,12 @@ func Summarize(r *Run) Summary {
 			es.ErrorLatency = &el
 		}
 		es.SendLag = SendLagSummary{P99: lag.Quantile(0.99), Max: lag.Max()}
+		es.Groups = summarizeGroups(r, name, reps, extra) // groups.go
+		for _, rep := range reps {
+			if e := rep.Endpoint(name); e != nil {
+				es.GroupsPooled = max(es.GroupsPooled, e.GroupsPooled)
+			}
+		}
 		s.Endpoints = append(s.Endpoints, es)
 	}
 	return s
@@ -340,7 +350,7 @@ func (rep *Repetition) Endpoint(name string) *EndpointRun {
 			return &rep.Endpoints[i]
 		}
 	}
-	return nil
+	return rep.groupEndpoint(name) // a group, "manual[size=large]": groups.go
 }
 
 // Value returns one repetition's value of a metric for an endpoint, in the

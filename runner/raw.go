@@ -138,9 +138,14 @@ func (w *rawWriter) write(res *vegeta.Result, at time.Time, latency time.Duratio
 	return w.enc.Encode(res)
 }
 
-// redact hides the secrets of res.
+// redact hides the secrets of res. Its URL is the endpoint's, or, for an
+// endpoint whose requests vary (a data file), the one it was sent to.
 func (w *rawWriter) redact(res *vegeta.Result) {
-	res.URL = w.url
+	if w.url != "" {
+		res.URL = w.url
+	} else {
+		res.URL = redact.URL(res.URL)
+	}
 	if res.Error != "" {
 		if res.Error != w.lastErr {
 			w.lastErr, w.lastRedacted = res.Error, redact.Text(res.Error)

@@ -25,6 +25,7 @@ type observation struct {
 	latency   time.Duration // from the scheduled time to the end of the body
 	code      int
 	err       string
+	group     int // the request's group of group_by (groups.go); -1 without
 }
 
 // recorder accumulates one endpoint's results for one repetition in constant
@@ -51,6 +52,7 @@ type recorder struct {
 	newest     int
 	spare      []*hdrhistogram.Histogram
 	samples    map[string]bool // failure messages seen, before redaction
+	groups     *groupRecorder  // nil without group_by
 	liveReqs   atomic.Int64
 	liveErrs   atomic.Int64
 }
@@ -103,6 +105,9 @@ func (r *recorder) add(o observation) {
 		r.out.ErrorLatency.Record(o.latency)
 	} else {
 		r.out.Latency.Record(o.latency)
+	}
+	if r.groups != nil {
+		r.groups.add(o.group, o.latency, failed)
 	}
 	if lag := o.sent - o.scheduled; lag > 0 {
 		r.out.SendLag.Record(lag)
@@ -254,6 +259,9 @@ func (r *recorder) finish() results.EndpointRun {
 	r.codes, r.otherCodes = [600]int64{}, nil
 	for s, b := range r.seconds {
 		r.close(s, b)
+	}
+	if r.groups != nil {
+		r.groups.finish(&r.out)
 	}
 	series := r.out.Series
 	// Seconds close mostly in order; an insertion sort is cheap here.

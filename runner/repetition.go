@@ -33,6 +33,11 @@ func repetition(ctx context.Context, sc *scenarios.Scenario, index, planned int,
 		return results.Repetition{Index: index}, nil, nil, err
 	}
 	shardStreams(streams, opts.Shard)
+	if index == 1 {
+		for _, w := range pooledGroups(streams) { // groups.go
+			p.warn(w)
+		}
+	}
 	psc, pid := sc, opts.ServerPID
 	if !opts.Shard.measuresServer() {
 		psc, pid = withoutProfiles(sc), 0

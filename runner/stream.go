@@ -24,6 +24,7 @@ type stream struct {
 	pacer    *pacer
 	rec      *recorder
 	raw      *rawWriter // nil without --raw
+	feed     *feeder    // nil without a data file (feeder.go)
 	done     chan struct{}
 
 	// began is when the attack began, as the consumer knows it.
@@ -48,13 +49,24 @@ func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 	}
 	var streams []*stream
 	for _, e := range sc.Endpoints {
-		s := newStream(ctx, sc, e, float64(e.Weight)/float64(total), tr, opts.Raw)
+		f, err := newFeeder(sc.Target, e)
+		if err != nil {
+			for _, s := range streams {
+				s.close()
+			}
+			return nil, err
+		}
+		s := newStream(ctx, sc, e, float64(e.Weight)/float64(total), tr, opts.Raw, f)
 		if hook := opts.pauseHook; hook != nil {
 			s.pacer.pauseHook = func(n uint64) { hook(index, n) }
 		}
 		streams = append(streams, s)
 		if opts.Raw {
-			w, err := newRawWriter(dir, index, e.Name, redact.URL(s.target.URL), opts.createRaw)
+			url := redact.URL(s.target.URL)
+			if f != nil {
+				url = "" // each result's own, redacted as it is written
+			}
+			w, err := newRawWriter(dir, index, e.Name, url, opts.createRaw)
 			if err != nil {
 				for _, s := range streams {
 					s.close()
@@ -69,12 +81,18 @@ func newStreams(ctx context.Context, sc *scenarios.Scenario, index int, dir stri
 
 // newStream sets up endpoint e's attack with share (0..1] of the load;
 // with raw, the size of each response body is counted for its raw result.
-func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *transport, raw bool) *stream {
+// f, when not nil, fills each request from the endpoint's data file.
+func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint, share float64, tr *transport, raw bool, f *feeder) *stream {
 	l := sc.Load
-	s := &stream{ep: e, target: endpointTarget(sc.Target, e), done: make(chan struct{})}
+	s := &stream{ep: e, target: endpointTarget(sc.Target, e), feed: f, done: make(chan struct{})}
 	client := tr.client()
 	if raw {
 		client = &http.Client{Transport: bytesInTransport{tr}}
+	}
+	if f != nil {
+		s.target = f.target(s.target)
+		client = &http.Client{Transport: feedTransport{rt: client.Transport, f: f}}
+		f.sched = func() *Schedule { return s.pacer.sched }
 	}
 	opts := []func(*vegeta.Attacker){
 		vegeta.Client(client),
@@ -94,6 +112,9 @@ func newStream(ctx context.Context, sc *scenarios.Scenario, e scenarios.Endpoint
 	}
 	s.attacker = vegeta.NewAttacker(opts...)
 	s.rec = newRecorder(e.Name, e.Expect, l.Warmup.D(), l.Timeout.D())
+	if f != nil {
+		s.rec.groups = newGroupRecorder(e.GroupBy, f.feed)
+	}
 	return s
 }
 
@@ -152,6 +173,9 @@ func (s *stream) observe(res *vegeta.Result) {
 	if s.raw != nil && s.rawErr == nil && o.scheduled >= s.rec.warmup {
 		// Written as hotbench measured it: sent at its scheduled time,
 		// with the latency from then (or from an early send).
+		if s.feed != nil {
+			res.URL = s.feed.url(s.feed.row(res.Seq)) // the row's, not the targeter's
+		}
 		s.rawErr = s.raw.write(res, s.began.Add(o.scheduled), o.latency)
 	}
 }
@@ -174,12 +198,17 @@ func (s *stream) observation(res *vegeta.Result) observation {
 			scheduled = at
 		}
 	}
+	group := -1
+	if s.feed != nil {
+		group = s.feed.group(res.Seq)
+	}
 	return observation{
 		scheduled: scheduled,
 		sent:      sent,
 		latency:   res.Latency + max(0, sent-scheduled),
 		code:      int(res.Code),
 		err:       res.Error,
+		group:     group,
 	}
 }
 
