@@ -169,6 +169,7 @@ func buildRunView(run *results.Run, opts Options, place placer) (*runView, error
 			P999: formatSeconds(e.Latency.P999), Max: formatSeconds(e.Latency.Max),
 			Failing: e.Errors > 0,
 		})
+		v.Summary = append(v.Summary, groupSummaryRows(e)...) // groups.go
 		if el := e.ErrorLatency; el != nil {
 			v.ErrorLatency = append(v.ErrorLatency, errorLatencyRow{Name: e.Name, Failed: formatCount(e.Errors),
 				P50: formatSeconds(el.P50), P90: formatSeconds(el.P90), P99: formatSeconds(el.P99), Max: formatSeconds(el.Max)})

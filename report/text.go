@@ -59,6 +59,7 @@ func WriteSummary(w io.Writer, s results.Summary) error {
 			fmt.Fprintf(tw, "%s\t", metric.Format(v, metric.Seconds))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t\n", metric.Format(l.Max, metric.Seconds), metric.Format(e.SendLag.P99, metric.Seconds))
+		writeGroupRows(tw, e, percentiles) // groups.go
 	}
 	tw.Flush()
 	for _, e := range s.Endpoints {
@@ -67,6 +68,9 @@ func WriteSummary(w io.Writer, s results.Summary) error {
 			fmt.Fprintf(ew, "; errors %s", counts(e.ErrorClasses))
 		}
 		fmt.Fprintln(ew)
+		if note := groupNote(e); note != "" {
+			fmt.Fprintln(ew, note)
+		}
 	}
 	for _, warn := range s.Warnings {
 		fmt.Fprintf(ew, "WARNING: %s\n", warn)
