@@ -40,12 +40,12 @@ func knownShape(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func shardScenario(t *testing.T, dir, target, duration string) string {
+func shardScenario(t *testing.T, dir, target, duration, retries string) string {
 	t.Helper()
 	path := filepath.Join(dir, "shape.yaml")
 	body := `name: shape
 target: ` + target + `
-load: {rate: 400/s, duration: ` + duration + `, warmup: 500ms, timeout: 2s, max_send_lag: 250ms, retries: 0}
+load: {rate: 400/s, duration: ` + duration + `, warmup: 500ms, timeout: 2s, max_send_lag: 250ms, retries: ` + retries + `}
 runs: 2
 endpoints:
   - {name: fast, path: /fast, weight: 3}
@@ -75,7 +75,8 @@ func TestShardsLocalMatchASingleProcess(t *testing.T) {
 	}
 	dir := t.TempDir()
 	resultsDir := filepath.Join(dir, "results")
-	sc := shardScenario(t, dir, knownShape(t).URL, "2s")
+	// A repetition a busy machine spoils is redone, on every shard.
+	sc := shardScenario(t, dir, knownShape(t).URL, "2s", "2")
 
 	var single bytes.Buffer
 	c := child("run", sc, "--label", "single", "--results", resultsDir, "--json")
@@ -94,8 +95,12 @@ func TestShardsLocalMatchASingleProcess(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &m); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	if s.Runs != 2 {
+		t.Fatalf("the single-process run has %d valid repetitions %+v, want 2", s.Runs, s.Repetitions)
+	}
+	t.Logf("repetitions run: merged %d, single %d (retries included)", len(m.Repetitions), len(s.Repetitions))
 	if !m.Complete || m.Runs != 2 || m.Shards == nil || len(m.Shards.Parts) != 4 {
-		t.Fatalf("merged run: complete %v, %d valid repetitions, shards %+v\n%s", m.Complete, m.Runs, m.Shards, errOut)
+		t.Fatalf("merged run: complete %v, %d valid repetitions %+v, shards %+v\n%s", m.Complete, m.Runs, m.Repetitions, m.Shards, errOut)
 	}
 	for i, e := range m.Endpoints {
 		se := s.Endpoints[i]
@@ -109,7 +114,7 @@ func TestShardsLocalMatchASingleProcess(t *testing.T) {
 		// The fast mode is 1 ms plus loopback and the generator; p99 is
 		// the 50 ms mode. Their usual spread on a busy 2-core machine
 		// running five race-instrumented processes is a millisecond or two.
-		if d := e.Latency.P50 - se.Latency.P50; d > 0.002 || d < -0.002 || e.Latency.P50 < 0.001 {
+		if d := e.Latency.P50 - se.Latency.P50; d > 0.003 || d < -0.003 || e.Latency.P50 < 0.001 || e.Latency.P50 > 0.01 {
 			t.Errorf("%s: p50 merged %.2f ms, single %.2f ms", e.Name, e.Latency.P50*1e3, se.Latency.P50*1e3)
 		}
 		for _, p99 := range []float64{e.Latency.P99, se.Latency.P99} {
@@ -151,7 +156,7 @@ func TestKilledShardLeavesAnIncompleteMergedRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	resultsDir := filepath.Join(dir, "results")
-	sc := shardScenario(t, dir, knownShape(t).URL, "4s")
+	sc := shardScenario(t, dir, knownShape(t).URL, "4s", "0")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -215,7 +220,7 @@ func TestKilledShardLeavesAnIncompleteMergedRun(t *testing.T) {
 
 func TestK8sCommand(t *testing.T) {
 	dir := t.TempDir()
-	sc := shardScenario(t, dir, "http://shape.default.svc:8080", "20s")
+	sc := shardScenario(t, dir, "http://shape.default.svc:8080", "20s", "2")
 	code, out, errOut := hotbench(t, "k8s", sc, "--shards", "3", "--image", "hotbench:test", "--results-claim", "runs", "--namespace", "perf")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -239,7 +244,7 @@ func TestK8sCommand(t *testing.T) {
 
 func TestShardFlagsAreChecked(t *testing.T) {
 	dir := t.TempDir()
-	sc := shardScenario(t, dir, "http://127.0.0.1:1", "1s")
+	sc := shardScenario(t, dir, "http://127.0.0.1:1", "1s", "2")
 	t.Setenv(envJobIndex, "")
 	for _, tt := range []struct {
 		args []string
