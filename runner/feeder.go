@@ -37,11 +37,14 @@ const seqHeader = "X-Vegeta-Seq"
 
 // feeder builds an endpoint's requests from its data file.
 type feeder struct {
-	tmpl   *scenarios.RequestTemplate
-	feed   *scenarios.Feed
-	rows   uint64
-	random bool
-	seed   uint64
+	tmpl *scenarios.RequestTemplate
+	feed *scenarios.Feed
+	// targets, instead of tmpl and feed, are the requests of a targets
+	// file.
+	targets []scenarios.Target
+	rows    uint64
+	random  bool
+	seed    uint64
 	// prefix is the target URL the path is appended to.
 	prefix string
 	// static parts need no filling: the targeter's request has them.
@@ -55,6 +58,9 @@ type feeder struct {
 // newFeeder returns the feeder of endpoint e, or nil when it has no data
 // file.
 func newFeeder(target string, e scenarios.Endpoint) (*feeder, error) {
+	if e.Targets != "" {
+		return newTargetsFeeder(target, e)
+	}
 	tmpl, err := e.Template()
 	if err != nil || tmpl == nil {
 		return nil, err
@@ -85,11 +91,33 @@ func newFeeder(target string, e scenarios.Endpoint) (*feeder, error) {
 	return f, nil
 }
 
+// newTargetsFeeder returns the feeder of an endpoint with a targets file.
+func newTargetsFeeder(target string, e scenarios.Endpoint) (*feeder, error) {
+	if e.TargetList == nil {
+		return nil, errors.New("endpoint " + e.Name + ": its targets file " + e.Targets + " is not loaded: load the scenario from its file (scenarios.Load)")
+	}
+	if len(e.TargetList.List) == 0 {
+		return nil, errors.New("endpoint " + e.Name + ": its targets file has no targets")
+	}
+	f := &feeder{
+		targets: e.TargetList.List,
+		rows:    uint64(len(e.TargetList.List)),
+		random:  e.DataOrder == scenarios.OrderRandom,
+		prefix:  joinURL(target, ""),
+	}
+	if e.Seed != nil {
+		f.seed = *e.Seed
+	} else {
+		f.seed = scenarios.DefaultSeed(&e)
+	}
+	return f, nil
+}
+
 // target is the request vegeta's targeter gives for every hit: the
 // endpoint's request with the parts that vary left to RoundTrip.
 func (f *feeder) target(t vegeta.Target) vegeta.Target {
 	t.URL = f.prefix + "/"
-	if !f.staticBody {
+	if f.targets != nil || !f.staticBody {
 		t.Body = nil
 	}
 	return t
@@ -128,7 +156,7 @@ func rowOf(n, rows uint64, random bool, seed uint64) int {
 
 // group is the group of hit seq, or -1 without group_by.
 func (f *feeder) group(seq uint64) int {
-	if f.feed.Groups() == nil {
+	if f.feed == nil || f.feed.Groups() == nil {
 		return -1
 	}
 	return f.feed.GroupOf(f.row(seq))
@@ -136,6 +164,9 @@ func (f *feeder) group(seq uint64) int {
 
 // url is the URL of row.
 func (f *feeder) url(row int) string {
+	if f.targets != nil {
+		return f.prefix + f.targets[row].URI
+	}
 	return string(f.tmpl.Path.Append([]byte(f.prefix), f.feed, row))
 }
 
@@ -144,6 +175,9 @@ func (f *feeder) url(row int) string {
 // rest.
 func (f *feeder) fill(req *http.Request, seq uint64) (*http.Request, error) {
 	row := f.row(seq)
+	if f.targets != nil {
+		return f.fillTarget(req, &f.targets[row])
+	}
 	bp := f.bufs.Get().(*[]byte)
 	buf := append((*bp)[:0], f.prefix...)
 	buf = f.tmpl.Path.Append(buf, f.feed, row)
@@ -204,4 +238,31 @@ func (s *Schedule) number(n uint64) uint64 {
 		return s.offset + n*s.stride
 	}
 	return n
+}
+
+// fillTarget completes req with a target of a targets file: its method,
+// path and query on the scenario's target, headers and body.
+func (f *feeder) fillTarget(req *http.Request, t *scenarios.Target) (*http.Request, error) {
+	u, err := url.Parse(f.prefix + t.URI)
+	if err != nil {
+		return nil, err
+	}
+	r := *req
+	r.Method, r.URL = t.Method, u
+	r.Header = req.Header.Clone()
+	for k, vs := range t.Header {
+		r.Header[k] = vs
+	}
+	if host := r.Header.Get("Host"); host != "" {
+		r.Host = host
+	}
+	r.ContentLength = int64(len(t.Body))
+	if len(t.Body) == 0 {
+		r.Body, r.GetBody = http.NoBody, nil
+	} else {
+		body := t.Body
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	return &r, nil
 }

@@ -223,3 +223,34 @@ func TestFeederWithoutItsData(t *testing.T) {
 		t.Errorf("newStreams: %v, want the data file not loaded", err)
 	}
 }
+
+// An endpoint with a vegeta targets file sends its targets in order, on the
+// scenario's target whatever host the file names, each with its method,
+// headers and body.
+func TestTargetsFileInTheLoad(t *testing.T) {
+	var seen seenRequests
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { seen.record(r) }))
+	defer srv.Close()
+	targets := "GET http://elsewhere:9/api/manuals/1?lang=en\nX-Size: small\n\nPOST /api/search\nX-Size: large\n@body.json\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "body.json"), []byte(`{"q":"x"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The body lies outside the scenario's folder, which the scenario
+	// allows.
+	sc := loadFeederScenario(t, srv.URL, "    targets: t.txt\n", "t.txt", strings.Replace(targets, "@body.json", "@"+filepath.Join(dir, "body.json"), 1),
+		"{rate: 100/s, duration: 300ms}\nallow_outside_files: true")
+	if _, err := Run(context.Background(), sc, Options{Store: results.Open(t.TempDir())}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"GET /api/manuals/1?lang=en X-Size=small ", `POST /api/search X-Size=large {"q":"x"}`}
+	got := seen.take()
+	if len(got) < 20 {
+		t.Fatalf("%d requests, want about 30", len(got))
+	}
+	for seq, req := range got {
+		if req != want[seq%2] {
+			t.Fatalf("hit %d sent %q, want %q", seq, req, want[seq%2])
+		}
+	}
+}

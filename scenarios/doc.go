@@ -133,6 +133,9 @@
 //	             stored with the run.
 //	group_by     optional field of the data file: latencies are recorded
 //	             per value of it too (see Feeders).
+//	targets      optional vegeta targets file (http or json format),
+//	             instead of method, path and body: the endpoint sends its
+//	             requests, in data_order (see Targets). Not with data.
 //
 // profiles:
 //
@@ -390,6 +393,25 @@
 // hotspot's endpoint may name one. The 50 most frequent values are groups
 // of their own; the others are pooled as other, with a warning. A value is
 // at most 64 bytes.
+//
+// # Targets
+//
+// targets: FILE names a file of requests in vegeta's own format, for teams
+// that have one: the http format (METHOD URL, then header lines, then
+// @FILE for a body, requests apart by blank lines, # comments) or the json
+// format (one {"method", "url", "header", "body" (base64)} a line; a .json
+// or .jsonl file, or one whose first request starts with {). It is read
+// with vegeta's parsers when the scenario loads, under the rules of
+// body_file (at most 256 MiB and 1000000 targets), and so are the @FILE
+// bodies, relative to the scenario's folder; a request vegeta cannot read
+// is an error at its line. Requests take targets as data_order says, like
+// a data file's rows (seed as well). Each target's URL is a path on
+// target: its scheme and host, if it has them, give way to the scenario's
+// target, so --target and ab's servers move it too. The endpoint's
+// headers go with every target, as vegeta's -header; method, path, body
+// and body_file come from the file and are not given. The digest of the
+// file and of the bodies it names is stored as targets_sha256 and counts
+// in the Hash.
 //
 // # Variables in headers and bodies
 //

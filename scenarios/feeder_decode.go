@@ -11,7 +11,7 @@ import (
 )
 
 // The keys of an endpoint's feeder (doc.go, Feeders).
-var feederKeys = []string{"data", "data_order", "seed", "group_by"}
+var feederKeys = []string{"data", "data_order", "seed", "group_by", "targets"}
 
 // The orders in which requests take the rows of a data file.
 const (
@@ -32,7 +32,11 @@ const MaxSeed = 1<<53 - 1
 // candidate alike, sends the same requests. Load stores it in the
 // scenario, so a run records the seed it used.
 func DefaultSeed(e *Endpoint) uint64 {
-	sum := sha256.Sum256([]byte("hotbench seed\x00" + e.Name + "\x00" + e.DataSHA256))
+	digest := e.DataSHA256
+	if digest == "" {
+		digest = e.TargetsSHA256
+	}
+	sum := sha256.Sum256([]byte("hotbench seed\x00" + e.Name + "\x00" + digest))
 	return binary.BigEndian.Uint64(sum[:8]) & MaxSeed
 }
 
@@ -62,15 +66,26 @@ func (d *decoder) feeder(path string, m map[string]any, e *Endpoint) {
 	if v, ok := m["group_by"]; ok {
 		e.GroupBy = d.str(path+".group_by", v)
 	}
-	fed := e.Data != ""
+	if v, ok := m["targets"]; ok {
+		e.Targets = d.str(path+".targets", v)
+	}
+	fed := e.Data != "" || e.Targets != ""
 	if e.DataOrder == "" && fed {
 		e.DataOrder = OrderCycle
+	}
+	if e.Targets != "" {
+		d.readTargets(path, m, e) // targets.go
+		if e.DataOrder == OrderRandom && e.Seed == nil && e.TargetsSHA256 != "" {
+			s := DefaultSeed(e)
+			e.Seed = &s
+		}
+		return
 	}
 	if !fed {
 		d.noPlaceholders(path, e)
 		for _, key := range []string{"data_order", "seed", "group_by"} {
 			if _, given := m[key]; given && !d.bad[strings.ToLower(path+"."+key)] {
-				d.fail(path+"."+key, "applies to the rows of a data file: add data: FILE to the endpoint, or remove %s", key)
+				d.fail(path+"."+key, "applies to the rows of a data file (or, but for group_by, a targets file): add data: FILE to the endpoint, or remove %s", key)
 			}
 		}
 		return
@@ -217,11 +232,11 @@ func firstFieldName(fields []string) string {
 // without the data file (a scenario built in code or read back from
 // run.json has no Feed).
 func (v *validator) feeder(field string, e Endpoint) {
-	fed := e.Data != ""
+	fed := e.Data != "" || e.Targets != ""
 	switch {
 	case e.DataOrder == "":
 	case !fed:
-		v.add(field+".data_order", "applies to the rows of a data file: add data: FILE, or remove data_order")
+		v.add(field+".data_order", "applies to the rows of a data file or a targets file: add data: FILE, or remove data_order")
 	case !slices.Contains(DataOrders, e.DataOrder):
 		v.add(field+".data_order", "%q is not an order: %s", e.DataOrder, didYouMean(e.DataOrder, DataOrders))
 	}
@@ -233,7 +248,7 @@ func (v *validator) feeder(field string, e Endpoint) {
 			v.add(field+".seed", "seeds the random order of rows: set data_order: random, or remove seed")
 		}
 	}
-	if e.GroupBy != "" && !fed {
+	if e.GroupBy != "" && e.Data == "" && e.Targets == "" {
 		v.add(field+".group_by", "groups requests by a field of the data file: add data: FILE, or remove group_by")
 	}
 }
@@ -241,6 +256,9 @@ func (v *validator) feeder(field string, e Endpoint) {
 // requestPath is the path validation checks: a templated path with its
 // placeholders filled by a sample value.
 func requestPath(e Endpoint) string {
+	if e.Targets != "" && e.Path == "" {
+		return "/" // each target has its own
+	}
 	if e.Data == "" || !strings.Contains(e.Path, "{{") {
 		return e.Path
 	}

@@ -125,6 +125,13 @@ type Endpoint struct {
 	Seed       *uint64 `json:"seed,omitempty"`
 	GroupBy    string  `json:"group_by,omitempty"`
 	Feed       *Feed   `json:"-"`
+	// Targets is a vegeta targets file (targets.go) whose requests the
+	// endpoint sends, in DataOrder, instead of its own; TargetsSHA256 the
+	// digest of the file and the payloads it names, TargetList the file as
+	// read, never stored.
+	Targets       string   `json:"targets,omitempty"`
+	TargetsSHA256 string   `json:"targets_sha256,omitempty"`
+	TargetList    *Targets `json:"-"`
 }
 
 // Expect says which responses count as successes.
