@@ -227,6 +227,8 @@ func BuildMonth(ctx context.Context, store *results.Store, month time.Time, opts
 	byScenario, prevByScenario := map[string][]results.RunInfo{}, map[string][]results.RunInfo{}
 	for _, info := range infos {
 		switch {
+		case info.Part || info.Calibration:
+			// A shard's part is in its merged run; a calibration is noise.
 		case !info.Start.Before(from) && info.Start.Before(to):
 			byScenario[info.Scenario] = append(byScenario[info.Scenario], info)
 		case !info.Start.Before(prevFrom) && info.Start.Before(from):

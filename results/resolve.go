@@ -160,6 +160,9 @@ func (s *Store) resolveAt(scenario, sel string) (string, error) {
 		return "", fmt.Errorf("no runs of scenario %q in %s; %s", scenario, s.Dir, listOrNone("scenarios with runs", names))
 	}
 	sortNewestFirst(runs)
+	if !runFolderRE.MatchString(sel) {
+		runs = slices.DeleteFunc(runs, func(r RunInfo) bool { return r.Part })
+	}
 	var match *RunInfo
 	switch {
 	case sel == "latest":

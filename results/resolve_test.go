@@ -217,3 +217,34 @@ func mustGetwd(t *testing.T) string {
 	}
 	return wd
 }
+
+// scenario@latest names a sharded run's merged run, never one of its parts,
+// which stay reachable by their folders; the month leaves parts out too.
+func TestLatestSkipsShardParts(t *testing.T) {
+	s := Open(t.TempDir())
+	merged := &Run{Scenario: testScenario(1), Label: "after", Start: testStart, FormatVersion: FormatVersion}
+	mustCreate(t, s, merged)
+	part := &Run{Scenario: testScenario(1), Label: "after-shard-1-of-2", Start: testStart.Add(time.Second), FormatVersion: FormatVersion,
+		Shard: &ShardPart{Index: 1, Count: 2, RunID: "r1"}}
+	mustCreate(t, s, part)
+	got, err := s.Resolve(merged.Scenario.Name + "@latest")
+	if err != nil || len(got) != 1 || got[0] != merged.Dir {
+		t.Errorf("@latest = %v, %v; want the merged run %s", got, err, merged.Dir)
+	}
+	if got, err := s.Resolve(merged.Scenario.Name + "@" + filepath.Base(part.Dir)); err != nil || got[0] != part.Dir {
+		t.Errorf("the part by its folder = %v, %v", got, err)
+	}
+	infos, err := s.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := 0
+	for _, i := range infos {
+		if i.Part {
+			parts++
+		}
+	}
+	if parts != 1 {
+		t.Errorf("List marks %d parts, want 1", parts)
+	}
+}

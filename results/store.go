@@ -327,7 +327,14 @@ type RunInfo struct {
 	Valid        int
 	ScenarioHash string
 	Git          Git
-	Dir          string
+	// Part is one shard's part of a sharded run: scenario@LABEL and
+	// scenario@latest name the merged run, never a part (a part is named by
+	// its folder), and the month counts the merged run only.
+	Part bool
+	// Calibration is one side of a `hotbench calibrate` A/A session: a
+	// measurement of noise, which the month leaves out of its trends.
+	Calibration bool
+	Dir         string
 }
 
 // Name is the run's folder name.
@@ -350,7 +357,11 @@ type runHeader struct {
 	Complete         bool      `json:"complete"`
 	IncompleteReason string    `json:"incomplete_reason"`
 	Git              Git       `json:"git"`
-	Repetitions      []struct {
+	Shard            *struct{} `json:"shard"`
+	AB               *struct {
+		Calibration bool `json:"calibration"`
+	} `json:"ab"`
+	Repetitions []struct {
 		Complete bool     `json:"complete"`
 		Invalid  []string `json:"invalid"`
 	} `json:"repetitions"`
@@ -391,6 +402,8 @@ func readInfo(dir string) (RunInfo, error) {
 		Valid:            valid,
 		ScenarioHash:     h.ScenarioHash,
 		Git:              h.Git,
+		Part:             h.Shard != nil,
+		Calibration:      h.AB != nil && h.AB.Calibration,
 		Dir:              dir,
 	}, nil
 }
