@@ -51,3 +51,17 @@ func groupSummaryRows(e results.EndpointSummary) []summaryRow {
 	}
 	return rows
 }
+
+// withGroups lists endpoints with each one's groups after it, as endpoints
+// named manual[size=large] with the group's counts and latencies.
+func withGroups(es []results.EndpointSummary) []results.EndpointSummary {
+	var out []results.EndpointSummary
+	for _, e := range es {
+		out = append(out, e)
+		for _, g := range e.Groups {
+			out = append(out, results.EndpointSummary{Name: g.Endpoint, Requests: g.Requests, Errors: g.Errors,
+				ErrorRate: g.ErrorRate, RPS: g.RPS, Latency: g.Latency, ErrorLatency: g.ErrorLatency})
+		}
+	}
+	return out
+}

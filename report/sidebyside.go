@@ -22,11 +22,12 @@ func WriteSideBySide(w io.Writer, before, after results.Summary) error {
 	fmt.Fprintln(ew, "(each value from the histogram of all valid repetitions merged; the comparison below uses the median of per-repetition values)")
 	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "endpoint\tmetric\t%s\t%s\tchange\t\n", before.Label, after.Label)
-	for _, b := range before.Endpoints {
+	afterRows := withGroups(after.Endpoints) // groups.go
+	for _, b := range withGroups(before.Endpoints) {
 		var af *results.EndpointSummary
-		for i := range after.Endpoints {
-			if after.Endpoints[i].Name == b.Name {
-				af = &after.Endpoints[i]
+		for i := range afterRows {
+			if afterRows[i].Name == b.Name {
+				af = &afterRows[i]
 			}
 		}
 		if af == nil {

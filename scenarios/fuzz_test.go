@@ -128,6 +128,8 @@ func asStored(s *Scenario) Scenario {
 		if c.Endpoints[i].BodyFile != "" {
 			c.Endpoints[i].Body = ""
 		}
+		// Data and targets files are stored as their digests.
+		c.Endpoints[i].Feed, c.Endpoints[i].TargetList = nil, nil
 	}
 	return c
 }

@@ -148,7 +148,8 @@ func (a *app) demoSide(data []byte, addr, label, fixed string, overrides map[str
 	for k, v := range overrides {
 		keys[k] = v
 	}
-	sc, err := scenarios.LoadBytes(demoScenario, data, keys)
+	// From the embedded examples, whose data file (manuals.csv) is beside it.
+	sc, err := scenarios.LoadFS(scenarios.Examples, demoScenario, keys)
 	if err != nil {
 		return nil, usageError{fmt.Errorf("demo: %w", err)}
 	}
