@@ -160,3 +160,33 @@ func summarizeGroups(r *Run, endpoint string, reps []*Repetition, extra []metric
 	}
 	return out
 }
+
+// MergeGroups adds the groups of e, one part of a measurement (a shard's),
+// to dst's, exactly: counts summed, histograms merged, a group dst lacks
+// appended in e's order.
+func MergeGroups(dst *EndpointRun, e EndpointRun) {
+	if e.GroupBy == "" {
+		return
+	}
+	dst.GroupBy = e.GroupBy
+	dst.GroupsPooled = max(dst.GroupsPooled, e.GroupsPooled)
+	for _, g := range e.Groups {
+		d := dst.Group(g.Name)
+		if d == nil {
+			dst.Groups = append(dst.Groups, GroupRun{Name: g.Name, Latency: NewHistogram()})
+			d = &dst.Groups[len(dst.Groups)-1]
+		}
+		d.Requests += g.Requests
+		d.Errors += g.Errors
+		if d.Latency == nil {
+			d.Latency = NewHistogram()
+		}
+		d.Latency.Merge(g.Latency)
+		if g.ErrorLatency != nil {
+			if d.ErrorLatency == nil {
+				d.ErrorLatency = NewHistogram()
+			}
+			d.ErrorLatency.Merge(g.ErrorLatency)
+		}
+	}
+}

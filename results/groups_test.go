@@ -62,3 +62,21 @@ func TestGroupsReadAsEndpoints(t *testing.T) {
 		t.Errorf("summary groups %+v: want small then large, large with 20 requests over 2 s, 2 errors", g)
 	}
 }
+
+// Two parts of a measurement (shards) merge their groups exactly.
+func TestMergeGroups(t *testing.T) {
+	a, b := groupedRun().Repetitions[0].Endpoints[0], groupedRun().Repetitions[0].Endpoints[0]
+	b.Groups = append(b.Groups[:1:1], GroupRun{Name: "medium", Requests: 5, Latency: NewHistogram()})
+	var dst EndpointRun
+	MergeGroups(&dst, a)
+	MergeGroups(&dst, b)
+	if dst.GroupBy != "size" || len(dst.Groups) != 3 {
+		t.Fatalf("merged %+v: want small, large and medium", dst.Groups)
+	}
+	if s := dst.Group("small"); s.Requests != 40 || s.Latency.Count() != 40 {
+		t.Errorf("small: %d requests, %d latencies; want 40 of each", s.Requests, s.Latency.Count())
+	}
+	if l := dst.Group("large"); l.Requests != 10 || l.ErrorLatency.Count() != 1 {
+		t.Errorf("large: %d requests, %d failures timed; want 10 and 1", l.Requests, l.ErrorLatency.Count())
+	}
+}
