@@ -232,6 +232,7 @@ func mergeEndpoint(dst *results.EndpointRun, e results.EndpointRun) {
 		dst.ErrorLatency.Merge(e.ErrorLatency)
 	}
 	dst.Series = append(dst.Series, e.Series...)
+	results.MergeGroups(dst, e) // group_by's histograms, exactly like the endpoint's
 }
 
 // mergedSeries merges seconds with the same T (seconds since the common

@@ -137,3 +137,30 @@ func TestMergeRefusesPartsOfAnotherRun(t *testing.T) {
 		}
 	}
 }
+
+// group_by's groups merge like their endpoint: counts summed and
+// histograms merged exactly, a group only one shard saw kept.
+func TestMergeKeepsGroups(t *testing.T) {
+	group := func(name string, us ...int64) results.GroupRun {
+		g := results.GroupRun{Name: name, Latency: results.NewHistogram()}
+		for _, u := range us {
+			g.Latency.Record(time.Duration(u) * time.Microsecond)
+			g.Requests++
+		}
+		return g
+	}
+	a, b := part(0, 2, "run", []int64{100, 200, 300}), part(1, 2, "run", []int64{400, 500})
+	a.Repetitions[0].Endpoints[0].GroupBy = "size"
+	a.Repetitions[0].Endpoints[0].Groups = []results.GroupRun{group("small", 100, 200), group("large", 300)}
+	b.Repetitions[0].Endpoints[0].GroupBy = "size"
+	b.Repetitions[0].Endpoints[0].Groups = []results.GroupRun{group("large", 400, 500)}
+	m, err := Merge([]*results.Run{a, b}, MergeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.Repetitions[0].Endpoints[0]
+	large, small := e.Group("large"), e.Group("small")
+	if e.GroupBy != "size" || large == nil || small == nil || large.Requests != 3 || small.Requests != 2 || large.Latency.Count() != 3 {
+		t.Fatalf("merged groups %+v", e.Groups)
+	}
+}
