@@ -93,6 +93,13 @@ func Calibrate(res *Result, sc *scenarios.Scenario, policy compare.Policy, seed 
 			gated++
 		}
 	}
+	// The gate's family also holds each endpoint's error-rate row, which
+	// calibrate does not resample (it is tested on counts).
+	for _, e := range res.Base.EndpointNames() {
+		if _, ok := policy.Allowance(e, metric.ErrorRate); ok {
+			gated++
+		}
+	}
 	famAlpha := alpha / float64(max(gated, 1)) // Holm's first step
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
 	cal := &Calibration{Runs: sc.Runs, Trials: falseAlarmTrials, Gated: gated, Alpha: alpha}
