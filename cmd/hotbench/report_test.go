@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,10 +17,7 @@ import (
 // The report command's transcripts, on the transcripts' results folder
 // (transcriptResults): what it prints, and its exit code, as golden files
 // under testdata/transcripts.
-var reportTranscripts = []struct {
-	name string
-	args []string
-}{
+var reportTranscripts = []transcript{
 	{"report-before-after", []string{"report", "manual-search@before", "manual-search@after", "--results", "$RESULTS"}},
 	{"report-before-after-unknown-run", []string{"report", "manual-search@before", "manual-search@nothing", "--results", "$RESULTS"}},
 	{"report-before-after-no-valid-repetition", []string{"report", "manual-search@after", "manual-search@stalled", "--results", "$RESULTS"}},
@@ -29,25 +25,7 @@ var reportTranscripts = []struct {
 }
 
 func TestReportTranscripts(t *testing.T) {
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "HOTBENCH_") {
-			t.Setenv(k, "")
-		}
-	}
-	dir := transcriptResults(t)
-	for _, tc := range reportTranscripts {
-		t.Run(tc.name, func(t *testing.T) {
-			var args []string
-			for _, a := range tc.args {
-				args = append(args, strings.ReplaceAll(a, "$RESULTS", dir))
-			}
-			code, stdout, stderr := hotbench(t, args...)
-			base := filepath.Join("testdata", "transcripts", tc.name)
-			checkTranscript(t, base+".stdout", scrub(stdout, dir))
-			checkTranscript(t, base+".stderr", scrub(stderr, dir))
-			checkTranscript(t, base+".code", fmt.Sprintln(code))
-		})
-	}
+	dir := runTranscripts(t, reportTranscripts)
 	t.Run("the before/after report is written where it says, with its Markdown and charts", func(t *testing.T) {
 		html := filepath.Join(dir, "reports", "manual-search-before-vs-manual-search-after.html")
 		page, err := os.ReadFile(html)

@@ -23,10 +23,7 @@ import (
 // testdata/transcripts/NAME.stdout, NAME.stderr and NAME.code. `go test
 // -update` rewrites them; review the diff like code. $RESULTS in the
 // arguments is the results folder, and in the goldens every path below it.
-var transcripts = []struct {
-	name string
-	args []string
-}{
+var transcripts = []transcript{
 	{"validate", []string{"validate", "testdata/transcripts/manual-search.yaml"}},
 	{"validate-errors", []string{"validate", "testdata/transcripts/manual-search.yaml", "testdata/transcripts/bad.yaml"}},
 	{"ls", []string{"ls", "--results", "$RESULTS"}},
@@ -45,7 +42,20 @@ var transcripts = []struct {
 	{"gate-unknown-metric", []string{"gate", "manual-search@before", "manual-search@after", "--slo", "p99=10ms,latency=1s", "--results", "$RESULTS"}},
 }
 
+// transcript is one command line of a golden transcript.
+type transcript struct {
+	name string
+	args []string
+}
+
 func TestTranscripts(t *testing.T) {
+	runTranscripts(t, transcripts)
+}
+
+// runTranscripts runs each transcript on the transcripts' results folder
+// and checks its stdout, stderr and exit code against the golden files. It
+// returns the folder, for checks of what the commands wrote there.
+func runTranscripts(t *testing.T, list []transcript) (dir string) {
 	// The environment must not reach the scenarios (HOTBENCH_TARGET and
 	// the like override them): empty is unset for the configuration.
 	for _, kv := range os.Environ() {
@@ -53,8 +63,8 @@ func TestTranscripts(t *testing.T) {
 			t.Setenv(k, "")
 		}
 	}
-	dir := transcriptResults(t)
-	for _, tc := range transcripts {
+	dir = transcriptResults(t)
+	for _, tc := range list {
 		t.Run(tc.name, func(t *testing.T) {
 			var args []string
 			for _, a := range tc.args {
@@ -67,6 +77,7 @@ func TestTranscripts(t *testing.T) {
 			checkTranscript(t, base+".code", fmt.Sprintln(code))
 		})
 	}
+	return dir
 }
 
 // transcriptResults is a results folder of runs of
