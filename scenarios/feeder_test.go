@@ -199,20 +199,26 @@ func TestFeederBadInput(t *testing.T) {
 			"    path: /m/{{.id}}\n    data: ../ids.csv\n", map[string]string{"../ids.csv": "id\n1\n"},
 			[]string{`endpoints[0].data: "../ids.csv" is outside the scenario's folder`}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := feederScenario(t, tc.endpoint, tc.files)
-			_, err := Load(p, nil)
-			var list ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("Load: %v, want an ErrorList", err)
-			}
-			text := strings.ReplaceAll(err.Error(), filepath.Dir(p)+string(filepath.Separator), "")
-			for _, want := range tc.want {
-				if !strings.Contains(text, want) {
-					t.Errorf("errors:\n%s\nwant one containing %q", text, want)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { wantLoadErrors(t, tc.endpoint, tc.files, tc.want) })
+	}
+}
+
+// wantLoadErrors loads a feeder scenario with this endpoint and files and
+// checks that it fails with errors containing each of want (paths
+// relative to the scenario's folder).
+func wantLoadErrors(t *testing.T, endpoint string, files map[string]string, want []string) {
+	t.Helper()
+	p := feederScenario(t, endpoint, files)
+	_, err := Load(p, nil)
+	var list ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("Load: %v, want an ErrorList", err)
+	}
+	text := strings.ReplaceAll(err.Error(), filepath.Dir(p)+string(filepath.Separator), "")
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("errors:\n%s\nwant one containing %q", text, w)
+		}
 	}
 }
 

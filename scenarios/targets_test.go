@@ -2,8 +2,6 @@ package scenarios
 
 import (
 	"encoding/base64"
-	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -80,20 +78,7 @@ func TestTargetsBadInput(t *testing.T) {
 		{"data and targets", "    path: /m/{{.id}}\n    data: ids.csv\n    targets: t.txt\n", map[string]string{"t.txt": "GET http://h/a\n", "ids.csv": "id\n1\n"},
 			[]string{"endpoints[0].targets: give data or targets, not both"}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p := feederScenario(t, tc.endpoint, tc.files)
-			_, err := Load(p, nil)
-			var list ErrorList
-			if !errors.As(err, &list) {
-				t.Fatalf("Load: %v, want an ErrorList", err)
-			}
-			text := strings.ReplaceAll(err.Error(), filepath.Dir(p)+string(filepath.Separator), "")
-			for _, want := range tc.want {
-				if !strings.Contains(text, want) {
-					t.Errorf("errors:\n%s\nwant one containing %q", text, want)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { wantLoadErrors(t, tc.endpoint, tc.files, tc.want) })
 	}
 }
 
