@@ -127,7 +127,7 @@ func Run(ctx context.Context, o Options) (res *Result, err error) {
 	if policy.Alpha == 0 && policy.MaxRegression == nil && policy.SLO == nil {
 		policy = compare.PolicyFromScenario(sc.Gate)
 	}
-	dec, err := newDecider(sc, policy, minB, maxB)
+	dec, err := newDecider(policy, minB, maxB)
 	if err != nil {
 		return nil, err
 	}

@@ -21,7 +21,7 @@ func WriteCalibration(w io.Writer, r *Result, c *Calibration) error {
 	na, _ := r.Base.ValidRepetitions()
 	nb, _ := r.Candidate.ValidRepetitions()
 	fmt.Fprintf(&b, "calibrate %s: A/A, %s of one build (%s) as two server processes, seed %d; %s and %s\n\n",
-		r.Base.Scenario.Name, plural(r.Blocks, "block", "blocks"), shortCommit(r), r.Seed, valid(len(na)), valid(len(nb)))
+		r.Base.Scenario.Name, plural(r.Blocks, "block", "blocks"), sideName(r.Base), r.Seed, valid(len(na)), valid(len(nb)))
 	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
 	head := []string{"endpoint", "metric", "mean", "cv", "between runs", "drift"}
 	for _, runs := range MDERuns {
@@ -74,20 +74,6 @@ func WriteCalibration(w io.Writer, r *Result, c *Calibration) error {
 	fmt.Fprintf(&b, "recommended: %s (hotbench calibrate --write sets them and records this calibration in the scenario)\n", rec)
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-func shortCommit(r *Result) string {
-	if r.Base.AB == nil || r.Base.AB.Commit == "" {
-		return "unknown commit"
-	}
-	c := r.Base.AB.Commit
-	if len(c) > 7 {
-		c = c[:7]
-	}
-	if r.Base.AB.Dirty {
-		c += " + uncommitted changes"
-	}
-	return c
 }
 
 func pct(f float64) string { return metric.Format(f, metric.Fraction) }

@@ -47,36 +47,34 @@ type RowDecision struct {
 
 // decider holds the sequential design and the gate's policy.
 type decider struct {
-	sc     *scenarios.Scenario
 	policy compare.Policy
 	alpha  float64
-	// minB and maxB bound the session; design is built at the first look,
-	// when the gated family is known.
+	// plan says which numbers of blocks are looks (the looks do not depend
+	// on alpha); design is built at the first look, when the gated family
+	// is known, with its share of alpha.
 	minB, maxB int
+	plan       sequential.Design
 	design     *sequential.Design
 	gated      int
 }
 
-func newDecider(sc *scenarios.Scenario, policy compare.Policy, minB, maxB int) (*decider, error) {
+func newDecider(policy compare.Policy, minB, maxB int) (*decider, error) {
 	alpha := policy.Alpha
 	if alpha == 0 {
 		alpha = compare.DefaultAlpha
 	}
-	// Checked now, with the family's size unknown, so a bad --max-runs is
+	// Built now, with the family's size unknown, so a bad --max-runs is
 	// said before any build.
-	if _, err := sequential.NewDesign(alpha, minB, maxB); err != nil {
+	plan, err := sequential.NewDesign(alpha, minB, maxB)
+	if err != nil {
 		return nil, err
 	}
-	return &decider{sc: sc, policy: policy, alpha: alpha, minB: minB, maxB: maxB}, nil
+	return &decider{policy: policy, alpha: alpha, minB: minB, maxB: maxB, plan: plan}, nil
 }
 
 // look judges the evidence after blocks blocks when that is a planned look.
 func (d *decider) look(blocks int, a, b *sideState) (Look, bool) {
-	probe, err := sequential.NewDesign(d.alpha, d.minB, d.maxB)
-	if err != nil {
-		return Look{}, false
-	}
-	k, ok := probe.Look(blocks)
+	k, ok := d.plan.Look(blocks)
 	if !ok {
 		return Look{}, false
 	}
@@ -98,7 +96,7 @@ func (d *decider) look(blocks int, a, b *sideState) (Look, bool) {
 		allow, _ := d.policy.Allowance(tr.Endpoint, tr.Metric)
 		var rd RowDecision
 		if row := cmp.Row(tr.Endpoint, tr.Metric); row != nil && row.Test == compare.TestFisher {
-			rd = errorRateDecision(*row, allow, level)
+			rd = errorRateDecision(*row, allow, level, blocks)
 		} else {
 			rd = d.blockDecision(tr.Endpoint, tr.Metric, allow, a, b)
 		}
@@ -184,17 +182,23 @@ func blockValues(s *sideState, i int, endpoint, name string) ([]float64, bool) {
 		if !rep.Valid() {
 			return nil, false
 		}
-		e := endpoint
-		if e == compare.ServerEndpoint && len(rep.Endpoints) > 0 {
-			e = rep.Endpoints[0].Name
-		}
-		x, ok := rep.Value(e, name)
+		x, ok := value(rep, endpoint, name)
 		if !ok {
 			return nil, false
 		}
 		v = append(v, x)
 	}
 	return v, len(v) > 0
+}
+
+// value is a repetition's value of a comparison row: the server's rows
+// (compare.ServerEndpoint) are read through any endpoint, since server
+// statistics cover the whole window.
+func value(rep *results.Repetition, endpoint, name string) (float64, bool) {
+	if endpoint == compare.ServerEndpoint && len(rep.Endpoints) > 0 {
+		endpoint = rep.Endpoints[0].Name
+	}
+	return rep.Value(endpoint, name)
 }
 
 func baseLevel(blocks []sequential.Block) float64 {
@@ -217,9 +221,9 @@ func baseLevel(blocks []sequential.Block) float64 {
 // (error_rate: 0), a row where neither side lost a request holds nothing
 // open, and any failure keeps it open until a look decides it or the
 // session ends.
-func errorRateDecision(r compare.Row, allow scenarios.Quantity, level float64) RowDecision {
+func errorRateDecision(r compare.Row, allow scenarios.Quantity, level float64, blocks int) RowDecision {
 	rd := RowDecision{Endpoint: r.Endpoint, Metric: r.Metric, P: r.P, Allowance: allow,
-		Diff: r.Candidate.Center - r.Base.Center, Blocks: r.Candidate.N, Ratio: math.NaN()}
+		Diff: r.Candidate.Center - r.Base.Center, Blocks: blocks, Ratio: math.NaN()}
 	counts := fmt.Sprintf("%d/%d → %d/%d requests failed", r.Base.Errors, r.Base.Requests, r.Candidate.Errors, r.Candidate.Requests)
 	switch {
 	case !math.IsNaN(r.P) && r.P <= level && rd.Diff > allow.Value:

@@ -172,18 +172,13 @@ func noiseKeys(res *Result, sc *scenarios.Scenario, policy compare.Policy) [][2]
 // values are the repetitions' values of one key, with each repetition's
 // start in hours since the earliest.
 func values(reps []*results.Repetition, k [2]string) (v, hours []float64) {
-	endpoint := k[0]
 	for _, rep := range reps {
-		e := endpoint
-		if e == compare.ServerEndpoint && len(rep.Endpoints) > 0 {
-			e = rep.Endpoints[0].Name
-		}
-		x, ok := rep.Value(e, k[1])
+		x, ok := value(rep, k[0], k[1])
 		if !ok || math.IsNaN(x) {
 			continue
 		}
 		v = append(v, x)
-		hours = append(hours, float64(rep.Start.Unix())/3600+float64(rep.Start.Nanosecond())/3.6e12)
+		hours = append(hours, float64(rep.Start.UnixNano())/float64(time.Hour))
 	}
 	return v, hours
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -141,7 +142,7 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 	if a.v.GetBool("json") {
 		format = "json"
 	}
-	if !contains(compare.Formats, format) {
+	if !slices.Contains(compare.Formats, format) {
 		return usagef("unknown format %q: use one of text, markdown, json, junit", format)
 	}
 	o.Base, o.Candidate = a.v.GetString("base"), a.v.GetString("candidate")
@@ -251,13 +252,4 @@ func (a *app) calibrate(cmd *cobra.Command, path string) error {
 	}
 	fmt.Fprintf(a.stderr, "wrote runs: %d, the gate's allowances and a calibration: block into %s\n", cal.RecommendedRuns, path)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
