@@ -189,16 +189,7 @@ func (a *app) ab(cmd *cobra.Command, path string) error {
 	if !a.v.GetBool("gate") {
 		return nil
 	}
-	g := res.Gate
-	switch {
-	case len(g.Failures) > 0:
-		return failError{fmt.Sprintf("gate failed: %d failure(s)", len(g.Failures))}
-	case g.Inconclusive && a.v.GetBool("allow-inconclusive"):
-		fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", g.InconclusiveReason)
-	case g.Inconclusive:
-		return inconclusiveError{g.InconclusiveReason}
-	}
-	return nil
+	return a.gateExit(res.Gate)
 }
 
 // abFailed turns a session's error into the command's, saying where the

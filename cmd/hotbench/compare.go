@@ -59,15 +59,7 @@ repetitions to decide (rerun with more; --allow-inconclusive passes with a warni
 			if err := a.writeVerdict("gate", c, &g); err != nil {
 				return err
 			}
-			switch {
-			case len(g.Failures) > 0:
-				return failError{fmt.Sprintf("gate failed: %d failure(s)", len(g.Failures))}
-			case g.Inconclusive && a.v.GetBool("allow-inconclusive"):
-				fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", g.InconclusiveReason)
-			case g.Inconclusive:
-				return inconclusiveError{g.InconclusiveReason}
-			}
-			return nil
+			return a.gateExit(g)
 		},
 	}
 	a.verdictFlags(cmd)
@@ -75,6 +67,21 @@ repetitions to decide (rerun with more; --allow-inconclusive passes with a warni
 	cmd.Flags().String("max-regression", "", "allowed regressions, overriding the scenario's gate: p99=10%,error_rate=0,search.p50=5ms (any percentile: p95, p99.9)")
 	cmd.Flags().String("slo", "", "limits the candidate must meet: p95=300ms,search.p99.9=1s,error_rate=0.1%")
 	return cmd
+}
+
+// gateExit is a gate's decision as the command's result: failures fail
+// (exit 1), an undecided gate is inconclusive (exit 3) unless
+// --allow-inconclusive passes it with a warning.
+func (a *app) gateExit(g compare.GateResult) error {
+	switch {
+	case len(g.Failures) > 0:
+		return failError{fmt.Sprintf("gate failed: %d failure(s)", len(g.Failures))}
+	case g.Inconclusive && a.v.GetBool("allow-inconclusive"):
+		fmt.Fprintf(a.stderr, "WARNING: %s; passing because of --allow-inconclusive\n", g.InconclusiveReason)
+	case g.Inconclusive:
+		return inconclusiveError{g.InconclusiveReason}
+	}
+	return nil
 }
 
 func (a *app) verdictFlags(cmd *cobra.Command) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -69,32 +70,17 @@ func writeVersion(w io.Writer, info *debug.BuildInfo) error {
 	case "":
 		modified = devel
 	}
-	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "hotbench  %s\n", module)
-	fmt.Fprintf(ew, "revision  %s\n", revision)
-	fmt.Fprintf(ew, "time      %s\n", at)
-	fmt.Fprintf(ew, "modified  %s\n", modified)
-	fmt.Fprintf(ew, "go        %s\n", goVersion)
+	var b strings.Builder
+	fmt.Fprintf(&b, "hotbench  %s\n", module)
+	fmt.Fprintf(&b, "revision  %s\n", revision)
+	fmt.Fprintf(&b, "time      %s\n", at)
+	fmt.Fprintf(&b, "modified  %s\n", modified)
+	fmt.Fprintf(&b, "go        %s\n", goVersion)
 	for _, p := range versionDeps {
 		if v, ok := deps[p]; ok {
-			fmt.Fprintf(ew, "%s %s\n", p, v)
+			fmt.Fprintf(&b, "%s %s\n", p, v)
 		}
 	}
-	return ew.err
-}
-
-// errWriter keeps the first error of its writes and writes nothing after
-// it, so a printer checks once, at its end.
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
+	_, err := io.WriteString(w, b.String())
+	return err
 }
