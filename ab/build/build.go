@@ -188,24 +188,17 @@ func Build(ctx context.Context, spec Spec) (Binary, error) {
 	if spec.Command != "" && !usesBin(spec.Command) {
 		// It builds into its tree, which the server then runs in: nothing
 		// to cache.
-		dir, release, err := newTree(ctx, spec.RepoRoot, trees, src)
-		if err != nil {
-			return Binary{}, err
-		}
-		bin.WorkDir, bin.release = filepath.Join(dir, filepath.FromSlash(spec.Dir)), release
-		if err := isFolder(bin.WorkDir, spec.Dir, src); err != nil {
-			release()
+		if bin.WorkDir, bin.release, err = workTree(ctx, spec, trees); err != nil {
 			return Binary{}, err
 		}
 		fmt.Fprintf(spec.Log, "build %s: %s\n", src, spec.Command)
 		if bin.Duration, err = runBuild(ctx, spec, bin.WorkDir, nil); err != nil {
-			release()
+			bin.release()
 			return Binary{}, err
 		}
 		return bin, nil
 	}
 	if spec.Command != "" {
-		var err error
 		if bin.Path, bin.Cached, bin.Duration, err = cached(ctx, spec, trees); err != nil {
 			return Binary{}, err
 		}
@@ -213,16 +206,26 @@ func Build(ctx context.Context, spec Spec) (Binary, error) {
 	if spec.NoTree && bin.Path != "" {
 		return bin, nil
 	}
-	dir, release, err := newTree(ctx, spec.RepoRoot, trees, src)
-	if err != nil {
-		return Binary{}, err
-	}
-	bin.WorkDir, bin.release = filepath.Join(dir, filepath.FromSlash(spec.Dir)), release
-	if err := isFolder(bin.WorkDir, spec.Dir, src); err != nil {
-		release()
+	if bin.WorkDir, bin.release, err = workTree(ctx, spec, trees); err != nil {
 		return Binary{}, err
 	}
 	return bin, nil
+}
+
+// workTree checks the source out into a fresh tree for the build and the
+// server, and returns the folder they run in (spec.Dir in it) and what
+// removes the tree.
+func workTree(ctx context.Context, spec Spec, trees string) (string, func() error, error) {
+	dir, release, err := newTree(ctx, spec.RepoRoot, trees, spec.Source)
+	if err != nil {
+		return "", nil, err
+	}
+	work := filepath.Join(dir, filepath.FromSlash(spec.Dir))
+	if err := isFolder(work, spec.Dir, spec.Source); err != nil {
+		release()
+		return "", nil, err
+	}
+	return work, release, nil
 }
 
 // cached returns the path of spec's binary in the cache, building it first
