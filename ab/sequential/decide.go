@@ -2,6 +2,7 @@ package sequential
 
 import (
 	"fmt"
+	"github.com/hotbench/hotbench/metric"
 	"math"
 	"strconv"
 )
@@ -181,40 +182,17 @@ func (v Verdict) conclusion() string {
 	return "undecided at the last look: no significant change, equivalence not shown"
 }
 
-// formatDelta writes a relative change as the metric package does (three
-// significant digits, signed): 0.214 → "+21.4%". The test holds the two
-// together; this package may not import metric.
-func formatDelta(d float64) string {
-	switch {
-	case math.IsNaN(d):
-		return "n/a"
-	case math.IsInf(d, 1):
-		return "∞"
-	case math.IsInf(d, -1):
-		return "-∞"
-	case d == 0:
-		return "0%"
-	}
-	sign := "+"
-	if d < 0 {
-		sign, d = "-", -d
-	}
-	return sign + sig3(d*100) + "%"
-}
+// formatDelta writes a relative change by the metric package's rule
+// (three significant digits, signed): 0.214 → "+21.4%".
+func formatDelta(d float64) string { return metric.Format(d, metric.Delta) }
 
-// formatSigned writes a signed number with three significant digits.
+// formatSigned writes a signed number with three significant digits, by
+// the same rule without a unit.
 func formatSigned(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return "n/a"
-	case math.IsInf(x, 0):
-		return formatDelta(x)
-	case x == 0:
-		return "0"
-	case x < 0:
-		return "-" + sig3(-x)
+	if x > 0 && !math.IsInf(x, 1) {
+		return "+" + metric.Format(x, 0)
 	}
-	return "+" + sig3(x)
+	return metric.Format(x, 0)
 }
 
 // formatPercent writes an allowance: 0.1 → "10%", 0.025 → "2.5%".
@@ -229,21 +207,4 @@ func formatP(p float64) string {
 		return "n/a"
 	}
 	return strconv.FormatFloat(p, 'g', 2, 64)
-}
-
-// sig3 writes n > 0 with three significant digits, trailing zeros kept and
-// the integer part never rounded; below 0.001 with an exponent (metric's
-// rule).
-func sig3(n float64) string {
-	if n < 1e-3 {
-		return strconv.FormatFloat(n, 'e', 2, 64)
-	}
-	e := int(math.Floor(math.Log10(n)))
-	dec := max(2-e, 0)
-	s := strconv.FormatFloat(n, 'f', dec, 64)
-	r, _ := strconv.ParseFloat(s, 64)
-	if r >= math.Pow(10, float64(e+1)) && dec > 0 {
-		s = strconv.FormatFloat(n, 'f', dec-1, 64)
-	}
-	return s
 }

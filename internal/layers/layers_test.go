@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"report":            {"results", "compare", "scenarios", "profiles", "metric", "internal/safefile"},
 	"ab":                {"ab/sequential", "ab/build", "runner", "compare", "results", "scenarios", "metric", "internal/safefile", "internal/redact"},
 	"shard":             {"runner", "results", "scenarios", "metric"},
-	"ab/sequential":     {},
+	"ab/sequential":     {"metric"},
 	"ab/build":          {"internal/safefile", "internal/shellcmd"},
 	"demo":              {},
 	"internal/safefile": {},
